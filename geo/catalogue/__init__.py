@@ -1,0 +1,160 @@
+"""The catalogue of data products and geography levels, read from declarative TOML files.
+
+Products live as one small TOML file each in the repository folders ``boundaries/``,
+``lookups/`` and ``indicators/`` (installed as the packages ``geo.catalogue.boundaries``
+and so on); the levels and the lookup graph live in ``lookups/levels.toml``. Adding a
+product means adding a file: no code changes (the geodatasets model).
+
+Examples
+--------
+>>> from geo import catalogue
+>>> catalogue.product("lad24_buc").rows
+361
+>>> catalogue.product("lad24_buc").field("lad24")
+'LAD24CD'
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from geo.errors import InputError, examples
+
+_FOLDERS = ("boundaries", "lookups", "indicators")
+
+
+@dataclass(frozen=True)
+class Product:
+    """One published data product, as declared in the catalogue.
+
+    Attributes mirror the TOML keys: ``fields`` maps level ids (``lad24``) and
+    ``<level>_name`` to the column names the publisher uses (``LAD24CD``, ``LAD24NM``).
+    """
+
+    id: str
+    title: str
+    kind: str
+    levels: tuple[str, ...]
+    vintage: str
+    publisher: str
+    licence: str
+    attribution: str
+    rows: int
+    fields: dict[str, str]
+    file: str | None = None
+    format: str | None = None
+    crs: str | None = None
+    service: str | None = None
+    layer: int = 0
+    url: str | None = None
+    note: str | None = None
+    data: tuple[dict[str, Any], ...] = field(default=(), repr=False)
+    digest: str = field(default="", repr=False)
+
+    def field(self, key: str) -> str:
+        """Return the publisher's column name for a level id or ``<level>_name``."""
+        try:
+            return self.fields[key]
+        except KeyError:
+            raise InputError(
+                f"product {self.id!r} has no field for {key!r}; it has {sorted(self.fields)}"
+            ) from None
+
+    @property
+    def is_spatial(self) -> bool:
+        """Whether the product carries geometry."""
+        return self.format == "geojson"
+
+
+def _read_entries(folder: str) -> list[dict[str, Any]]:
+    entries = []
+    for item in sorted(resources.files(f"geo.catalogue.{folder}").iterdir(), key=lambda p: p.name):
+        if item.name.endswith(".toml") and item.name != "levels.toml":
+            raw = item.read_bytes()
+            entry = tomllib.loads(raw.decode("utf-8"))
+            entry["digest"] = hashlib.sha256(raw).hexdigest()[:16]
+            entry["_where"] = f"{folder}/{item.name}"
+            entries.append(entry)
+    return entries
+
+
+def _to_product(entry: dict[str, Any]) -> Product:
+    source = entry.get("source", {})
+    required = ("id", "title", "kind", "levels", "vintage", "publisher", "licence", "attribution", "rows", "fields")
+    missing = [key for key in required if key not in entry]
+    if missing:
+        raise InputError(f"catalogue entry {entry['_where']} lacks {missing}")
+    if entry["kind"] != "table" and "file" not in entry:
+        raise InputError(f"catalogue entry {entry['_where']} needs `file` (the name as distributed)")
+    if entry["kind"] != "table" and not (source.get("service") or source.get("url")):
+        raise InputError(f"catalogue entry {entry['_where']} needs source.service or source.url")
+    return Product(
+        id=entry["id"],
+        title=entry["title"],
+        kind=entry["kind"],
+        levels=tuple(entry["levels"]),
+        vintage=str(entry["vintage"]),
+        publisher=entry["publisher"],
+        licence=entry["licence"],
+        attribution=entry["attribution"],
+        rows=int(entry["rows"]),
+        fields=dict(entry["fields"]),
+        file=entry.get("file"),
+        format=entry.get("format"),
+        crs=entry.get("crs"),
+        service=source.get("service"),
+        layer=int(source.get("layer", 0)),
+        url=source.get("url"),
+        note=entry.get("note"),
+        data=tuple(entry.get("data", ())),
+        digest=entry["digest"],
+    )
+
+
+@cache
+def products() -> dict[str, Product]:
+    """Return every catalogue product, keyed by id.
+
+    Examples
+    --------
+    >>> "lsoa21_bsc" in products()
+    True
+    """
+    found: dict[str, Product] = {}
+    for folder in _FOLDERS:
+        for entry in _read_entries(folder):
+            item = _to_product(entry)
+            if item.id in found:
+                raise InputError(f"catalogue product id {item.id!r} is declared twice")
+            found[item.id] = item
+    return found
+
+
+def product(product_id: str) -> Product:
+    """Return one product by id, with a helpful error for an unknown id."""
+    try:
+        return products()[product_id]
+    except KeyError:
+        raise InputError(
+            f"product={product_id!r} is not in the catalogue; known products: "
+            f"{examples(sorted(products()), limit=40)}"
+        ) from None
+
+
+@cache
+def graph() -> dict[str, Any]:
+    """Return the raw level and edge declarations of ``lookups/levels.toml``."""
+    raw = resources.files("geo.catalogue.lookups").joinpath("levels.toml").read_bytes()
+    return tomllib.loads(raw.decode("utf-8"))
+
+
+def describe(product_id: str) -> str:
+    """Return a product's declaration as indented JSON (for ``levelup data status``)."""
+    item = product(product_id)
+    return json.dumps({k: v for k, v in item.__dict__.items() if k != "data"}, indent=2)

@@ -1,0 +1,1 @@
+"""Catalogue entries (indicators): one TOML file per product, read by geo.catalogue."""

@@ -154,6 +154,18 @@ def graph() -> dict[str, Any]:
     return tomllib.loads(raw.decode("utf-8"))
 
 
+@cache
+def version() -> str:
+    """Return a short digest of the whole catalogue (products and level graph).
+
+    Cache entries derived from several products (lookups, dissolved layers) record it, so
+    editing any catalogue file invalidates them.
+    """
+    raw = resources.files("geo.catalogue.lookups").joinpath("levels.toml").read_bytes()
+    parts = [hashlib.sha256(raw).hexdigest()] + [p.digest for p in products().values()]
+    return hashlib.sha256("-".join(parts).encode()).hexdigest()[:16]
+
+
 def describe(product_id: str) -> str:
     """Return a product's declaration as indented JSON (for ``levelup data status``)."""
     item = product(product_id)

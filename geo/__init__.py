@@ -1,0 +1,51 @@
+"""levelup-geo: boundary and lookup layers to measure inequality within UK regions.
+
+Move indicators between LSOA, local authority district, upper-tier authority, police force
+area, region, ITL1 and nation; find the deprived pockets that regional averages hide.
+
+Examples
+--------
+>>> import geo
+>>> geo.levels().loc["itl1", "areas"]
+12
+>>> geo.lookup("lsoa21", "itl1").head(1)  # doctest: +SKIP
+      lsoa21 itl1 itl1_name
+0  E01000001  TLI    London
+"""
+
+from geo import settings
+from geo.areas import Area, area
+from geo.boundaries import boundaries
+from geo.detect import LevelMatch, detect_level
+from geo.errors import (
+    DataError,
+    DataUnavailableError,
+    DownloadError,
+    InputError,
+    LevelupError,
+    NestingError,
+    UnknownLevelError,
+)
+from geo.levels import levels
+from geo.lookups import areas, lookup
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Area",
+    "DataError",
+    "DataUnavailableError",
+    "DownloadError",
+    "InputError",
+    "LevelMatch",
+    "LevelupError",
+    "NestingError",
+    "UnknownLevelError",
+    "area",
+    "areas",
+    "boundaries",
+    "detect_level",
+    "levels",
+    "lookup",
+    "settings",
+]

@@ -1,0 +1,277 @@
+"""The lookup graph: area lists per level and validated child-to-parent lookups.
+
+Direct relations (``[[edge]]`` in ``lookups/levels.toml``) come from ONS lookup products or
+from two documented rules; :func:`lookup` composes them along every path of the graph, so
+partial relations combine (LSOA → LAD → region → ITL1 in England, LSOA → LAD → country → ITL1
+in Wales). Relations with no path (UTLA → region, PFA → ITL1) are derived through the
+coarsest level both contain (LAD) and accepted only when every area has one parent.
+Everything is validated on load: one parent per child, codes matching their level's pattern,
+no orphans, expected area counts.
+
+Examples
+--------
+>>> table = lookup("lsoa21", "itl1")  # doctest: +SKIP
+>>> table.set_index("lsoa21").loc["E01000001", "itl1"]  # doctest: +SKIP
+'TLC'
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+
+import pandas as pd
+
+from geo import cache, catalogue, levels, products
+from geo.errors import DataError, NestingError, examples
+
+log = logging.getLogger(__name__)
+
+
+def areas(level: str) -> pd.DataFrame:
+    """Return the areas of a level: a DataFrame indexed by ``code`` with a ``name`` column.
+
+    The list comes from the level's code product, or, for levels published only as the
+    parents of a lookup (``utla23``, ``rgn24``), from the lookups leading into it. It is
+    checked: unique codes, codes matching the level's pattern, the expected number of areas.
+
+    Examples
+    --------
+    >>> areas("itl1").loc["TLI", "name"]
+    'London'
+    """
+    item = levels.spec(level)
+    if item.codes:
+        source = catalogue.product(item.codes)
+        frame = products.load(item.codes)
+        table = pd.DataFrame(
+            {"code": frame[source.field(item.id)], "name": frame[source.field(f"{item.id}_name")]}
+        ).dropna(subset=["code"])
+        table = table.drop_duplicates()
+    else:
+        parts = [
+            _edge_table(edge)[["parent", "parent_name"]].rename(columns={"parent": "code", "parent_name": "name"})
+            for edge in _edges()
+            if edge["parent"] == item.id
+        ]
+        table = pd.concat(parts).drop_duplicates()
+    table = table.astype({"code": "string", "name": "string"})
+    _check_codes(item, table["code"], where=f"the area list of {item.id}")
+    duplicated = table["code"][table["code"].duplicated()]
+    if len(duplicated):
+        raise DataError(f"{item.id}: codes listed twice with different names: {examples(duplicated.unique())}")
+    if len(table) != item.areas:
+        raise DataError(f"{item.id}: found {len(table):,} areas, the catalogue expects {item.areas:,}")
+    return table.set_index("code").sort_index()
+
+
+def _check_codes(item: levels.LevelSpec, codes: pd.Series, *, where: str) -> None:
+    bad = codes[~codes.str.fullmatch(item.pattern).fillna(False).astype(bool)]
+    if len(bad):
+        raise DataError(f"{where}: {len(bad):,} codes do not match the {item.id} pattern {item.pattern}: {examples(bad.unique())}")
+
+
+def _edges() -> list[dict[str, object]]:
+    return list(catalogue.graph()["edge"])
+
+
+def _edge_table(edge: dict[str, object]) -> pd.DataFrame:
+    """Return one direct relation as columns ``child``, ``parent``, ``parent_name``, validated."""
+    child, parent = str(edge["child"]), str(edge["parent"])
+    if "product" in edge:
+        source = catalogue.product(str(edge["product"]))
+        frame = products.load(source.id)
+        table = pd.DataFrame(
+            {
+                "child": frame[source.field(child)],
+                "parent": frame[source.field(parent)],
+                "parent_name": frame[source.field(f"{parent}_name")] if f"{parent}_name" in source.fields else pd.NA,
+            }
+        ).dropna(subset=["child", "parent"])
+        if f"{parent}_name" not in source.fields:
+            table["parent_name"] = areas(parent)["name"].reindex(table["parent"]).to_numpy()
+        where = f"lookup {source.id}"
+    elif edge.get("rule") == "name_stem":
+        children = areas(child).reset_index()
+        parents = areas(parent).reset_index()
+        stems = children["name"].str[:-1]
+        by_name = pd.Series(parents["code"].to_numpy(), index=parents["name"].to_numpy())
+        table = pd.DataFrame({"child": children["code"], "parent": by_name.reindex(stems).to_numpy()})
+        table["parent_name"] = stems.to_numpy()
+        where = f"{child} names less their final letter matched to {parent} names"
+    elif edge.get("rule") == "nation":
+        children = areas(child).index.to_series()
+        countries = products.load("countries")
+        by_nation = countries.set_index("NATION")
+        table = pd.DataFrame(
+            {
+                "child": children.to_numpy(),
+                "parent": by_nation["CTRY24CD"].reindex(children.str[0]).to_numpy(),
+                "parent_name": by_nation["CTRY24NM"].reindex(children.str[0]).to_numpy(),
+            }
+        )
+        where = "the nation letter of each code"
+    else:
+        raise DataError(f"lookups/levels.toml: edge {child}->{parent} needs `product` or a known `rule`")
+    identity = tuple(edge.get("identity", ()))  # type: ignore[arg-type]
+    if identity:
+        own = areas(child)
+        own = own[own.index.str[0].isin(identity)]
+        table = pd.concat(
+            [table, pd.DataFrame({"child": own.index, "parent": own.index, "parent_name": own["name"].to_numpy()})]
+        )
+    table = table.astype("string").drop_duplicates(subset=["child", "parent"])
+    orphans = table[table["parent"].isna()]
+    if len(orphans):
+        raise DataError(f"{where}: {len(orphans):,} {child} areas have no {parent}: {examples(orphans['child'])}")
+    _check_one_parent(table, child, parent, where=where)
+    _check_codes(levels.spec(child), table["child"], where=where)
+    _check_codes(levels.spec(parent), table["parent"], where=where)
+    unknown = table.loc[~table["child"].isin(areas(child).index), "child"]
+    if len(unknown):
+        raise DataError(f"{where}: {len(unknown):,} {child} codes are not in the {child} area list: {examples(unknown)}")
+    return table.reset_index(drop=True)
+
+
+def _check_one_parent(table: pd.DataFrame, child: str, parent: str, *, where: str) -> None:
+    counts = table.groupby("child")["parent"].nunique()
+    several = counts[counts > 1]
+    if len(several):
+        shown = table[table["child"].isin(several.index[:3])]
+        pairs = ", ".join(f"{c}->{p}" for c, p in zip(shown["child"], shown["parent"]))
+        raise DataError(
+            f"{where}: {len(several):,} {child} areas map to more than one {parent} ({pairs}); "
+            "a lookup must give each child exactly one parent"
+        )
+
+
+def _paths(start: str, goal: str, seen: tuple[str, ...] = ()) -> Iterator[list[dict[str, object]]]:
+    for edge in _edges():
+        if edge["child"] != start or edge["parent"] in seen:
+            continue
+        if edge["parent"] == goal:
+            yield [edge]
+        else:
+            for rest in _paths(str(edge["parent"]), goal, seen + (start,)):
+                yield [edge, *rest]
+
+
+def _compose(path: list[dict[str, object]]) -> pd.DataFrame:
+    table = _edge_table(path[0])[["child", "parent"]]
+    for edge in path[1:]:
+        step = _edge_table(edge)[["child", "parent"]].rename(columns={"child": "parent", "parent": "next"})
+        table = table.merge(step, on="parent", how="inner")[["child", "next"]].rename(columns={"next": "parent"})
+    return table
+
+
+def _nation(codes: pd.Series) -> pd.Series:
+    """First letter of a GSS code; ITL1 codes map through the ITL1 table."""
+    nation = codes.str[0]
+    itl = products.load("itl1_codes")
+    itl_nation = itl["RGN24CD"].fillna(itl["CTRY24CD"]).str[0]
+    by_itl = pd.Series(itl_nation.to_numpy(), index=itl["ITL125CD"].to_numpy())
+    is_itl = codes.str.startswith("TL")
+    nation[is_itl] = by_itl.reindex(codes[is_itl]).to_numpy()
+    return nation
+
+
+def _pairs(child: str, parent: str) -> pd.DataFrame:
+    paths = list(_paths(child, parent))
+    if paths:
+        return pd.concat([_compose(path) for path in paths]).drop_duplicates()
+    for base in sorted(levels.specs(), key=lambda name: levels.specs()[name].areas):
+        if base not in (child, parent) and list(_paths(base, child)) and list(_paths(base, parent)):
+            down = _pairs(base, child).rename(columns={"parent": "child", "child": "base"})
+            up = _pairs(base, parent).rename(columns={"child": "base"})
+            # duplicates kept on purpose: their count is the number of base areas shared
+            return down.merge(up, on="base")[["child", "parent"]]
+    return pd.DataFrame({"child": pd.Series(dtype="string"), "parent": pd.Series(dtype="string")})
+
+
+def lookup(from_level: str, to_level: str, *, best_fit: bool = False) -> pd.DataFrame:
+    """Return the lookup from a level to a coarser level it nests in.
+
+    Parameters
+    ----------
+    from_level, to_level : str
+        Level ids or aliases (see :func:`geo.levels`), ``from_level`` the finer.
+    best_fit : bool, default False
+        Assign an area that straddles several parents to the one holding most of its
+        constituent areas (ONS "best fit"), logging each such area, instead of raising.
+
+    Returns
+    -------
+    DataFrame
+        One row per ``from_level`` area within ``to_level``'s coverage, sorted by code, with
+        columns named after the levels: ``<from>``, ``<to>``, ``<to>_name``.
+
+    Raises
+    ------
+    NestingError
+        When ``from_level`` does not nest in ``to_level`` (an area would have several
+        parents, or ``to_level`` is the finer level): the message says why and points to
+        :func:`geo.disaggregate`.
+
+    Examples
+    --------
+    >>> table = lookup("lad24", "itl1")  # doctest: +SKIP
+    >>> table.columns.tolist()  # doctest: +SKIP
+    ['lad24', 'itl1', 'itl1_name']
+    """
+    child, parent = levels.resolve(from_level, argument="from_level"), levels.resolve(to_level, argument="to_level")
+    if child == parent:
+        raise NestingError(f"from_level and to_level are both {child!r}; a lookup needs two different levels")
+    key = f"lookups/{child}-{parent}" + ("-best-fit" if best_fit else "")
+    version = catalogue.version()
+    cached = cache.read(key, version=version)
+    if cached is not None:
+        return cached
+    hint = (
+        f"To express {child} values at {parent}, disaggregate them to a level that nests in both "
+        f"(geo.disaggregate(..., to='lsoa21')) and aggregate from there."
+    )
+    if child in levels.spec(parent).nests_in:
+        raise NestingError(
+            f"{child!r} does not nest in {parent!r}: {parent} is the finer level (each {child} area "
+            f"contains many {parent} areas), and a lookup goes from finer to coarser. {hint}"
+        )
+    pairs = _pairs(child, parent)
+    if pairs.empty:
+        raise NestingError(f"{child!r} and {parent!r} have no lookup path in the catalogue. {hint}")
+    shares = pairs.groupby(["child", "parent"]).size().rename("n").reset_index()
+    counts = shares.groupby("child")["parent"].size()
+    split = counts[counts > 1]
+    if len(split) and best_fit:
+        log.warning("best fit: %d %s areas straddle several %s areas (%s); each goes to the one holding most of it",
+                    len(split), child, parent, examples(split.index))
+        shares = shares.sort_values(["child", "n", "parent"], ascending=[True, False, True])
+        pairs = shares.drop_duplicates("child")[["child", "parent"]]
+    elif len(split):
+        first = shares.loc[shares["child"] == split.index[0], "parent"].tolist()
+        raise NestingError(
+            f"{child!r} does not nest in {parent!r}: {len(split):,} {child} areas straddle several "
+            f"{parent} areas (e.g. {split.index[0]} is split between {examples(first)}). Pass "
+            f"best_fit=True to assign each to the parent holding most of it. {hint}"
+        )
+    else:
+        pairs = shares[["child", "parent"]]
+    expected = areas(child).index.to_series()
+    expected = expected[_nation(expected).isin(levels.spec(parent).coverage)]
+    orphans = expected[~expected.isin(pairs["child"])]
+    if len(orphans):
+        error = DataError if parent in levels.spec(child).nests_in else NestingError
+        raise error(
+            f"{child!r} does not nest in {parent!r}: {len(orphans):,} {child} areas have no {parent} "
+            f"parent ({examples(orphans)}). {hint}"
+        )
+    names = areas(parent)["name"]
+    table = pd.DataFrame(
+        {
+            child: pairs["child"].to_numpy(),
+            parent: pairs["parent"].to_numpy(),
+            f"{parent}_name": names.reindex(pairs["parent"]).to_numpy(),
+        }
+    ).astype("string")
+    table = table[table[child].isin(expected)].sort_values(child, ignore_index=True)
+    cache.write(key, table, source="composed from the catalogue lookups", version=version)
+    return table

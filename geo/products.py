@@ -1,0 +1,176 @@
+"""Obtain catalogue products: from the cache, else a mirror, else the publisher.
+
+The cache holds each product as published (the publisher's column names and CRS) in
+Parquet. A mirror is a folder or an http(s) base URL holding the files named as
+distributed (``boundaries/…geojson``, ``lookups/…csv``); publishers are reached through the
+ONS Open Geography Portal FeatureServer or a direct URL.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import tempfile
+from pathlib import Path, PurePosixPath
+from urllib.parse import urlparse
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+
+from geo import cache, catalogue, download, settings
+from geo.errors import DataError, DataUnavailableError, DownloadError, LevelupError
+
+log = logging.getLogger(__name__)
+
+Frame = pd.DataFrame | gpd.GeoDataFrame
+
+
+def load(product_id: str, *, refresh: bool = False) -> Frame:
+    """Return a catalogue product as a (Geo)DataFrame with the publisher's columns.
+
+    Parameters
+    ----------
+    product_id : str
+        A catalogue id, e.g. ``"lad24_buc"`` (see ``geo.catalogue.products()``).
+    refresh : bool, default False
+        Ignore the cache and fetch again.
+
+    Raises
+    ------
+    DataUnavailableError
+        When neither the cache, the mirror nor the publisher could provide the product; the
+        message lists every place tried and how to configure a mirror.
+    DataError
+        When the obtained file does not have the catalogue's expected shape.
+
+    Examples
+    --------
+    >>> lads = load("lad24_buc")  # doctest: +SKIP
+    >>> len(lads)  # doctest: +SKIP
+    361
+    """
+    item = catalogue.product(product_id)
+    if item.kind == "table":
+        return _validated(item, pd.DataFrame(list(item.data), dtype="string"), "catalogue")
+    key = f"products/{item.id}"
+    if not refresh:
+        cached = cache.read(key, version=item.digest)
+        if cached is not None:
+            return cached
+    frame, source = _fetch(item)
+    cache.write(key, frame, source=source, version=item.digest)
+    return frame
+
+
+def source_of(item: catalogue.Product) -> str:
+    """Return the publisher address of a product (FeatureServer layer or direct URL)."""
+    if item.service:
+        return f"{settings.arcgis_base}{item.service}/FeatureServer/{item.layer}"
+    return str(item.url)
+
+
+def _fetch(item: catalogue.Product) -> tuple[Frame, str]:
+    tried: list[str] = []
+    mirror = settings.get_mirror()
+    if mirror:
+        try:
+            return _from_mirror(item, mirror)
+        except (FileNotFoundError, DownloadError) as exc:
+            tried.append(f"mirror {mirror}: {exc}")
+    else:
+        tried.append("mirror: none configured (geo.settings.mirror / LEVELUP_MIRROR)")
+    if settings.is_offline():
+        tried.append("publisher: not contacted (offline: LEVELUP_OFFLINE / geo.settings.offline)")
+    else:
+        try:
+            return _from_publisher(item)
+        except DownloadError as exc:
+            tried.append(f"publisher {source_of(item)}: {exc}")
+    raise DataUnavailableError(
+        f"cannot obtain product {item.id!r} ({item.title}; file {item.file}). Tried: the cache "
+        f"at {settings.get_cache_dir()} (no valid entry); " + "; ".join(tried) + ". "
+        "To work offline, point the package at a mirror holding the ONS files named as "
+        "distributed: set LEVELUP_MIRROR=/path/or/url (or geo.settings.mirror), or fetch "
+        "once while online with `levelup data fetch --all`."
+    )
+
+
+def _from_mirror(item: catalogue.Product, mirror: str) -> tuple[Frame, str]:
+    assert item.file is not None
+    if urlparse(mirror).scheme in {"http", "https"}:
+        url = mirror.rstrip("/") + "/" + item.file
+        with _scratch() as folder:
+            path = download.download_url(url, folder / PurePosixPath(item.file).name, label=item.id)
+            return _parse(item, path), url
+    path = Path(mirror).expanduser() / item.file
+    if not path.is_file():
+        raise FileNotFoundError(f"no file {item.file} under {mirror}")
+    log.info("reading %s from mirror %s", item.id, path)
+    return _parse(item, path), str(path)
+
+
+def _from_publisher(item: catalogue.Product) -> tuple[Frame, str]:
+    assert item.file is not None
+    with _scratch() as folder:
+        if item.service:
+            fmt = "geojson" if item.is_spatial else "csv"
+            path = download.download_feature_service(
+                item.service,
+                folder / PurePosixPath(item.file).name,
+                fmt=fmt,
+                label=item.id,
+                layer=item.layer,
+                expected_rows=item.rows,
+            )
+        else:
+            assert item.url is not None
+            name = PurePosixPath(urlparse(item.url).path).name or PurePosixPath(item.file).name
+            path = download.download_url(item.url, folder / name, label=item.id)
+        return _parse(item, path), source_of(item)
+
+
+class _scratch:
+    """A temporary download folder inside the cache directory, always removed."""
+
+    def __enter__(self) -> Path:
+        root = settings.get_cache_dir() / "downloads"
+        root.mkdir(parents=True, exist_ok=True)
+        self.path = Path(tempfile.mkdtemp(dir=root))
+        return self.path
+
+    def __exit__(self, *exc: object) -> None:
+        shutil.rmtree(self.path, ignore_errors=True)
+
+
+def _parse(item: catalogue.Product, path: Path) -> Frame:
+    text_columns = {column: "string" for key, column in item.fields.items() if key != "population"}
+    try:
+        if item.is_spatial:
+            frame = pyogrio.read_dataframe(path, use_arrow=True)
+            for column in text_columns:
+                if column in frame:
+                    frame[column] = frame[column].astype("string")
+        else:
+            frame = pd.read_csv(path, dtype=text_columns)
+    except LevelupError:
+        raise
+    except Exception as exc:
+        raise DataError(f"product {item.id!r}: cannot parse {path.name}: {exc}") from exc
+    return _validated(item, frame, str(path))
+
+
+def _validated(item: catalogue.Product, frame: Frame, where: str) -> Frame:
+    missing = [column for column in item.fields.values() if column not in frame.columns]
+    if missing:
+        raise DataError(
+            f"product {item.id!r} from {where} lacks the columns {missing} that the catalogue "
+            f"expects; it has {list(frame.columns)[:12]}. Is this the right edition of the file?"
+        )
+    if len(frame) != item.rows:
+        raise DataError(
+            f"product {item.id!r} from {where} has {len(frame):,} rows; the catalogue expects "
+            f"{item.rows:,}. The file is truncated or a different edition: replace it, or "
+            "update the catalogue entry if the publisher has revised it."
+        )
+    return frame

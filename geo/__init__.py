@@ -14,8 +14,8 @@ Examples
 """
 
 from geo import settings
-from geo.areas import Area, area
-from geo.boundaries import boundaries
+from geo.places import Area, area
+from geo.layers import boundaries
 from geo.detect import LevelMatch, detect_level
 from geo.errors import (
     DataError,
@@ -26,7 +26,7 @@ from geo.errors import (
     NestingError,
     UnknownLevelError,
 )
-from geo.levels import levels
+from geo.registry import levels
 from geo.lookups import areas, lookup
 
 __version__ = "0.1.0"

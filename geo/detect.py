@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from geo import levels, lookups
+from geo import lookups, registry
 from geo.errors import InputError, examples
 
 
@@ -86,7 +86,7 @@ def detect_level(codes: Iterable[str] | pd.Series | pd.Index, *, errors: str = "
     if distinct.empty:
         raise InputError("codes is empty; expected area codes such as 'E01000001' or 'E06000047'")
     members: dict[str, pd.Index] = {}
-    for item in levels.specs().values():
+    for item in registry.specs().values():
         candidates = distinct[distinct.str.fullmatch(item.pattern)]
         if len(candidates):
             inside = candidates[candidates.isin(lookups.areas(item.id).index)]
@@ -117,5 +117,5 @@ def detect_level(codes: Iterable[str] | pd.Series | pd.Index, *, errors: str = "
             f"separate them first (e.g. geo.convert for lsoa11 -> lsoa21)"
         )
     also = tuple(name for name in members if name != best and len(members[name]) == len(members[best]))
-    item = levels.spec(best)
+    item = registry.spec(best)
     return LevelMatch(best, item.vintage, len(distinct), len(members[best]), tuple(unknown), also)

@@ -22,7 +22,7 @@ from collections.abc import Iterator
 
 import pandas as pd
 
-from geo import cache, catalogue, levels, products
+from geo import cache, catalogue, products, registry
 from geo.errors import DataError, NestingError, examples
 
 log = logging.getLogger(__name__)
@@ -40,7 +40,7 @@ def areas(level: str) -> pd.DataFrame:
     >>> areas("itl1").loc["TLI", "name"]
     'London'
     """
-    item = levels.spec(level)
+    item = registry.spec(level)
     if item.codes:
         source = catalogue.product(item.codes)
         frame = products.load(item.codes)
@@ -65,7 +65,7 @@ def areas(level: str) -> pd.DataFrame:
     return table.set_index("code").sort_index()
 
 
-def _check_codes(item: levels.LevelSpec, codes: pd.Series, *, where: str) -> None:
+def _check_codes(item: registry.LevelSpec, codes: pd.Series, *, where: str) -> None:
     bad = codes[~codes.str.fullmatch(item.pattern).fillna(False).astype(bool)]
     if len(bad):
         raise DataError(f"{where}: {len(bad):,} codes do not match the {item.id} pattern {item.pattern}: {examples(bad.unique())}")
@@ -125,8 +125,8 @@ def _edge_table(edge: dict[str, object]) -> pd.DataFrame:
     if len(orphans):
         raise DataError(f"{where}: {len(orphans):,} {child} areas have no {parent}: {examples(orphans['child'])}")
     _check_one_parent(table, child, parent, where=where)
-    _check_codes(levels.spec(child), table["child"], where=where)
-    _check_codes(levels.spec(parent), table["parent"], where=where)
+    _check_codes(registry.spec(child), table["child"], where=where)
+    _check_codes(registry.spec(parent), table["parent"], where=where)
     unknown = table.loc[~table["child"].isin(areas(child).index), "child"]
     if len(unknown):
         raise DataError(f"{where}: {len(unknown):,} {child} codes are not in the {child} area list: {examples(unknown)}")
@@ -179,7 +179,7 @@ def _pairs(child: str, parent: str) -> pd.DataFrame:
     paths = list(_paths(child, parent))
     if paths:
         return pd.concat([_compose(path) for path in paths]).drop_duplicates()
-    for base in sorted(levels.specs(), key=lambda name: levels.specs()[name].areas):
+    for base in sorted(registry.specs(), key=lambda name: registry.specs()[name].areas):
         if base not in (child, parent) and list(_paths(base, child)) and list(_paths(base, parent)):
             down = _pairs(base, child).rename(columns={"parent": "child", "child": "base"})
             up = _pairs(base, parent).rename(columns={"child": "base"})
@@ -218,7 +218,7 @@ def lookup(from_level: str, to_level: str, *, best_fit: bool = False) -> pd.Data
     >>> table.columns.tolist()  # doctest: +SKIP
     ['lad24', 'itl1', 'itl1_name']
     """
-    child, parent = levels.resolve(from_level, argument="from_level"), levels.resolve(to_level, argument="to_level")
+    child, parent = registry.resolve(from_level, argument="from_level"), registry.resolve(to_level, argument="to_level")
     if child == parent:
         raise NestingError(f"from_level and to_level are both {child!r}; a lookup needs two different levels")
     key = f"lookups/{child}-{parent}" + ("-best-fit" if best_fit else "")
@@ -230,7 +230,7 @@ def lookup(from_level: str, to_level: str, *, best_fit: bool = False) -> pd.Data
         f"To express {child} values at {parent}, disaggregate them to a level that nests in both "
         f"(geo.disaggregate(..., to='lsoa21')) and aggregate from there."
     )
-    if child in levels.spec(parent).nests_in:
+    if child in registry.spec(parent).nests_in:
         raise NestingError(
             f"{child!r} does not nest in {parent!r}: {parent} is the finer level (each {child} area "
             f"contains many {parent} areas), and a lookup goes from finer to coarser. {hint}"
@@ -256,10 +256,10 @@ def lookup(from_level: str, to_level: str, *, best_fit: bool = False) -> pd.Data
     else:
         pairs = shares[["child", "parent"]]
     expected = areas(child).index.to_series()
-    expected = expected[_nation(expected).isin(levels.spec(parent).coverage)]
+    expected = expected[_nation(expected).isin(registry.spec(parent).coverage)]
     orphans = expected[~expected.isin(pairs["child"])]
     if len(orphans):
-        error = DataError if parent in levels.spec(child).nests_in else NestingError
+        error = DataError if parent in registry.spec(child).nests_in else NestingError
         raise error(
             f"{child!r} does not nest in {parent!r}: {len(orphans):,} {child} areas have no {parent} "
             f"parent ({examples(orphans)}). {hint}"

@@ -15,8 +15,8 @@ import logging
 import geopandas as gpd
 import pandas as pd
 
-from geo import cache, catalogue, levels, lookups, products
-from geo.areas import levels_of
+from geo import cache, catalogue, lookups, products, registry
+from geo.places import levels_of
 from geo.errors import DataError, InputError, NestingError, examples
 
 log = logging.getLogger(__name__)
@@ -54,8 +54,8 @@ def boundaries(level: str, *, within: str | None = None, dissolve_from: str | No
     >>> boundaries("lad24", within="TLC").shape[0]  # doctest: +SKIP
     12
     """
-    item = levels.spec(level)
-    base = levels.resolve(dissolve_from, argument="dissolve_from") if dissolve_from else None
+    item = registry.spec(level)
+    base = registry.resolve(dissolve_from, argument="dissolve_from") if dissolve_from else None
     if base == item.id:
         base = None
     layer = _layer(item, base)
@@ -64,7 +64,7 @@ def boundaries(level: str, *, within: str | None = None, dissolve_from: str | No
     return layer.loc[_codes_within(item.id, within)]
 
 
-def _layer(item: levels.LevelSpec, base: str | None) -> gpd.GeoDataFrame:
+def _layer(item: registry.LevelSpec, base: str | None) -> gpd.GeoDataFrame:
     key = f"boundaries/{item.id}" + (f"-from-{base}" if base else "")
     version = catalogue.version()
     cached = cache.read(key, version=version)
@@ -81,7 +81,7 @@ def _layer(item: levels.LevelSpec, base: str | None) -> gpd.GeoDataFrame:
     return layer
 
 
-def _finish(item: levels.LevelSpec, codes: pd.Series, geometry: gpd.GeoSeries) -> gpd.GeoDataFrame:
+def _finish(item: registry.LevelSpec, codes: pd.Series, geometry: gpd.GeoSeries) -> gpd.GeoDataFrame:
     names = lookups.areas(item.id)["name"]
     extra = codes[~codes.isin(names.index)]
     if len(extra):
@@ -98,7 +98,7 @@ def _finish(item: levels.LevelSpec, codes: pd.Series, geometry: gpd.GeoSeries) -
     return layer
 
 
-def _from_product(item: levels.LevelSpec) -> gpd.GeoDataFrame:
+def _from_product(item: registry.LevelSpec) -> gpd.GeoDataFrame:
     assert item.boundaries is not None
     source = catalogue.product(item.boundaries)
     frame = products.load(source.id)
@@ -108,7 +108,7 @@ def _from_product(item: levels.LevelSpec) -> gpd.GeoDataFrame:
     return _finish(item, frame[source.field(item.id)].astype("string"), projected)
 
 
-def _dissolved(item: levels.LevelSpec, bases: tuple[str, ...]) -> gpd.GeoDataFrame:
+def _dissolved(item: registry.LevelSpec, bases: tuple[str, ...]) -> gpd.GeoDataFrame:
     pieces = []
     done: set[str] = set()
     for base in bases:
@@ -133,14 +133,14 @@ def _dissolved(item: levels.LevelSpec, bases: tuple[str, ...]) -> gpd.GeoDataFra
 
 def _codes_within(level: str, within: str) -> pd.Index:
     code = str(within).strip().upper()
-    holders = [h for h in levels_of(code) if h in levels.spec(level).nests_in]
+    holders = [h for h in levels_of(code) if h in registry.spec(level).nests_in]
     if not holders:
         found = levels_of(code)
         if not found:
             raise InputError(f"within={within!r} is not a known area code at any level; expected e.g. 'TLC' or 'E06000047'")
         raise NestingError(
             f"within={within!r} is a {'/'.join(found)} code, and {level} does not nest in "
-            f"{'/'.join(found)}; {level} nests in: {', '.join(levels.spec(level).nests_in) or 'nothing'}"
+            f"{'/'.join(found)}; {level} nests in: {', '.join(registry.spec(level).nests_in) or 'nothing'}"
         )
     table = lookups.lookup(level, holders[0])
     return pd.Index(table.loc[table[holders[0]] == code, level], name="code")

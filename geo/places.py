@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from geo import levels, lookups, products
+from geo import lookups, products, registry
 from geo.errors import InputError, examples
 
 #: Levels searched by name, finest-first; small areas are searched by code only.
@@ -35,7 +35,7 @@ def levels_of(code: str) -> list[str]:
     Only levels whose code pattern matches are loaded, so this is cheap.
     """
     found = []
-    for item in levels.specs().values():
+    for item in registry.specs().values():
         if item.regex.fullmatch(code) and code in lookups.areas(item.id).index:
             found.append(item.id)
     return found

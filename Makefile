@@ -1,0 +1,34 @@
+# levelup-geo: `make demo` runs the main job, `make test` runs the tests.
+# MIRROR: a folder (or http(s) URL) mirroring the ONS files; empty = download from ONS.
+PYTHON ?= python3
+VENV   ?= .venv
+MIRROR ?= $(wildcard ../shared/data)
+OUT    ?= out
+
+export LEVELUP_MIRROR := $(MIRROR)
+
+$(VENV)/.installed: setup.cfg pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet ".[test,maps,stats]"
+	touch $@
+
+.PHONY: install dev test demo clean
+install: $(VENV)/.installed
+
+dev: install
+	$(VENV)/bin/pip install --quiet --no-deps -e .
+
+# Always reinstall the package itself (non-editable) so tests run what `pip install .` gives.
+test: install
+	$(VENV)/bin/pip install --quiet --no-deps --force-reinstall .
+	cd tests && ../$(VENV)/bin/pytest -q
+
+demo: install
+	$(VENV)/bin/pip install --quiet --no-deps --force-reinstall .
+	$(VENV)/bin/levelup levels
+	$(VENV)/bin/levelup lookup lsoa21 itl1 E01000001 W01000001 E01033768
+	$(VENV)/bin/levelup area "County Durham"
+
+clean:
+	rm -rf $(VENV) build *.egg-info $(OUT)

@@ -38,7 +38,9 @@ def boundaries(level: str, *, within: str | None = None, dissolve_from: str | No
     dissolve_from : str, optional
         Build the layer by dissolving this finer level through the lookups instead of
         reading the level's own boundary product; ``boundaries("lad24",
-        dissolve_from="lsoa21")`` gives district outlines that follow LSOA edges exactly.
+        dissolve_from="lsoa21")`` gives district outlines that follow LSOA edges exactly
+        (areas the finer level does not cover, such as Scottish councils, keep their
+        published shapes).
 
     Returns
     -------
@@ -74,7 +76,7 @@ def _layer(item: registry.LevelSpec, base: str | None) -> gpd.GeoDataFrame:
         layer = _from_product(item)
         source = item.boundaries
     else:
-        bases = (base,) if base else item.dissolve
+        bases = (base, *[b for b in item.dissolve if b != base]) if base else item.dissolve
         layer = _dissolved(item, bases)
         source = "dissolved from " + " + ".join(bases)
     cache.write(key, layer, source=source, version=version)
@@ -109,7 +111,7 @@ def _from_product(item: registry.LevelSpec) -> gpd.GeoDataFrame:
 
 
 def _dissolved(item: registry.LevelSpec, bases: tuple[str, ...]) -> gpd.GeoDataFrame:
-    pieces = []
+    pieces: list[gpd.GeoDataFrame] = []
     done: set[str] = set()
     for base in bases:
         shapes = boundaries(base)
@@ -125,6 +127,10 @@ def _dissolved(item: registry.LevelSpec, bases: tuple[str, ...]) -> gpd.GeoDataF
         merged = grouped.dissolve("parent")
         pieces.append(merged)
         done.update(merged.index)
+    if item.boundaries:  # areas the bases do not cover (Scotland, NI) keep the published shapes
+        own = _from_product(item)
+        own = own[~own.index.isin(done)]
+        pieces.append(own[["geometry"]])
     if not pieces:
         raise DataError(f"{item.id}: nothing to dissolve from {bases}")
     merged = pd.concat(pieces)

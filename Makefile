@@ -22,12 +22,12 @@ dev: install
 # Always reinstall the package itself (non-editable) so tests run what `pip install .` gives.
 test: install
 	$(VENV)/bin/pip install --quiet --no-deps --force-reinstall .
-	cd tests && ../$(VENV)/bin/pytest -q
+	cd tests && LEVELUP_TEST_INSTALLED=1 ../$(VENV)/bin/pytest -q
 
 demo: install
 	$(VENV)/bin/pip install --quiet --no-deps --force-reinstall .
 	$(VENV)/bin/levelup levels
-	$(VENV)/bin/levelup lookup lsoa21 itl1 E01000001 W01000001 E01033768
+	$(VENV)/bin/levelup lookup lsoa21 itl1 E01000001 W01000003 E01033768
 	$(VENV)/bin/levelup area "County Durham"
 
 clean:

@@ -8,7 +8,7 @@ Examples
     levelup data status
     levelup data fetch lsoa21
     levelup data fetch --all
-    levelup lookup lsoa21 itl1 E01000001 W01000001
+    levelup lookup lsoa21 itl1 E01000001 W01000003
     cut -d, -f1 my_lsoas.csv | levelup lookup lsoa21 utla23
     levelup area "County Durham"
 """
@@ -119,7 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_fetch)
 
     p = commands.add_parser("lookup", help="print a lookup as CSV",
-                            description="Example: levelup lookup lsoa21 itl1 E01000001 W01000001 (codes may come on stdin)")
+                            description="Example: levelup lookup lsoa21 itl1 E01000001 W01000003 (codes may come on stdin)")
     p.add_argument("from_level", metavar="FROM")
     p.add_argument("to_level", metavar="TO")
     p.add_argument("codes", nargs="*", metavar="CODES")

@@ -32,3 +32,8 @@ demo: install
 
 clean:
 	rm -rf $(VENV) build *.egg-info $(OUT)
+
+.PHONY: bench
+bench: install
+	$(VENV)/bin/pip install --quiet --no-deps --force-reinstall .
+	cd benchmarks && ../$(VENV)/bin/pytest -q -p no:cacheprovider --benchmark-enable --benchmark-columns=min,median,mean,rounds test_bench_loading.py

@@ -1,0 +1,224 @@
+"""Aggregate an indicator from a level to a coarser level it nests in, with the right statistics.
+
+- ``count`` (extensive: people, crimes): sums.
+- ``rate``: sum(numerator) / sum(denominator) — never the mean of the children's rates.
+- ``mean`` (intensive: scores, averages): weighted mean, weights from a column or the Census
+  2021 population.
+- ``median``: refused (medians do not aggregate) unless ``approximate=True``, which gives the
+  weighted median of the children's values, flagged as an approximation.
+
+Every result reports its coverage: children expected (from the lookup), present (with all
+values), missing, and the share of population (or of children, where no population exists)
+that the present children hold.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from geo import lookups, registry
+from geo.errors import InputError, examples
+from geo.inputs import KINDS, prepare
+from geo.population import population
+
+
+def _as_list(value: str | list[str] | None) -> list[str]:
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else list(value)
+
+
+def _coverage_weights(level: str) -> tuple[pd.Series | None, str]:
+    if level == "lsoa21" or level in registry.spec("lsoa21").nests_in:
+        return population(level), "population"
+    return None, "children"
+
+
+def _check_non_negative(frame: pd.DataFrame, columns: list[str], what: str) -> None:
+    for column in columns:
+        bad = frame.index[frame[column] < 0]
+        if len(bad):
+            raise InputError(f"{what} column {column!r} has {len(bad):,} negative values (at {examples(bad)}); {what}s cannot be negative")
+
+
+def weighted_median(values: pd.Series, weights: pd.Series, groups: pd.Series) -> pd.Series:
+    """Return, per group, the smallest value whose cumulative weight reaches half the total.
+
+    Examples
+    --------
+    >>> v = pd.Series([1.0, 2.0, 10.0]); w = pd.Series([1.0, 1.0, 5.0]); g = pd.Series(["a", "a", "a"])
+    >>> float(weighted_median(v, w, g)["a"])
+    10.0
+    """
+    order = pd.DataFrame({"g": groups.to_numpy(), "v": values.to_numpy(), "w": weights.to_numpy()}).sort_values(["g", "v"])
+    cumulative = order.groupby("g")["w"].cumsum()
+    total = order.groupby("g")["w"].transform("sum")
+    return order[cumulative >= total / 2].groupby("g")["v"].first()
+
+
+def aggregate(
+    data: pd.DataFrame,
+    *,
+    to: str,
+    value: str | list[str] | None = None,
+    kind: str,
+    weight: str | None = None,
+    numerator: str | None = None,
+    denominator: str | None = None,
+    level: str | None = None,
+    code: str | None = None,
+    min_coverage: float | None = None,
+    errors: str = "raise",
+    approximate: bool = False,
+) -> pd.DataFrame:
+    """Aggregate indicator values from their level to the coarser level ``to``.
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per area; codes in column ``code`` or in the index.
+    to : str
+        Target level (id or alias) that ``level`` nests in.
+    value : str or list of str
+        Value column(s). For ``kind="rate"`` either the output name (with ``numerator`` and
+        ``denominator``) or a column of rates (with ``denominator``).
+    kind : {"count", "rate", "mean", "median"}
+        What the values are (see the module description).
+    weight : str, optional
+        For ``mean`` and ``median``: a weight column, or ``"population"`` (Census 2021
+        usual residents, the default for means).
+    numerator, denominator : str, optional
+        For ``rate``: columns of counts.
+    level, code : str, optional
+        Level of the codes (detected when omitted) and the column holding them (default index).
+    min_coverage : float, optional
+        Parents whose present children hold less than this share of the weight get NaN
+        values and ``below_min_coverage = True``.
+    errors : {"raise", "report"}
+        Codes not in the level: an error, or excluded and listed in ``result.attrs["excluded"]``.
+    approximate : bool, default False
+        Allow ``kind="median"`` as the weighted median of the children's values.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by parent code (index named ``to``): ``name``, the aggregated value column(s)
+        (for rates also the summed numerator and denominator), ``children_expected``,
+        ``children_present``, ``children_missing`` and ``weight_covered``; ``attrs`` records the
+        level, kind, coverage basis and excluded codes.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> crimes = pd.DataFrame({"crimes": [3, 4]}, index=["E01000001", "E01000002"])
+    >>> aggregate(crimes, to="lad24", value="crimes", kind="count").loc["E09000001", "crimes"]  # doctest: +SKIP
+    7.0
+    """
+    if kind not in KINDS:
+        raise InputError(f"kind={kind!r}; expected one of {KINDS}")
+    values = _as_list(value)
+    if kind == "median" and not approximate:
+        raise InputError(
+            "kind='median': medians do not aggregate — a parent's median is not a function of its "
+            "children's medians. Aggregate the underlying counts instead, or pass approximate=True "
+            "for the weighted median of the children's values (an approximation)."
+        )
+    if kind == "rate":
+        if denominator is None:
+            raise InputError("kind='rate' needs denominator= (and numerator=, or value= holding the rates)")
+        if numerator is None and len(values) != 1:
+            raise InputError("kind='rate' needs numerator= or a single value= column of rates")
+        out_name = values[0] if values else "rate"
+        needed = [c for c in (numerator, denominator) if c] + ([] if numerator else values)
+    else:
+        if numerator or denominator:
+            raise InputError(f"numerator=/denominator= apply to kind='rate', not kind={kind!r}")
+        if not values:
+            raise InputError(f"kind={kind!r} needs value= (a column or a list of columns)")
+        needed = list(values)
+    if kind in ("mean", "median"):
+        weight = weight or "population"
+        if weight != "population":
+            needed.append(weight)
+    elif weight is not None:
+        raise InputError(f"weight= applies to kind='mean' or 'median'; a {kind} needs none")
+
+    prepared = prepare(data, columns=list(dict.fromkeys(needed)), level=level, code=code, errors=errors)
+    frame, child = prepared.frame, prepared.level
+    target = registry.resolve(to, argument="to")
+    parents = lookups.lookup(child, target).set_index(child)[target]
+    outside = frame.index[~frame.index.isin(parents.index)]
+    if len(outside):
+        raise InputError(f"data has {len(outside):,} {child} areas outside {target}'s coverage ({examples(outside)})")
+
+    if kind == "count":
+        _check_non_negative(frame, values, "count")
+    if kind == "rate":
+        if numerator is None:
+            frame["__numerator"] = frame[values[0]] * frame[denominator]
+            numerator_column = "__numerator"
+        else:
+            numerator_column = numerator
+            _check_non_negative(frame, [numerator], "numerator")
+        bad = frame.index[frame[denominator] <= 0]
+        if len(bad):
+            raise InputError(f"denominator column {denominator!r} has {len(bad):,} zero or negative values (at {examples(bad)})")
+    if kind in ("mean", "median"):
+        if weight == "population":
+            try:
+                weights = population(child).reindex(frame.index)
+            except InputError as exc:
+                raise InputError(f"weight='population' is not available for {child}: {exc}") from None
+        else:
+            weights = frame[weight]
+        if weights.isna().any():
+            raise InputError(f"weight {weight!r} is missing for {int(weights.isna().sum()):,} areas ({examples(frame.index[weights.isna()])})")
+        if (weights <= 0).any():
+            raise InputError(f"weight {weight!r} has {int((weights <= 0).sum()):,} zero or negative values ({examples(frame.index[weights <= 0])}); weights must be positive")
+        frame["__weight"] = weights.to_numpy()
+
+    present = frame.dropna(subset=[c for c in needed if c in frame.columns])
+    group = parents.reindex(present.index).to_numpy()
+    result = pd.DataFrame(index=pd.Index(pd.unique(parents.reindex(frame.index)), name=target, dtype="string"))
+    if kind == "count":
+        sums = present[values].groupby(group).sum()
+        result = result.join(sums)
+    elif kind == "rate":
+        sums = present[[numerator_column, denominator]].groupby(group).sum()
+        result[out_name] = sums[numerator_column] / sums[denominator]
+        result["numerator"] = sums[numerator_column]
+        result["denominator"] = sums[denominator]
+    elif kind == "mean":
+        w = present["__weight"]
+        for column in values:
+            result[column] = (present[column] * w).groupby(group).sum() / w.groupby(group).sum()
+        result["weight"] = w.groupby(group).sum()
+    else:
+        for column in values:
+            result[column] = weighted_median(present[column], present["__weight"], pd.Series(group))
+        result["approximation"] = "weighted median of children"
+
+    expected = parents[parents.isin(result.index)]
+    result["name"] = lookups.areas(target)["name"].reindex(result.index).to_numpy()
+    result["children_expected"] = expected.groupby(expected.to_numpy()).size().reindex(result.index).to_numpy()
+    result["children_present"] = pd.Series(group).value_counts().reindex(result.index).fillna(0).astype(int).to_numpy()
+    result["children_missing"] = result["children_expected"] - result["children_present"]
+    basis_weights, basis = _coverage_weights(child)
+    if basis_weights is None:
+        result["weight_covered"] = result["children_present"] / result["children_expected"]
+    else:
+        held = basis_weights.reindex(present.index).groupby(group).sum()
+        total = basis_weights.reindex(expected.index).groupby(expected.to_numpy()).sum()
+        result["weight_covered"] = (held.reindex(result.index) / total.reindex(result.index)).fillna(0.0).to_numpy()
+    if min_coverage is not None:
+        low = result["weight_covered"] < min_coverage
+        value_columns = [c for c in result.columns if c in values or c == out_name] if kind == "rate" else values
+        result.loc[low, value_columns] = np.nan
+        result["below_min_coverage"] = low
+    ordered = ["name"] + [c for c in result.columns if c != "name"]
+    result = result[ordered].sort_index()
+    result.attrs.update(
+        {"level": child, "to": target, "kind": kind, "coverage_basis": basis, "excluded": prepared.excluded}
+    )
+    return result

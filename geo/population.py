@@ -1,0 +1,48 @@
+"""Census 2021 usual-resident population at any level LSOAs nest in.
+
+Examples
+--------
+>>> int(population("lsoa21").sum())  # doctest: +SKIP
+59597576
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from geo import catalogue, lookups, products, registry
+from geo.errors import InputError
+
+PRODUCT = "census21_population"
+
+
+def population(level: str = "lsoa21") -> pd.Series:
+    """Return usual residents (Census 2021) per area, indexed by code.
+
+    LSOA counts come from the catalogue's Census 2021 product; other levels sum their
+    LSOAs (England and Wales only: Scotland and Northern Ireland are not covered).
+
+    Raises
+    ------
+    InputError
+        For a level that LSOAs 2021 do not nest in.
+    """
+    level = registry.resolve(level)
+    source = catalogue.product(PRODUCT)
+    frame = products.load(PRODUCT)
+    base = pd.Series(
+        pd.to_numeric(frame[source.field("population")]).to_numpy(dtype="float64"),
+        index=pd.Index(frame[source.field("lsoa21")].astype("string"), name="lsoa21"),
+        name="population",
+    )
+    if level == "lsoa21":
+        return base
+    if level not in registry.spec("lsoa21").nests_in:
+        raise InputError(
+            f"level={level!r}: Census 2021 population is available for LSOA 2021 and the levels they nest in "
+            f"({', '.join(registry.spec('lsoa21').nests_in)}); pass weights of your own for {level}"
+        )
+    parents = lookups.lookup("lsoa21", level).set_index("lsoa21")[level]
+    summed = base.groupby(parents.reindex(base.index).to_numpy()).sum()
+    summed.index = pd.Index(summed.index, name=level, dtype="string")
+    return summed.rename("population")

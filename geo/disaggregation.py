@@ -1,0 +1,109 @@
+"""Push indicator values down from a level to a finer level that nests in it.
+
+Counts are split in proportion to a weight (Census 2021 population by default), so that
+aggregating the result back gives the original counts exactly; rates, means and medians are
+broadcast unchanged to every child and marked ``inherited`` (a child's own value is unknown).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from geo import lookups, registry
+from geo.errors import InputError, NestingError, examples
+from geo.inputs import KINDS, prepare
+from geo.population import population
+
+
+def _weights(weight: str | pd.Series, children: pd.Index, target: str) -> pd.Series:
+    if isinstance(weight, pd.Series):
+        found = weight.reindex(children)
+        what = "the weight Series"
+    elif weight == "population":
+        found = population(target).reindex(children)
+        what = "Census 2021 population"
+    elif weight == "equal":
+        return pd.Series(1.0, index=children)
+    else:
+        raise InputError(f"weight={weight!r}; expected 'population', 'equal' or a Series indexed by {target} code")
+    if found.isna().any():
+        raise InputError(f"{what} is missing for {int(found.isna().sum()):,} {target} areas ({examples(children[found.isna()])})")
+    if (found < 0).any():
+        raise InputError(f"{what} has negative values for {examples(children[found < 0])}; weights cannot be negative")
+    return found.astype("float64")
+
+
+def disaggregate(
+    data: pd.DataFrame,
+    *,
+    to: str,
+    value: str | list[str],
+    kind: str,
+    weight: str | pd.Series = "population",
+    level: str | None = None,
+    code: str | None = None,
+) -> pd.DataFrame:
+    """Express values of a level at a finer level that nests in it.
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per area (codes in ``code`` or the index).
+    to : str
+        The finer target level, e.g. ``"lsoa21"``.
+    value : str or list of str
+        Value column(s).
+    kind : {"count", "rate", "mean", "median"}
+        Counts are split; the others are broadcast and marked ``inherited``.
+    weight : "population", "equal" or Series
+        Split weights for counts, per target area (default Census 2021 population).
+    level, code : str, optional
+        Level of ``data`` (detected when omitted) and the code column (default index).
+
+    Returns
+    -------
+    DataFrame
+        Indexed by target code (named ``to``), with the parent code column (named after the
+        level), the value column(s), and ``weight_share`` (counts) or ``inherited`` (others).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> lad = pd.DataFrame({"jobs": [1000.0]}, index=["E06000047"])
+    >>> out = disaggregate(lad, to="lsoa21", value="jobs", kind="count")  # doctest: +SKIP
+    >>> round(out["jobs"].sum())  # doctest: +SKIP
+    1000
+    """
+    if kind not in KINDS:
+        raise InputError(f"kind={kind!r}; expected one of {KINDS}")
+    values = [value] if isinstance(value, str) else list(value)
+    prepared = prepare(data, columns=values, level=level, code=code)
+    frame, parent_level = prepared.frame, prepared.level
+    target = registry.resolve(to, argument="to")
+    if parent_level not in registry.spec(target).nests_in:
+        raise NestingError(
+            f"to={target!r} does not nest in {parent_level!r}, so {parent_level} values cannot be split "
+            f"onto it; {target} nests in: {', '.join(registry.spec(target).nests_in) or 'nothing'}"
+        )
+    parents = lookups.lookup(target, parent_level).set_index(target)[parent_level]
+    parents = parents[parents.isin(frame.index)]
+    result = pd.DataFrame({parent_level: parents.to_numpy()}, index=pd.Index(parents.index, name=target, dtype="string"))
+    broadcast = frame.reindex(parents.to_numpy())
+    if kind == "count":
+        if (frame[values] < 0).any().any():
+            raise InputError("count values cannot be negative")
+        w = _weights(weight, result.index, target)
+        totals = w.groupby(parents.to_numpy()).transform("sum")
+        empty = parents[(totals == 0).to_numpy()].unique()
+        if len(empty):
+            raise InputError(f"the weights of every {target} area in {examples(empty)} are zero; a count cannot be split there")
+        share = (w / totals).to_numpy()
+        for column in values:
+            result[column] = broadcast[column].to_numpy() * share
+        result["weight_share"] = share
+    else:
+        for column in values:
+            result[column] = broadcast[column].to_numpy()
+        result["inherited"] = True
+    result.attrs.update({"level": parent_level, "to": target, "kind": kind})
+    return result.sort_index()

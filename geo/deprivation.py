@@ -1,0 +1,153 @@
+r"""Summaries of small-area deprivation for larger areas, as the English Indices of
+Deprivation define them (IoD technical report, "summary measures for higher-level areas").
+
+For a parent area :math:`A` with LSOAs :math:`i` of population :math:`p_i`, score
+:math:`s_i` and national rank :math:`r_i` (1 = most deprived of :math:`N` LSOAs nationally),
+let the reversed rank be :math:`\tilde r_i = N + 1 - r_i` (higher = more deprived) and the
+national percentile :math:`c_i = \lceil 100\, r_i / N \rceil` (1 = most deprived 1%).
+
+- average score: :math:`\sum p_i s_i / \sum p_i`
+- average rank: :math:`\sum p_i \tilde r_i / \sum p_i`
+- proportion of LSOAs in the most deprived 10% nationally:
+  :math:`\#\{i: \lceil 10\, r_i / N \rceil = 1\} / \#\{i\}` (national decile 1)
+- extent: :math:`\sum p_i w_i / \sum p_i` with :math:`w_i = 1` for :math:`c_i \le 10`,
+  :math:`w_i = 0.95 - 0.05\,(c_i - 11)` for :math:`11 \le c_i \le 30` and 0 otherwise
+- local concentration: sort the LSOAs of :math:`A` from most to least deprived and take
+  them until they hold exactly 10% of :math:`A`'s population (the last one only in part,
+  :math:`q_i \le p_i`): :math:`\sum q_i \tilde r_i / \sum q_i`
+
+Each measure is also ranked among the parent areas (``rank_of_<measure>``, 1 = most
+deprived; ties share the lowest rank).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from geo import lookups, registry
+from geo.errors import InputError, examples
+from geo.inputs import prepare
+from geo.population import population
+
+MEASURES = ("average_score", "average_rank", "proportion_most_deprived_10", "extent", "local_concentration")
+
+
+def extent_weight(percentile: np.ndarray) -> np.ndarray:
+    """Weight of an LSOA in the extent measure, from its national percentile (1 = most deprived).
+
+    Examples
+    --------
+    >>> extent_weight(np.array([1, 10, 11, 20, 30, 31])).round(2).tolist()
+    [1.0, 1.0, 0.95, 0.5, 0.0, 0.0]
+    """
+    percentile = np.asarray(percentile, dtype="float64")
+    sliding = 0.95 - 0.05 * (percentile - 11)
+    return np.where(percentile <= 10, 1.0, np.where(percentile <= 30, np.clip(sliding, 0.0, None), 0.0))
+
+
+def _local_concentration(frame: pd.DataFrame) -> pd.Series:
+    ordered = frame.sort_values(["group", "rank"])
+    cumulative = ordered.groupby("group")["pop"].cumsum()
+    before = cumulative - ordered["pop"]
+    limit = ordered.groupby("group")["pop"].transform("sum") * 0.10
+    taken = np.clip(limit - before, 0.0, ordered["pop"])
+    weighted = (taken * ordered["reversed"]).groupby(ordered["group"]).sum()
+    return weighted / taken.groupby(ordered["group"]).sum()
+
+
+def deprivation_summary(
+    data: pd.DataFrame,
+    *,
+    to: str,
+    score: str,
+    rank: str,
+    weight: str = "population",
+    level: str | None = None,
+    code: str | None = None,
+    national_count: int | None = None,
+) -> pd.DataFrame:
+    """Summarise LSOA deprivation scores and national ranks for larger areas.
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per LSOA with a score column and a national rank column (1 = most deprived),
+        e.g. the IoD2025 file's ``IMD_score`` and ``IMD_rank`` (or any domain's).
+    to : str
+        A level the LSOAs nest in (``"lad24"``, ``"utla23"``, ``"pfa24"``, ``"itl1"``), or the
+        name of a column of ``data`` holding a grouping of your own.
+    score, rank : str
+        Columns of scores and national ranks.
+    weight : str, default "population"
+        ``"population"`` (Census 2021 usual residents) or a column of population weights.
+    level, code : str, optional
+        Level of the codes (detected when omitted) and their column (default index).
+    national_count : int, optional
+        Number of LSOAs ranked nationally (:math:`N`). Default: every area of the level in the
+        nations the data cover (33,755 English LSOAs for the IoD2025), so a subset of LSOAs is
+        still placed nationally.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by parent (named after ``to``): ``name`` (for levels), ``n_lsoas``,
+        ``population``, the five measures and ``rank_of_<measure>``. Formulae: module docstring.
+    """
+    grouping = to if to in data.columns and code != to else None
+    weight_columns = [] if weight == "population" else [weight]
+    prepared = prepare(data, columns=[score, rank, *weight_columns], level=level, code=code)
+    frame, child = prepared.frame, prepared.level
+    missing = frame.index[frame[[score, rank]].isna().any(axis=1)]
+    if len(missing):
+        raise InputError(f"score/rank are missing for {len(missing):,} areas ({examples(missing)}); deprivation summaries need every LSOA of an area")
+    if grouping:
+        codes = data[code].astype("string").str.strip() if code else pd.Series(data.index, index=data.index, dtype="string")
+        groups = pd.Series(data[grouping].to_numpy(), index=codes.to_numpy()).reindex(frame.index)
+        if groups.isna().any():
+            raise InputError(f"grouping column {grouping!r} is missing for {examples(frame.index[groups.isna()])}")
+        target = grouping
+    else:
+        target = registry.resolve(to, argument="to")
+        groups = lookups.lookup(child, target).set_index(child)[target].reindex(frame.index)
+        if groups.isna().any():
+            raise InputError(f"{int(groups.isna().sum()):,} {child} areas are outside {target}'s coverage ({examples(frame.index[groups.isna()])})")
+    nations = sorted(set(frame.index.str[0]))
+    n = national_count or int(lookups.areas(child).index.str[0].isin(nations).sum())
+    if frame[rank].max() > n or frame[rank].min() < 1:
+        raise InputError(f"rank column {rank!r} runs from {frame[rank].min():g} to {frame[rank].max():g}; national ranks must lie in 1..{n} (national_count)")
+    pop = population(child).reindex(frame.index) if weight == "population" else frame[weight]
+    if pop.isna().any() or (pop <= 0).any():
+        bad = frame.index[pop.isna() | (pop <= 0)]
+        raise InputError(f"weight {weight!r} is missing, zero or negative for {len(bad):,} areas ({examples(bad)})")
+    work = pd.DataFrame(
+        {
+            "group": groups.to_numpy(),
+            "score": frame[score].to_numpy(),
+            "rank": frame[rank].to_numpy(),
+            "reversed": n + 1 - frame[rank].to_numpy(),
+            "pop": pop.to_numpy(dtype="float64"),
+        }
+    )
+    work["decile1"] = np.ceil(10 * work["rank"] / n) == 1
+    work["extent_w"] = extent_weight(np.ceil(100 * work["rank"] / n))
+    by = work.groupby("group")
+    total = by["pop"].sum()
+    result = pd.DataFrame(
+        {
+            "n_lsoas": by.size(),
+            "population": total,
+            "average_score": (work["pop"] * work["score"]).groupby(work["group"]).sum() / total,
+            "average_rank": (work["pop"] * work["reversed"]).groupby(work["group"]).sum() / total,
+            "proportion_most_deprived_10": by["decile1"].mean(),
+            "extent": (work["pop"] * work["extent_w"]).groupby(work["group"]).sum() / total,
+            "local_concentration": _local_concentration(work),
+        }
+    )
+    for measure in MEASURES:
+        result[f"rank_of_{measure}"] = result[measure].rank(ascending=False, method="min").astype(int)
+    result.index = pd.Index(result.index, name=target, dtype="string")
+    if not grouping:
+        result.insert(0, "name", lookups.areas(target)["name"].reindex(result.index).to_numpy())
+    result.attrs.update({"level": child, "to": target, "national_count": n, "weight": weight})
+    return result.sort_index()

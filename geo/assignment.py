@@ -1,0 +1,115 @@
+"""Assign points (postcodes, crimes, facilities) to the areas of a level.
+
+Points are matched with a spatial index (shapely STRtree) in British National Grid. A point
+on a shared edge touches two polygons: it goes to the one with the lowest code, and is
+counted in the report. A point in no polygon (generalised boundaries cut corners along the
+coast and estuaries) is kept with no code and reported, or, with ``nearest_within=``, given
+the nearest area within that many metres and flagged.
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from geo import registry
+from geo.errors import InputError, examples
+from geo.layers import CRS, boundaries
+
+_XY = (("longitude", "latitude", "EPSG:4326"), ("lon", "lat", "EPSG:4326"), ("Longitude", "Latitude", "EPSG:4326"),
+       ("easting", "northing", "EPSG:27700"), ("x", "y", None))
+
+
+def _as_points(points: pd.DataFrame, x: str | None, y: str | None, crs: str | None) -> gpd.GeoSeries:
+    if isinstance(points, gpd.GeoDataFrame):
+        if points.crs is None:
+            raise InputError("points has no CRS; set one with points.set_crs(...) (e.g. EPSG:4326 for longitude/latitude)")
+        geometry = points.geometry
+        if not geometry.geom_type.isin(["Point"]).all():
+            raise InputError(f"points must be Point geometries, found {sorted(set(geometry.geom_type.dropna()))}")
+        return geometry.to_crs(CRS)
+    if not isinstance(points, pd.DataFrame):
+        raise InputError(f"points must be a GeoDataFrame or DataFrame, got {type(points).__name__}")
+    if x is None or y is None:
+        for cx, cy, ccrs in _XY:
+            if cx in points.columns and cy in points.columns:
+                x, y, crs = cx, cy, crs or ccrs
+                break
+        else:
+            raise InputError(
+                f"points has no coordinate columns: expected longitude/latitude, lon/lat or easting/northing "
+                f"(or pass x=, y=, crs=); columns are {list(points.columns)[:12]}"
+            )
+    if crs is None:
+        raise InputError(f"crs= is needed to read columns {x!r}/{y!r} (EPSG:4326 for degrees, EPSG:27700 for metres)")
+    xs, ys = pd.to_numeric(points[x], errors="coerce"), pd.to_numeric(points[y], errors="coerce")
+    bad = points.index[xs.isna() | ys.isna()]
+    if len(bad):
+        raise InputError(f"points has {len(bad):,} rows without coordinates in {x!r}/{y!r} (index {examples(bad)}); drop them first")
+    return gpd.GeoSeries(gpd.points_from_xy(xs, ys), index=points.index, crs=crs).to_crs(CRS)
+
+
+def assign(
+    points: pd.DataFrame,
+    *,
+    level: str = "lsoa21",
+    x: str | None = None,
+    y: str | None = None,
+    crs: str | None = None,
+    nearest_within: float = 0.0,
+) -> pd.DataFrame:
+    """Return a copy of ``points`` with a column of area codes at ``level``.
+
+    Parameters
+    ----------
+    points : GeoDataFrame or DataFrame
+        Points, or a table with longitude/latitude (EPSG:4326) or easting/northing
+        (EPSG:27700) columns; other names through ``x``, ``y`` and ``crs``.
+    level : str, default "lsoa21"
+        The level of the areas.
+    nearest_within : float, default 0
+        Give points in no polygon the nearest area within this many metres.
+
+    Returns
+    -------
+    DataFrame (or GeoDataFrame, like the input)
+        The input's columns plus ``<level>`` (code, missing for unassigned points) and
+        ``assigned_by`` ("contains", "edge", "nearest" or missing). ``attrs["report"]`` gives
+        the counts and examples of unassigned points.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> pts = pd.DataFrame({"lon": [-0.0915], "lat": [51.5155]})
+    >>> assign(pts)["lsoa21"].iloc[0]  # doctest: +SKIP
+    'E01000001'
+    """
+    level = registry.resolve(level)
+    geometry = _as_points(points, x, y, crs)
+    areas = boundaries(level)
+    tree_hits = areas.sindex.query(geometry.to_numpy(), predicate="intersects")
+    hits = pd.DataFrame({"point": tree_hits[0], "area": areas.index.to_numpy()[tree_hits[1]]}).sort_values(["point", "area"])
+    per_point = hits.groupby("point")["area"].agg(["first", "size"])
+    codes = pd.Series(pd.NA, index=range(len(geometry)), dtype="string")
+    how = pd.Series(pd.NA, index=range(len(geometry)), dtype="string")
+    codes[per_point.index] = per_point["first"].to_numpy()
+    how[per_point.index] = np.where(per_point["size"] > 1, "edge", "contains")
+    if nearest_within > 0 and codes.isna().any():
+        lonely = np.flatnonzero(codes.isna().to_numpy())
+        near = areas.sindex.nearest(geometry.to_numpy()[lonely], max_distance=nearest_within, return_all=False)
+        codes[lonely[near[0]]] = areas.index.to_numpy()[near[1]]
+        how[lonely[near[0]]] = "nearest"
+    result = points.copy()
+    result[level] = codes.to_numpy()
+    result["assigned_by"] = how.to_numpy()
+    outside = result.index[codes.isna().to_numpy()]
+    result.attrs["report"] = {
+        "points": len(result),
+        "assigned": int(codes.notna().sum()),
+        "on_edge": int((how == "edge").sum()),
+        "nearest": int((how == "nearest").sum()),
+        "unassigned": len(outside),
+        "unassigned_examples": list(outside[:5]),
+    }
+    return result

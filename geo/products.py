@@ -26,13 +26,14 @@ log = logging.getLogger(__name__)
 Frame = pd.DataFrame | gpd.GeoDataFrame
 
 
-def load(product_id: str, *, refresh: bool = False) -> Frame:
+def load(product_id: str | catalogue.Product, *, refresh: bool = False) -> Frame:
     """Return a catalogue product as a (Geo)DataFrame with the publisher's columns.
 
     Parameters
     ----------
-    product_id : str
-        A catalogue id, e.g. ``"lad24_buc"`` (see ``geo.catalogue.products()``).
+    product_id : str or Product
+        A catalogue id, e.g. ``"lad24_buc"`` (see ``geo.catalogue.products()``), or a
+        product built from a template (one Explore Local Statistics indicator).
     refresh : bool, default False
         Ignore the cache and fetch again.
 
@@ -50,7 +51,7 @@ def load(product_id: str, *, refresh: bool = False) -> Frame:
     >>> len(lads)  # doctest: +SKIP
     361
     """
-    item = catalogue.product(product_id)
+    item = product_id if isinstance(product_id, catalogue.Product) else catalogue.product(product_id)
     if item.kind == "table":
         return _validated(item, pd.DataFrame(list(item.data), dtype="string"), "catalogue")
     key = f"products/{item.id}"
@@ -121,7 +122,7 @@ def _from_publisher(item: catalogue.Product) -> tuple[Frame, str]:
                 fmt=fmt,
                 label=item.id,
                 layer=item.layer,
-                expected_rows=item.rows,
+                expected_rows=item.rows or None,
             )
         else:
             assert item.url is not None
@@ -167,7 +168,7 @@ def _validated(item: catalogue.Product, frame: Frame, where: str) -> Frame:
             f"product {item.id!r} from {where} lacks the columns {missing} that the catalogue "
             f"expects; it has {list(frame.columns)[:12]}. Is this the right edition of the file?"
         )
-    if len(frame) != item.rows:
+    if item.rows and len(frame) != item.rows:
         raise DataError(
             f"product {item.id!r} from {where} has {len(frame):,} rows; the catalogue expects "
             f"{item.rows:,}. The file is truncated or a different edition: replace it, or "

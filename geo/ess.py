@@ -1,0 +1,191 @@
+"""Read ONS Explore Local Statistics (ESS) indicator files in their published tidy schema.
+
+Columns as published: ``areacd, areanm, geography, indicator, period, observation, measure,
+unit, lci_95, uci_95, status, notes``. Periods are ISO 8601 dates or intervals
+(``2011-04-01/P1Y``, ``2020-01-01/P3Y``) and become ``period_start`` / ``period_end``.
+Each row gets the package ``level`` its code belongs to (``lad24``, ``utla23``, ``pfa24``,
+``rgn24``, ``itl1``, ``ctry``; missing for groupings the package does not model, such as
+combined authorities or the UK), decided by the ``geography`` label and the real code lists.
+Codes of older vintages (districts merged or recoded 2013-2025) keep their own code and get
+``current_code``, the area that contains them now, and ``change`` (``merged`` / ``recoded``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from geo import catalogue, lookups, products
+from geo.errors import InputError, examples
+
+#: ESS ``geography`` labels and the level they correspond to.
+GEOGRAPHY_LEVELS = {
+    "Local Authority District": "lad24",
+    "County or Unitary Authority": "utla23",
+    "Police Force Area": "pfa24",
+    "Region": "rgn24",
+    "ITL Level 1": "itl1",
+    "Nation": "ctry",
+}
+_DURATION = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$")
+
+
+def parse_period(period: pd.Series) -> pd.DataFrame:
+    """Parse ISO 8601 dates and ``start/duration`` intervals into start and end dates.
+
+    The end is the last day inside the interval (``2020-04-01/P1Y`` ends 2021-03-31).
+
+    Examples
+    --------
+    >>> parse_period(pd.Series(["2020-04-01/P1Y", "2008-04-16"])).astype(str).values.tolist()
+    [['2020-04-01', '2021-03-31'], ['2008-04-16', '2008-04-16']]
+    """
+    text = period.astype("string").str.strip()
+    parts = text.str.split("/", n=1, expand=True)
+    if parts.shape[1] == 1:
+        parts[1] = pd.NA
+    start = pd.to_datetime(parts[0], format="%Y-%m-%d", errors="coerce")
+    bad = text[start.isna() & text.notna()]
+    if len(bad):
+        raise InputError(f"period has values that are not ISO 8601 dates or intervals: {examples(bad.unique())}")
+    end = start.copy()
+    for duration in parts[1].dropna().unique():
+        match = _DURATION.match(str(duration))
+        if not match:
+            raise InputError(f"period has an unsupported ISO 8601 duration {duration!r}; expected e.g. P1Y, P3Y, P3M")
+        years, months, weeks, days = (int(g) if g else 0 for g in match.groups())
+        rows = (parts[1] == duration).fillna(False).to_numpy()
+        offset = pd.DateOffset(years=years, months=months, weeks=weeks, days=days)
+        end[rows] = start[rows] + offset - pd.Timedelta(days=1)
+    return pd.DataFrame({"period_start": start, "period_end": end}, index=period.index)
+
+
+def _product(indicator: str) -> catalogue.Product:
+    template = catalogue.product("ess")
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", indicator):
+        raise InputError(f"path_or_id={indicator!r} is neither an existing file nor an ESS indicator id such as 'healthy-life-expectancy'")
+    return dataclasses.replace(
+        template,
+        id=f"ess_{indicator}",
+        kind="indicator",
+        title=f"{template.title}: {indicator}",
+        file=str(template.file).format(indicator=indicator),
+        url=str(template.url).format(indicator=indicator),
+        digest=f"{template.digest}-{indicator}",
+        fields={k: v for k, v in template.fields.items()},
+    )
+
+
+def _levels(frame: pd.DataFrame) -> pd.DataFrame:
+    changes = products.load("area_changes")
+    out = pd.DataFrame(index=frame.index)
+    out["level"] = pd.Series(pd.NA, index=frame.index, dtype="string")
+    out["current_code"] = pd.Series(pd.NA, index=frame.index, dtype="string")
+    out["change"] = pd.Series(pd.NA, index=frame.index, dtype="string")
+    for label, level in GEOGRAPHY_LEVELS.items():
+        rows = frame["geography"] == label
+        if not rows.any():
+            continue
+        codes = frame.loc[rows, "areacd"]
+        current = codes.isin(lookups.areas(level).index)
+        out.loc[rows, "level"] = level
+        out.loc[rows & frame["areacd"].isin(codes[current]), "current_code"] = codes[current]
+        history = changes[changes["LEVEL"] == level].set_index("OLDCD")
+        old = codes[~current & codes.isin(history.index)]
+        out.loc[old.index, "current_code"] = history["NEWCD"].reindex(old).to_numpy()
+        out.loc[old.index, "change"] = history["CHANGE"].reindex(old).to_numpy()
+    return out
+
+
+def read_ess(path_or_id: str | Path) -> pd.DataFrame:
+    """Read an ESS indicator file (a path, or an indicator id fetched through the catalogue).
+
+    Parameters
+    ----------
+    path_or_id : str or Path
+        A CSV in the ESS tidy schema, or an indicator id such as
+        ``"healthy-life-expectancy"`` (loaded from the cache, the mirror or ONS).
+
+    Returns
+    -------
+    DataFrame
+        The published columns (``observation``, ``lci_95``, ``uci_95`` numeric), plus
+        ``period_start``, ``period_end``, ``level``, ``current_code`` and ``change``.
+        ``attrs["unmatched"]`` lists codes whose level could not be established.
+
+    Examples
+    --------
+    >>> hle = read_ess("healthy-life-expectancy")  # doctest: +SKIP
+    >>> sorted(hle["level"].dropna().unique())  # doctest: +SKIP
+    ['ctry', 'itl1', 'lad24', 'rgn24', 'utla23']
+    """
+    path = Path(path_or_id)
+    if path.suffix.lower() == ".csv" or path.exists():
+        if not path.is_file():
+            raise InputError(f"path_or_id={str(path_or_id)!r}: no such file")
+        frame = pd.read_csv(path, dtype={"areacd": "string", "areanm": "string", "geography": "string"}, encoding="utf-8-sig")
+    else:
+        frame = products.load(_product(str(path_or_id)))
+    frame = frame.loc[:, ~frame.columns.duplicated()].copy()
+    needed = ["areacd", "areanm", "geography", "indicator", "period", "observation"]
+    missing = [c for c in needed if c not in frame.columns]
+    if missing:
+        raise InputError(
+            f"path_or_id={str(path_or_id)!r} is not in the ESS tidy schema: it lacks {missing} "
+            f"(columns: {list(frame.columns)[:12]})"
+        )
+    for column in ("observation", "lci_95", "uci_95"):
+        if column in frame.columns:
+            frame[column] = pd.to_numeric(frame[column], errors="coerce")
+    frame["areacd"] = frame["areacd"].astype("string").str.strip()
+    frame = frame.join(parse_period(frame["period"])).join(_levels(frame))
+    modelled = frame["geography"].isin(list(GEOGRAPHY_LEVELS))
+    unmatched = frame.loc[modelled & frame["current_code"].isna(), "areacd"].unique()
+    frame.attrs["unmatched"] = sorted(unmatched.tolist())
+    frame.attrs["source"] = str(path_or_id)
+    return frame
+
+
+def at_level(frame: pd.DataFrame, level: str, *, kind: str, indicator: str | None = None, period: str | None = None) -> pd.DataFrame:
+    """Return one indicator and period of an ESS frame at one level, one row per current area.
+
+    Rows under older district codes are mapped to the current area: for ``kind="count"``
+    merged areas are summed (all predecessors must be present); for rates and means a merged
+    area cannot be formed from its parts without their denominators, so such rows are
+    dropped and listed in ``attrs["old_areas"]`` (recoded areas carry over for every kind).
+
+    Raises
+    ------
+    InputError
+        When several indicators or periods remain and none was chosen.
+    """
+    rows = frame[frame["level"] == level]
+    for name, chosen in (("indicator", indicator), ("period", period)):
+        if chosen is not None:
+            rows = rows[rows[name] == chosen]
+        elif rows[name].nunique() > 1:
+            raise InputError(f"{name}= is needed: the file has {rows[name].nunique()} values ({examples(rows[name].unique())})")
+    if rows.empty:
+        raise InputError(f"no rows at level {level!r} for indicator={indicator!r} period={period!r}")
+    recoded_or_current = rows["change"].isna() | (rows["change"] == "recoded")
+    merged = rows[rows["change"] == "merged"]
+    keep = rows[recoded_or_current].copy()
+    old_areas: list[str] = []
+    if len(merged) and kind == "count":
+        summed = merged.groupby("current_code")["observation"].sum(min_count=1).reset_index()
+        keep = pd.concat([keep, summed.assign(areacd=summed["current_code"])], ignore_index=True)
+    elif len(merged):
+        old_areas = sorted(merged["areacd"].unique().tolist())
+    keep = keep.dropna(subset=["current_code"])
+    duplicated = keep["current_code"][keep["current_code"].duplicated()]
+    if len(duplicated):
+        raise InputError(f"areas appear under both an old and a current code: {examples(duplicated.unique())}")
+    result = keep.set_index(pd.Index(keep["current_code"], name=level, dtype="string"))
+    result = result.drop(columns=["current_code"])
+    result.attrs["old_areas"] = old_areas
+    result.attrs["observation"] = np.nan
+    return result

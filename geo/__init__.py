@@ -14,9 +14,12 @@ Examples
 """
 
 from geo import settings
-from geo.places import Area, area
-from geo.layers import boundaries
+from geo.aggregation import aggregate
+from geo.assignment import assign
+from geo.conversion import convert
+from geo.deprivation import deprivation_summary
 from geo.detect import LevelMatch, detect_level
+from geo.disaggregation import disaggregate
 from geo.errors import (
     DataError,
     DataUnavailableError,
@@ -26,8 +29,12 @@ from geo.errors import (
     NestingError,
     UnknownLevelError,
 )
-from geo.registry import levels
+from geo.ess import read_ess
+from geo.layers import boundaries
 from geo.lookups import areas, lookup
+from geo.places import Area, area
+from geo.population import population
+from geo.registry import levels
 
 __version__ = "0.1.0"
 
@@ -41,11 +48,18 @@ __all__ = [
     "LevelupError",
     "NestingError",
     "UnknownLevelError",
+    "aggregate",
     "area",
     "areas",
+    "assign",
     "boundaries",
+    "convert",
+    "deprivation_summary",
     "detect_level",
+    "disaggregate",
     "levels",
     "lookup",
+    "population",
+    "read_ess",
     "settings",
 ]

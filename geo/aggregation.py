@@ -21,6 +21,7 @@ from geo import lookups, registry
 from geo.errors import InputError, examples
 from geo.inputs import KINDS, prepare
 from geo.population import population
+from geo.codes import isin
 
 
 def _as_list(value: str | list[str] | None) -> list[str]:
@@ -148,7 +149,7 @@ def aggregate(
     frame, child = prepared.frame, prepared.level
     target = registry.resolve(to, argument="to")
     parents = lookups.lookup(child, target).set_index(child)[target]
-    outside = frame.index[~frame.index.isin(parents.index)]
+    outside = frame.index[~isin(frame.index, parents.index)]
     if len(outside):
         raise InputError(f"data has {len(outside):,} {child} areas outside {target}'s coverage ({examples(outside)})")
 
@@ -199,7 +200,7 @@ def aggregate(
             result[column] = weighted_median(present[column], present["__weight"], pd.Series(group))
         result["approximation"] = "weighted median of children"
 
-    expected = parents[parents.isin(result.index)]
+    expected = parents[isin(parents, result.index)]
     result["name"] = lookups.areas(target)["name"].reindex(result.index).to_numpy()
     result["children_expected"] = expected.groupby(expected.to_numpy()).size().reindex(result.index).to_numpy()
     result["children_present"] = pd.Series(group).value_counts().reindex(result.index).fillna(0).astype(int).to_numpy()

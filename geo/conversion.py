@@ -1,4 +1,4 @@
-"""Carry LSOA 2011 indicators onto LSOA 2021, driven by the ONS change indicator.
+r"""Carry LSOA 2011 indicators onto LSOA 2021, driven by the ONS change indicator.
 
 Every row of the ONS LSOA 2011 → 2021 lookup pairs a 2011 area :math:`i` with a 2021 area
 :math:`j` through one route (``CHGIND``): U unchanged, S split (one 2011 → several 2021),
@@ -26,6 +26,7 @@ from geo.errors import InputError
 from geo.inputs import KINDS, prepare
 from geo.layers import boundaries
 from geo.population import population
+from geo.codes import isin
 
 LOOKUP = "lsoa11_lsoa21_lad22"
 
@@ -99,7 +100,7 @@ def convert(
     if kind == "count" and (frame[values] < 0).any().any():
         raise InputError("count values cannot be negative")
     pairs = _pairs()
-    pairs = pairs[pairs["lsoa21"].isin(pairs.loc[pairs["lsoa11"].isin(frame.index), "lsoa21"])]
+    pairs = pairs[isin(pairs["lsoa21"], pairs.loc[isin(pairs["lsoa11"], frame.index), "lsoa21"])]
     x = frame.reindex(pairs["lsoa11"].to_numpy())
     has = x[values].notna().all(axis=1).to_numpy()
     shared = pairs["shared"].to_numpy()
@@ -120,6 +121,6 @@ def convert(
     covered = pd.Series(np.where(has, shared, 0.0)).groupby(target).sum()
     total = pd.Series(shared).groupby(target).sum()
     out["coverage"] = (covered / total.where(total > 0)).reindex(out.index).fillna(0.0)
-    used = pairs[pairs["lsoa11"].isin(frame.index)].drop_duplicates("lsoa11")
+    used = pairs[isin(pairs["lsoa11"], frame.index)].drop_duplicates("lsoa11")
     out.attrs.update({"level": "lsoa11", "to": "lsoa21", "kind": kind, "routes": used["route"].value_counts().to_dict()})
     return out

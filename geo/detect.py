@@ -20,6 +20,7 @@ import pandas as pd
 
 from geo import lookups, registry
 from geo.errors import InputError, examples
+from geo.codes import isin
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,7 @@ def detect_level(codes: Iterable[str] | pd.Series | pd.Index, *, errors: str = "
     for item in registry.specs().values():
         candidates = distinct[distinct.str.fullmatch(item.pattern)]
         if len(candidates):
-            inside = candidates[candidates.isin(lookups.areas(item.id).index)]
+            inside = candidates[isin(candidates, lookups.areas(item.id).index)]
             if len(inside):
                 members[item.id] = inside
     known = pd.Index(sorted(set().union(*[set(v) for v in members.values()]))) if members else pd.Index([])

@@ -13,6 +13,7 @@ from geo import lookups, registry
 from geo.errors import InputError, NestingError, examples
 from geo.inputs import KINDS, prepare
 from geo.population import population
+from geo.codes import isin
 
 
 def _weights(weight: str | pd.Series, children: pd.Index, target: str) -> pd.Series:
@@ -86,7 +87,7 @@ def disaggregate(
             f"onto it; {target} nests in: {', '.join(registry.spec(target).nests_in) or 'nothing'}"
         )
     parents = lookups.lookup(target, parent_level).set_index(target)[parent_level]
-    parents = parents[parents.isin(frame.index)]
+    parents = parents[isin(parents, frame.index)]
     result = pd.DataFrame({parent_level: parents.to_numpy()}, index=pd.Index(parents.index, name=target, dtype="string"))
     broadcast = frame.reindex(parents.to_numpy())
     if kind == "count":

@@ -21,6 +21,7 @@ import pandas as pd
 
 from geo import catalogue, lookups, products
 from geo.errors import InputError, examples
+from geo.codes import isin
 
 #: ESS ``geography`` labels and the level they correspond to.
 GEOGRAPHY_LEVELS = {
@@ -91,7 +92,7 @@ def _levels(frame: pd.DataFrame) -> pd.DataFrame:
         if not rows.any():
             continue
         codes = frame.loc[rows, "areacd"]
-        current = codes.isin(lookups.areas(level).index)
+        current = pd.Series(isin(codes, lookups.areas(level).index), index=codes.index)
         out.loc[rows, "level"] = level
         out.loc[rows & frame["areacd"].isin(codes[current]), "current_code"] = codes[current]
         history = changes[changes["LEVEL"] == level].set_index("OLDCD")

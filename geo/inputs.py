@@ -15,6 +15,7 @@ import pandas as pd
 from geo import lookups, registry
 from geo.detect import detect_level
 from geo.errors import InputError, examples
+from geo.codes import isin
 
 KINDS = ("count", "rate", "mean", "median")
 
@@ -81,7 +82,7 @@ def prepare(
     else:
         level = registry.resolve(level, argument="level")
     known = lookups.areas(level).index
-    unknown = codes[~codes.isin(known)]
+    unknown = codes[~isin(codes, known)]
     if len(unknown) and errors == "raise":
         raise InputError(
             f"data has {len(unknown):,} codes that are not {level} areas ({examples(unknown)}); "
@@ -97,5 +98,5 @@ def prepare(
             frame[column] = converted
         frame[column] = frame[column].astype("float64")
     frame.index = pd.Index(codes.to_numpy(), name=level, dtype="string")
-    keep = frame.index.isin(known)
+    keep = isin(frame.index, known)
     return Prepared(frame.loc[keep], level, sorted(unknown.unique().tolist()))

@@ -18,6 +18,7 @@ import pandas as pd
 from geo import cache, catalogue, lookups, products, registry
 from geo.places import levels_of
 from geo.errors import DataError, InputError, NestingError, examples
+from geo.codes import isin
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +86,7 @@ def _layer(item: registry.LevelSpec, base: str | None) -> gpd.GeoDataFrame:
 
 def _finish(item: registry.LevelSpec, codes: pd.Series, geometry: gpd.GeoSeries) -> gpd.GeoDataFrame:
     names = lookups.areas(item.id)["name"]
-    extra = codes[~codes.isin(names.index)]
+    extra = codes[~isin(codes, names.index)]
     if len(extra):
         raise DataError(f"{item.id} boundaries: {len(extra):,} codes are not in the {item.id} area list: {examples(extra)}")
     layer = gpd.GeoDataFrame(
@@ -116,7 +117,7 @@ def _dissolved(item: registry.LevelSpec, bases: tuple[str, ...]) -> gpd.GeoDataF
     for base in bases:
         shapes = boundaries(base)
         parents = lookups.lookup(base, item.id, best_fit=True).set_index(base)[item.id]
-        shapes = shapes.loc[shapes.index.isin(parents.index)]
+        shapes = shapes.loc[isin(shapes.index, parents.index)]
         grouped = gpd.GeoDataFrame(
             {"parent": parents.reindex(shapes.index).to_numpy()}, geometry=shapes.geometry.to_numpy(), crs=CRS
         )

@@ -24,6 +24,7 @@ import pandas as pd
 
 from geo import cache, catalogue, products, registry
 from geo.errors import DataError, NestingError, examples
+from geo.codes import isin
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +42,10 @@ def areas(level: str) -> pd.DataFrame:
     'London'
     """
     item = registry.spec(level)
+    key, version = f"areas/{item.id}", catalogue.version()
+    cached = cache.read(key, version=version)
+    if cached is not None:
+        return cached
     if item.codes:
         source = catalogue.product(item.codes)
         frame = products.load(item.codes)
@@ -62,7 +67,9 @@ def areas(level: str) -> pd.DataFrame:
         raise DataError(f"{item.id}: codes listed twice with different names: {examples(duplicated.unique())}")
     if len(table) != item.areas:
         raise DataError(f"{item.id}: found {len(table):,} areas, the catalogue expects {item.areas:,}")
-    return table.set_index("code").sort_index()
+    table = table.set_index("code").sort_index()
+    cache.write(key, table, source=f"area list of {item.id}", version=version)
+    return table
 
 
 def _check_codes(item: registry.LevelSpec, codes: pd.Series, *, where: str) -> None:
@@ -127,7 +134,7 @@ def _edge_table(edge: dict[str, object]) -> pd.DataFrame:
     _check_one_parent(table, child, parent, where=where)
     _check_codes(registry.spec(child), table["child"], where=where)
     _check_codes(registry.spec(parent), table["parent"], where=where)
-    unknown = table.loc[~table["child"].isin(areas(child).index), "child"]
+    unknown = table.loc[~isin(table["child"], areas(child).index), "child"]
     if len(unknown):
         raise DataError(f"{where}: {len(unknown):,} {child} codes are not in the {child} area list: {examples(unknown)}")
     return table.reset_index(drop=True)
@@ -257,7 +264,7 @@ def lookup(from_level: str, to_level: str, *, best_fit: bool = False) -> pd.Data
         pairs = shares[["child", "parent"]]
     expected = areas(child).index.to_series()
     expected = expected[_nation(expected).isin(registry.spec(parent).coverage)]
-    orphans = expected[~expected.isin(pairs["child"])]
+    orphans = expected[~isin(expected, pairs["child"])]
     if len(orphans):
         error = DataError if parent in registry.spec(child).nests_in else NestingError
         raise error(
@@ -272,6 +279,6 @@ def lookup(from_level: str, to_level: str, *, best_fit: bool = False) -> pd.Data
             f"{parent}_name": names.reindex(pairs["parent"]).to_numpy(),
         }
     ).astype("string")
-    table = table[table[child].isin(expected)].sort_values(child, ignore_index=True)
+    table = table[isin(table[child], expected)].sort_values(child, ignore_index=True)
     cache.write(key, table, source="composed from the catalogue lookups", version=version)
     return table

@@ -47,10 +47,10 @@ def test_lookup_command_with_codes_as_arguments(capsys: pytest.CaptureFixture[st
 
 
 def test_lookup_command_reads_codes_on_stdin() -> None:
-    result = run("lookup", "lad", "county", stdin="LAD24CD\nE07000026\nE06000047\n")
+    result = run("lookup", "lad", "county", stdin="LAD24CD\nE07000008\nE06000047\n")
     assert result.returncode == 0, result.stderr
     table = pd.read_csv(io.StringIO(result.stdout))
-    assert table["utla23"].tolist() == ["E06000063", "E06000047"]
+    assert table["utla23"].tolist() == ["E10000003", "E06000047"]
 
 
 def test_lookup_command_errors_are_clear(capsys: pytest.CaptureFixture[str]) -> None:

@@ -141,7 +141,7 @@ def read_ess(path_or_id: str | Path) -> pd.DataFrame:
         )
     for column in ("observation", "lci_95", "uci_95"):
         if column in frame.columns:
-            frame[column] = pd.to_numeric(frame[column], errors="coerce")
+            frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("float64")
     frame["areacd"] = frame["areacd"].astype("string").str.strip()
     frame = frame.join(parse_period(frame["period"])).join(_levels(frame))
     modelled = frame["geography"].isin(list(GEOGRAPHY_LEVELS))

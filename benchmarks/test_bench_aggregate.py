@@ -1,0 +1,49 @@
+"""Benchmarks (run with `make bench`): aggregating all 35,672 LSOAs to the four higher levels.
+
+Baseline: what an analyst writes by hand with the lookup already in memory — one pandas merge
+and a groupby-sum per level. ``geo.aggregate`` also validates codes, checks nesting and reports
+coverage; its warm path must not be slower than the baseline in the same run.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import geo
+
+MIRROR = Path(os.environ["LEVELUP_MIRROR"])
+LEVELS = ("lad24", "utla23", "pfa24", "itl1")
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory: pytest.TempPathFactory) -> pd.DataFrame:
+    geo.settings.cache_dir = tmp_path_factory.mktemp("bench-cache")
+    frame = pd.read_csv(MIRROR / "indicators/Census2021_usual_residents_LSOA21_EW.csv")
+    for level in LEVELS:  # warm the cache
+        geo.aggregate(frame, code="LSOA21CD", to=level, value="usual_residents_2021", kind="count")
+    return frame
+
+
+def test_baseline_merge_groupby(benchmark, data: pd.DataFrame) -> None:  # type: ignore[no-untyped-def]
+    lookups = {level: geo.lookup("lsoa21", level) for level in LEVELS}
+
+    def baseline() -> list[pd.Series]:
+        return [
+            data.merge(lookups[level], left_on="LSOA21CD", right_on="lsoa21").groupby(level)["usual_residents_2021"].sum()
+            for level in LEVELS
+        ]
+
+    result = benchmark(baseline)
+    assert result[-1].sum() == data["usual_residents_2021"].sum()
+
+
+def test_geo_aggregate_all_levels(benchmark, data: pd.DataFrame) -> None:  # type: ignore[no-untyped-def]
+    def run() -> list[pd.DataFrame]:
+        return [geo.aggregate(data, code="LSOA21CD", to=level, value="usual_residents_2021", kind="count", level="lsoa21") for level in LEVELS]
+
+    result = benchmark(run)
+    assert result[-1]["usual_residents_2021"].sum() == data["usual_residents_2021"].sum()

@@ -1,0 +1,29 @@
+"""Library use from other analysis code: move indicators between levels with the right maths.
+
+Run: ``python examples/district_indicator_to_region.py`` (with LEVELUP_MIRROR set, or online).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+import geo
+
+
+def main() -> pd.DataFrame:
+    # IoD2025 income-deprived people per LSOA (a count) -> every region, with coverage
+    lsoa = geo.population("lsoa21").rename("people").to_frame()
+    regions = geo.aggregate(lsoa, to="itl1", value="people", kind="count")
+    print(regions[["name", "people", "children_expected", "children_present"]].to_string())
+
+    # a district-level count pushed down to LSOAs in proportion to population, and back
+    districts = geo.lookup("lad24", "itl1").query("itl1 == 'TLC'")[["lad24"]].assign(jobs=1000.0)
+    lsoas = geo.disaggregate(districts, code="lad24", to="lsoa21", value="jobs", kind="count")
+    back = geo.aggregate(lsoas, to="lad24", value="jobs", kind="count")
+    assert (back["jobs"].round(6) == 1000.0).all()
+    print(f"{len(lsoas):,} North East LSOAs; totals conserved: {back['jobs'].sum():,.0f}")
+    return regions
+
+
+if __name__ == "__main__":
+    main()

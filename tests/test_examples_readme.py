@@ -1,0 +1,45 @@
+"""The README quick-start and the scripts in examples/ run as written."""
+
+from __future__ import annotations
+
+import re
+import shlex
+import runpy
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _blocks(language: str) -> list[str]:
+    text = (ROOT / "README.md").read_text()
+    return re.findall(rf"```{language}\n(.*?)```", text, flags=re.S)
+
+
+def test_readme_python_quick_start_runs() -> None:
+    blocks = _blocks("python")
+    assert blocks, "README has no python quick-start"
+    namespace: dict[str, object] = {}
+    for block in blocks:
+        exec(compile(block, "README.md", "exec"), namespace)  # noqa: S102 - our own README
+
+
+def test_readme_shell_quick_start_runs() -> None:
+    levelup = Path(sys.executable).parent / "levelup"
+    for block in _blocks("bash")[1:]:  # the first block is the set-up commands (make)
+        for line in block.splitlines():
+            line = line.split("#")[0].strip()
+            if not line.startswith("levelup ") or "|" in line or "&&" in line:
+                continue
+            result = subprocess.run([str(levelup), *shlex.split(line)[1:]], capture_output=True, text=True, timeout=600)
+            assert result.returncode == 0, (line, result.stderr)
+
+
+@pytest.mark.parametrize("script", sorted(p.name for p in (ROOT / "examples").glob("*.py")))
+def test_example_runs(script: str, capsys: pytest.CaptureFixture[str]) -> None:
+    module = runpy.run_path(str(ROOT / "examples" / script))
+    module["main"]()
+    assert capsys.readouterr().out.strip()

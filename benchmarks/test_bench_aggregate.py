@@ -42,6 +42,14 @@ def test_baseline_merge_groupby(benchmark, data: pd.DataFrame) -> None:  # type:
 
 
 def test_geo_aggregate_all_levels(benchmark, data: pd.DataFrame) -> None:  # type: ignore[no-untyped-def]
+    def run() -> dict[str, pd.DataFrame]:
+        return geo.aggregate(data, code="LSOA21CD", to=list(LEVELS), value="usual_residents_2021", kind="count", level="lsoa21")
+
+    result = benchmark(run)
+    assert result["itl1"]["usual_residents_2021"].sum() == data["usual_residents_2021"].sum()
+
+
+def test_geo_aggregate_one_level_at_a_time(benchmark, data: pd.DataFrame) -> None:  # type: ignore[no-untyped-def]
     def run() -> list[pd.DataFrame]:
         return [geo.aggregate(data, code="LSOA21CD", to=level, value="usual_residents_2021", kind="count", level="lsoa21") for level in LEVELS]
 

@@ -14,14 +14,15 @@ that the present children hold.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 import pandas as pd
 
-from geo import lookups, registry
+from geo import cache, catalogue, lookups, registry
 from geo.errors import InputError, examples
-from geo.inputs import KINDS, prepare
+from geo.inputs import KINDS, Prepared, prepare
 from geo.population import population
-from geo.codes import isin
 
 
 def _as_list(value: str | list[str] | None) -> list[str]:
@@ -30,10 +31,18 @@ def _as_list(value: str | list[str] | None) -> list[str]:
     return [value] if isinstance(value, str) else list(value)
 
 
-def _coverage_weights(level: str) -> tuple[pd.Series | None, str]:
+def _coverage_weights(level: str) -> tuple[np.ndarray | None, str]:
+    """Population per area in :func:`lookups.code_index` order (``None`` where unknown)."""
     if level == "lsoa21" or level in registry.spec("lsoa21").nests_in:
-        return population(level), "population"
+        return _population_by_code(level, catalogue.version(), str(cache.entry_path(""))), "population"
     return None, "children"
+
+
+@lru_cache(maxsize=32)
+def _population_by_code(level: str, version: str, where: str) -> np.ndarray:
+    weights = population(level)
+    aligned = pd.Series(weights.to_numpy(), index=weights.index.to_numpy(dtype=object)).reindex(lookups.code_index(level))
+    return np.nan_to_num(aligned.to_numpy(dtype="float64"))
 
 
 def _check_non_negative(frame: pd.DataFrame, columns: list[str], what: str) -> None:
@@ -61,7 +70,7 @@ def weighted_median(values: pd.Series, weights: pd.Series, groups: pd.Series) ->
 def aggregate(
     data: pd.DataFrame,
     *,
-    to: str,
+    to: str | list[str],
     value: str | list[str] | None = None,
     kind: str,
     weight: str | None = None,
@@ -72,15 +81,16 @@ def aggregate(
     min_coverage: float | None = None,
     errors: str = "raise",
     approximate: bool = False,
-) -> pd.DataFrame:
+) -> pd.DataFrame | dict[str, pd.DataFrame]:
     """Aggregate indicator values from their level to the coarser level ``to``.
 
     Parameters
     ----------
     data : DataFrame
         One row per area; codes in column ``code`` or in the index.
-    to : str
-        Target level (id or alias) that ``level`` nests in.
+    to : str or list of str
+        Target level (id or alias) that ``level`` nests in; a list aggregates to each
+        (validating the input once) and returns a dict of results keyed by level id.
     value : str or list of str
         Value column(s). For ``kind="rate"`` either the output name (with ``numerator`` and
         ``denominator``) or a column of rates (with ``denominator``).
@@ -146,11 +156,29 @@ def aggregate(
         raise InputError(f"weight= applies to kind='mean' or 'median'; a {kind} needs none")
 
     prepared = prepare(data, columns=list(dict.fromkeys(needed)), level=level, code=code, errors=errors)
-    frame, child = prepared.frame, prepared.level
-    target = registry.resolve(to, argument="to")
-    parents = lookups.lookup(child, target).set_index(child)[target]
-    outside = frame.index[~isin(frame.index, parents.index)]
-    if len(outside):
+    if not isinstance(to, str):
+        targets = [registry.resolve(t, argument="to") for t in to]
+        return {t: _aggregate_to(prepared, t, values, kind, weight, numerator, denominator, needed, min_coverage, out_name if kind == "rate" else None) for t in targets}
+    return _aggregate_to(prepared, registry.resolve(to, argument="to"), values, kind, weight, numerator, denominator, needed, min_coverage, out_name if kind == "rate" else None)
+
+
+def _aggregate_to(
+    prepared: Prepared,
+    target: str,
+    values: list[str],
+    kind: str,
+    weight: str | None,
+    numerator: str | None,
+    denominator: str | None,
+    needed: list[str],
+    min_coverage: float | None,
+    out_name: str | None,
+) -> pd.DataFrame:
+    frame, child = prepared.frame.copy(deep=False), prepared.level
+    tree = lookups.hierarchy(child, target)
+    position = tree.by_code[prepared.positions]
+    if (position < 0).any():
+        outside = frame.index[position < 0]
         raise InputError(f"data has {len(outside):,} {child} areas outside {target}'s coverage ({examples(outside)})")
 
     if kind == "count":
@@ -168,9 +196,10 @@ def aggregate(
     if kind in ("mean", "median"):
         if weight == "population":
             try:
-                weights = population(child).reindex(frame.index)
+                weights = pd.Series(_population_by_code(child, catalogue.version(), str(cache.entry_path("")))[prepared.positions], index=frame.index)
             except InputError as exc:
                 raise InputError(f"weight='population' is not available for {child}: {exc}") from None
+            weights[weights <= 0] = np.nan
         else:
             weights = frame[weight]
         if weights.isna().any():
@@ -179,46 +208,56 @@ def aggregate(
             raise InputError(f"weight {weight!r} has {int((weights <= 0).sum()):,} zero or negative values ({examples(frame.index[weights <= 0])}); weights must be positive")
         frame["__weight"] = weights.to_numpy()
 
-    present = frame.dropna(subset=[c for c in needed if c in frame.columns])
-    group = parents.reindex(present.index).to_numpy()
-    result = pd.DataFrame(index=pd.Index(pd.unique(parents.reindex(frame.index)), name=target, dtype="string"))
+    group_of_row = tree.parent_of[position]
+    present = ~np.isnan(frame[[c for c in needed if c in frame.columns]].to_numpy(dtype="float64")).any(axis=1)
+    size = len(tree.parents)
+    rows = np.bincount(group_of_row, minlength=size) > 0
+    groups = group_of_row[present]
+
+    def total(column: str) -> np.ndarray:
+        return np.bincount(groups, weights=frame[column].to_numpy(dtype="float64")[present], minlength=size)
+
+    result = pd.DataFrame(index=pd.Index(tree.parents, name=target))
     if kind == "count":
-        sums = present[values].groupby(group).sum()
-        result = result.join(sums)
+        for column in values:
+            result[column] = total(column)
     elif kind == "rate":
-        sums = present[[numerator_column, denominator]].groupby(group).sum()
-        result[out_name] = sums[numerator_column] / sums[denominator]
-        result["numerator"] = sums[numerator_column]
-        result["denominator"] = sums[denominator]
+        top, bottom = total(numerator_column), total(denominator)
+        result[out_name] = np.divide(top, bottom, out=np.full(size, np.nan), where=bottom > 0)
+        result["numerator"], result["denominator"] = top, bottom
     elif kind == "mean":
-        w = present["__weight"]
+        frame_w = frame["__weight"]
+        held = total("__weight")
         for column in values:
-            result[column] = (present[column] * w).groupby(group).sum() / w.groupby(group).sum()
-        result["weight"] = w.groupby(group).sum()
+            frame[f"__wx_{column}"] = frame[column] * frame_w
+            result[column] = np.divide(total(f"__wx_{column}"), held, out=np.full(size, np.nan), where=held > 0)
+        result["weight"] = held
     else:
+        kept = frame[present]
         for column in values:
-            result[column] = weighted_median(present[column], present["__weight"], pd.Series(group))
+            medians = weighted_median(kept[column], kept["__weight"], pd.Series(groups))
+            result[column] = medians.reindex(range(size)).to_numpy()
         result["approximation"] = "weighted median of children"
 
-    expected = parents[isin(parents, result.index)]
-    result["name"] = lookups.areas(target)["name"].reindex(result.index).to_numpy()
-    result["children_expected"] = expected.groupby(expected.to_numpy()).size().reindex(result.index).to_numpy()
-    result["children_present"] = pd.Series(group).value_counts().reindex(result.index).fillna(0).astype(int).to_numpy()
+    result["children_expected"] = tree.sizes
+    result["children_present"] = np.bincount(groups, minlength=size)
     result["children_missing"] = result["children_expected"] - result["children_present"]
     basis_weights, basis = _coverage_weights(child)
     if basis_weights is None:
         result["weight_covered"] = result["children_present"] / result["children_expected"]
     else:
-        held = basis_weights.reindex(present.index).groupby(group).sum()
-        total = basis_weights.reindex(expected.index).groupby(expected.to_numpy()).sum()
-        result["weight_covered"] = (held.reindex(result.index) / total.reindex(result.index)).fillna(0.0).to_numpy()
+        held_basis = np.bincount(groups, weights=basis_weights[prepared.positions[present]], minlength=size)
+        inside = tree.by_code >= 0
+        all_basis = np.bincount(tree.parent_of[tree.by_code[inside]], weights=basis_weights[inside], minlength=size)
+        result["weight_covered"] = np.divide(held_basis, all_basis, out=np.zeros(size), where=all_basis > 0)
+    result = result[rows]
+    result.insert(0, "name", pd.array(tree.names[rows], dtype="string"))
+    result.index = pd.Index(result.index, name=target, dtype="string")
     if min_coverage is not None:
         low = result["weight_covered"] < min_coverage
-        value_columns = [c for c in result.columns if c in values or c == out_name] if kind == "rate" else values
+        value_columns = [str(out_name)] if kind == "rate" else values
         result.loc[low, value_columns] = np.nan
         result["below_min_coverage"] = low
-    ordered = ["name"] + [c for c in result.columns if c != "name"]
-    result = result[ordered].sort_index()
     result.attrs.update(
         {"level": child, "to": target, "kind": kind, "coverage_basis": basis, "excluded": prepared.excluded}
     )

@@ -29,6 +29,21 @@ log = logging.getLogger(__name__)
 
 Frame = pd.DataFrame | gpd.GeoDataFrame
 
+#: Entries already verified in this process, keyed by path, with the file's (mtime, size)
+#: and catalogue version at verification: a changed file is verified again. Frames are
+#: handed out as shallow copies (pandas copy-on-write keeps the memory's copy intact).
+_verified: dict[Path, tuple[tuple[int, int, int, str], Frame]] = {}
+
+
+def clear_memory() -> None:
+    """Forget the entries verified in this process (the files stay on disk)."""
+    _verified.clear()
+
+
+def _stamp(path: Path, version: str) -> tuple[int, int, int, str]:
+    status, manifest = path.stat(), _manifest_path(path).stat() if _manifest_path(path).exists() else None
+    return (status.st_mtime_ns, status.st_size, manifest.st_mtime_ns if manifest else -1, version)
+
 
 def entry_path(key: str) -> Path:
     """Return the Parquet path of a cache key such as ``"products/lad24_buc"``."""
@@ -84,12 +99,14 @@ def write(key: str, frame: Frame, *, source: str, version: str) -> Path:
     }
     atomic_write_bytes(path, data)
     atomic_write_bytes(_manifest_path(path), json.dumps(manifest, indent=1).encode())
+    _verified[path] = (_stamp(path, version), frame.copy(deep=False))
     log.debug("cached %s (%d rows, %d bytes)", key, len(frame), len(data))
     return path
 
 
 def _discard(path: Path, reason: str, *, level: int = logging.WARNING) -> None:
     log.log(level, "cache file %s is unusable (%s); discarding it and fetching again", path, reason)
+    _verified.pop(path, None)
     path.unlink(missing_ok=True)
     _manifest_path(path).unlink(missing_ok=True)
 
@@ -102,7 +119,11 @@ def read(key: str, *, version: str) -> Frame | None:
     """
     path = entry_path(key)
     if not path.exists():
+        _verified.pop(path, None)
         return None
+    known = _verified.get(path)
+    if known is not None and known[0] == _stamp(path, version):
+        return known[1].copy(deep=False)
     try:
         manifest = json.loads(_manifest_path(path).read_text())
     except (OSError, ValueError) as exc:
@@ -127,7 +148,8 @@ def read(key: str, *, version: str) -> Frame | None:
     if len(frame) != manifest.get("rows"):
         _discard(path, f"{len(frame)} rows, manifest says {manifest.get('rows')}")
         return None
-    return frame
+    _verified[path] = (_stamp(path, version), frame)
+    return frame.copy(deep=False)
 
 
 def entries() -> list[dict[str, Any]]:

@@ -10,34 +10,48 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from geo import lookups, registry
 from geo.detect import detect_level
 from geo.errors import InputError, examples
-from geo.codes import isin
 
 KINDS = ("count", "rate", "mean", "median")
 
 
 @dataclass
 class Prepared:
-    """A validated indicator table: ``frame`` indexed by code at ``level``."""
+    """A validated indicator table: ``frame`` indexed by code at ``level``.
+
+    ``codes`` holds the same codes as an object array, for fast hashing, and ``positions``
+    their positions in :func:`geo.lookups.code_index` of the level.
+    """
 
     frame: pd.DataFrame
     level: str
+    codes: np.ndarray
+    positions: np.ndarray
     excluded: list[str] = field(default_factory=list)
 
 
 def codes_of(data: pd.DataFrame, code: str | None) -> pd.Series:
-    """Return the area codes of ``data``: column ``code`` or, when ``None``, the index."""
+    """Return the area codes of ``data`` (column ``code`` or, when ``None``, the index),
+    stripped of surrounding spaces, as an object-dtype Series aligned with ``data``."""
     if not isinstance(data, pd.DataFrame):
         raise InputError(f"data must be a pandas DataFrame, got {type(data).__name__}")
-    if code is None:
-        return pd.Series(data.index.to_numpy(), index=data.index, dtype="string").str.strip()
-    if code not in data.columns:
+    if code is not None and code not in data.columns:
         raise InputError(f"code={code!r} is not a column of data; columns are {list(data.columns)[:12]}")
-    return data[code].astype("string").str.strip()
+    raw = data.index if code is None else data[code]
+    values = raw.to_numpy(dtype=object, na_value=None)
+    try:
+        text = pa.array(values, type=pa.string(), from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):  # numbers or other objects: compare as text
+        text = pa.array([None if pd.isna(v) else str(v) for v in values], type=pa.string())
+    trimmed = pc.utf8_trim_whitespace(text).to_numpy(zero_copy_only=False)
+    return pd.Series(np.asarray(trimmed, dtype=object), index=data.index, dtype=object)
 
 
 def prepare(
@@ -68,11 +82,12 @@ def prepare(
     codes = codes_of(data, code)
     if codes.isna().any():
         raise InputError(f"data has {int(codes.isna().sum()):,} rows with no area code; drop or fill them first")
+    codes_array = codes.to_numpy(dtype=object)
     missing = [c for c in columns if c not in data.columns]
     if missing:
         raise InputError(f"value column(s) {missing} are not in data; columns are {list(data.columns)[:12]}")
-    duplicated = codes[codes.duplicated()]
-    if len(duplicated):
+    if pd.Index(codes_array, dtype=object).has_duplicates:
+        duplicated = codes[codes.duplicated()]
         raise InputError(
             f"data has {len(duplicated):,} duplicated area codes ({examples(duplicated.unique())}); each area "
             "must appear once — filter to one period/indicator or aggregate the duplicates first"
@@ -81,8 +96,9 @@ def prepare(
         level = detect_level(codes, errors="raise" if errors == "raise" else "report").level
     else:
         level = registry.resolve(level, argument="level")
-    known = lookups.areas(level).index
-    unknown = codes[~isin(codes, known)]
+    positions = lookups.code_index(level).get_indexer(codes_array)
+    member = positions >= 0
+    unknown = codes[~member]
     if len(unknown) and errors == "raise":
         raise InputError(
             f"data has {len(unknown):,} codes that are not {level} areas ({examples(unknown)}); "
@@ -97,6 +113,7 @@ def prepare(
                 raise InputError(f"value column {column!r} has non-numeric values: {examples(bad.unique())}")
             frame[column] = converted
         frame[column] = frame[column].astype("float64")
-    frame.index = pd.Index(codes.to_numpy(), name=level, dtype="string")
-    keep = isin(frame.index, known)
-    return Prepared(frame.loc[keep], level, sorted(unknown.unique().tolist()))
+    frame.index = pd.Index(codes_array, name=level, dtype=object)
+    if not member.all():
+        frame = frame.loc[member]
+    return Prepared(frame, level, codes_array[member], positions[member], sorted(unknown.unique().tolist()))

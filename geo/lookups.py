@@ -19,6 +19,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from functools import lru_cache
+from typing import NamedTuple
+
+import numpy as np
 
 import pandas as pd
 
@@ -282,3 +286,48 @@ def lookup(from_level: str, to_level: str, *, best_fit: bool = False) -> pd.Data
     table = table[isin(table[child], expected)].sort_values(child, ignore_index=True)
     cache.write(key, table, source="composed from the catalogue lookups", version=version)
     return table
+
+
+class Hierarchy(NamedTuple):
+    """A lookup as positions, for vectorised aggregation (``np.bincount`` over parents).
+
+    ``children`` and ``parents`` are object-dtype indexes (fast hashing), ``names`` the
+    parents' names; ``parent_of[i]``
+    is the position in ``parents`` of ``children[i]``'s parent; ``sizes[j]`` counts the
+    children of ``parents[j]``; ``by_code[k]`` is the position in ``children`` of the k-th
+    code of :func:`code_index` (``-1`` outside the parent level's coverage).
+    """
+
+    children: pd.Index
+    parents: pd.Index
+    parent_of: np.ndarray
+    sizes: np.ndarray
+    by_code: np.ndarray
+    names: np.ndarray
+
+
+def hierarchy(child: str, parent: str, *, best_fit: bool = False) -> Hierarchy:
+    """Return :func:`lookup` as a :class:`Hierarchy`, memoised per catalogue and cache."""
+    child, parent = registry.resolve(child), registry.resolve(parent)
+    return _hierarchy(child, parent, best_fit, catalogue.version(), str(cache.entry_path("")))
+
+
+@lru_cache(maxsize=64)
+def _hierarchy(child: str, parent: str, best_fit: bool, version: str, where: str) -> Hierarchy:
+    table = lookup(child, parent, best_fit=best_fit)
+    children = pd.Index(table[child].to_numpy(dtype=object), dtype=object)
+    codes, parents = pd.factorize(table[parent].to_numpy(dtype=object), sort=True)
+    by_code = children.get_indexer(code_index(child))
+    names = pd.Series(table[f"{parent}_name"].to_numpy(dtype=object)).groupby(codes).first().to_numpy(dtype=object)
+    return Hierarchy(children, pd.Index(parents, dtype=object), codes, np.bincount(codes, minlength=len(parents)), by_code, names)
+
+
+def code_index(level: str) -> pd.Index:
+    """Return the codes of a level as an object-dtype index (memoised), for fast membership."""
+    level = registry.resolve(level)
+    return _code_index(level, catalogue.version(), str(cache.entry_path("")))
+
+
+@lru_cache(maxsize=32)
+def _code_index(level: str, version: str, where: str) -> pd.Index:
+    return pd.Index(areas(level).index.to_numpy(dtype=object), dtype=object)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from geo import catalogue, lookups, products, registry
+from geo import cache, catalogue, lookups, products, registry
 from geo.errors import InputError
 
 PRODUCT = "census21_population"
@@ -28,6 +28,10 @@ def population(level: str = "lsoa21") -> pd.Series:
         For a level that LSOAs 2021 do not nest in.
     """
     level = registry.resolve(level)
+    key, version = f"population/{level}", catalogue.version()
+    cached = cache.read(key, version=version)
+    if cached is not None:
+        return cached["population"]
     source = catalogue.product(PRODUCT)
     frame = products.load(PRODUCT)
     base = pd.Series(
@@ -36,6 +40,7 @@ def population(level: str = "lsoa21") -> pd.Series:
         name="population",
     )
     if level == "lsoa21":
+        cache.write(key, base.to_frame(), source=PRODUCT, version=version)
         return base
     if level not in registry.spec("lsoa21").nests_in:
         raise InputError(
@@ -45,4 +50,6 @@ def population(level: str = "lsoa21") -> pd.Series:
     parents = lookups.lookup("lsoa21", level).set_index("lsoa21")[level]
     summed = base.groupby(parents.reindex(base.index).to_numpy()).sum()
     summed.index = pd.Index(summed.index, name=level, dtype="string")
-    return summed.rename("population")
+    summed = summed.rename("population")
+    cache.write(key, summed.to_frame(), source=f"{PRODUCT} summed over lsoa21", version=version)
+    return summed

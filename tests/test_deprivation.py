@@ -87,3 +87,22 @@ def test_deprivation_errors(iod: pd.DataFrame) -> None:
     bad.loc[bad.index[0], "IMD_rank"] = np.nan
     with pytest.raises(geo.InputError, match=r"score/rank are missing for 1 areas"):
         geo.deprivation_summary(bad, code="LSOA21CD", to="lad24", score="IMD_score", rank="IMD_rank")
+
+
+def test_consistent_with_mhclg_published_summaries(iod: pd.DataFrame) -> None:
+    """Figures from MHCLG's IoD2025 local-authority summaries, as quoted by Lancashire County
+    Council ("Indices of deprivation 2025", Lancashire Insight). MHCLG weights by its own
+    mid-year population estimates and we by Census 2021, so ranks may move by a place or so."""
+    lads = geo.deprivation_summary(iod, code="LSOA21CD", to="lad24", score="IMD_score", rank="IMD_rank")
+    published_rank_of_average_rank = {"Blackpool": 1, "Burnley": 4, "Blackburn with Darwen": 11, "Pendle": 13, "Hyndburn": 16}
+    ours = lads.set_index("name")["rank_of_average_rank"]
+    for name, rank in published_rank_of_average_rank.items():
+        assert abs(ours[name] - rank) <= 1, (name, ours[name], rank)
+    assert len(lads) == 296
+    utlas = geo.deprivation_summary(iod, code="LSOA21CD", to="utla23", score="IMD_score", rank="IMD_rank")
+    assert len(utlas) == 153
+    lancashire = utlas.loc["E10000017"]
+    assert lancashire["rank_of_average_rank"] == 84  # published: 84th of 153
+    assert lancashire["rank_of_local_concentration"] == 35  # published: 35th
+    assert abs(lancashire["rank_of_extent"] - 60) <= 5  # published: 60th (population base differs)
+    assert round(100 * lancashire["proportion_most_deprived_10"], 1) == 14.5  # published: 14.5%

@@ -187,3 +187,18 @@ def test_inputs_are_not_mutated(iod: pd.DataFrame) -> None:
     before = iod.copy()
     geo.aggregate(iod, code="LSOA21CD", to="lad24", value="IMD_score", kind="mean")
     pd.testing.assert_frame_equal(iod, before)
+
+
+def test_missing_weights_and_codes_are_refused() -> None:
+    data = pd.DataFrame({"x": [1.0, 2.0], "w": [1.0, np.nan]}, index=CITY[:2])
+    with pytest.raises(geo.InputError, match=r"weight 'w' is missing for 1 areas \('E01000002'\)"):
+        geo.aggregate(data, to="lad24", value="x", kind="mean", weight="w")
+    no_code = pd.DataFrame({"code": ["E01000001", None], "x": [1.0, 2.0]})
+    with pytest.raises(geo.InputError, match=r"data has 1 rows with no area code"):
+        geo.aggregate(no_code, code="code", to="lad24", value="x", kind="count")
+    text = pd.DataFrame({"x": ["1", "lots"]}, index=CITY[:2])
+    with pytest.raises(geo.InputError, match=r"value column 'x' has non-numeric values: 'lots'"):
+        geo.aggregate(text, to="lad24", value="x", kind="count")
+    scottish = pd.DataFrame({"x": [1.0]}, index=["S01006506"])
+    with pytest.raises(geo.InputError, match=r"weight='population' is not available for dz11"):
+        geo.aggregate(scottish, to="lad24", value="x", kind="mean")

@@ -124,3 +124,23 @@ def test_read_ess_errors(tmp_path: Path) -> None:
     wrong.write_text("a,b\n1,2\n")
     with pytest.raises(geo.InputError, match=r"is not in the ESS tidy schema: it lacks \['areacd'"):
         geo.read_ess(wrong)
+
+
+def test_ess_counts_of_merged_districts_are_summed(tmp_path: Path) -> None:
+    rows = [
+        ("E07000026", "Allerdale", 10.0), ("E07000028", "Carlisle", 20.0), ("E07000029", "Copeland", 30.0),
+        ("E06000047", "County Durham", 5.0),
+    ]
+    text = "areacd,areanm,geography,indicator,period,observation,measure,unit,lci_95,uci_95,status,notes\n" + "".join(
+        f"{c},{n},Local Authority District,Homes,2022-04-01/P1Y,{v},Count,homes,,,,\n" for c, n, v in rows
+    )
+    path = tmp_path / "homes.csv"
+    path.write_text(text)
+    frame = geo.read_ess(path)
+    counts = at_level(frame, "lad24", kind="count")
+    assert counts.loc["E06000063", "observation"] == 60.0  # Cumberland = Allerdale + Carlisle + Copeland
+    assert counts.loc["E06000047", "observation"] == 5.0
+    means = at_level(frame, "lad24", kind="mean")
+    assert "E06000063" not in means.index and means.attrs["old_areas"] == ["E07000026", "E07000028", "E07000029"]
+    totals = geo.aggregate(counts[["observation"]], to="itl1", value="observation", kind="count")
+    assert totals.loc["TLD", "observation"] == 60.0 and totals.loc["TLD", "children_present"] == 1

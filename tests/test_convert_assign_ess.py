@@ -69,6 +69,12 @@ def test_assign_trafford_postcodes_against_the_onspd(mirror: Path) -> None:
     # within ~100 m of an edge can fall in the neighbour. Most agree:
     assert agreement > 0.8
     assert len(placed) == len(postcodes) and placed.index.equals(postcodes.index)
+    # every disagreement lies within the 200 m generalisation of the ONSPD's own LSOA edge
+    wrong = placed[placed["lsoa21"] != placed["lsoa_code"]]
+    points = gpd.GeoSeries(gpd.points_from_xy(wrong["lon"], wrong["lat"]), crs=4326).to_crs(27700)
+    edges = geo.boundaries("lsoa21").geometry.reindex(wrong["lsoa_code"].to_numpy()).boundary
+    distance = edges.distance(points, align=False)
+    assert distance.max() < 200
 
 
 def test_assign_reports_points_outside_and_on_edges() -> None:

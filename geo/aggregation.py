@@ -222,6 +222,7 @@ def _aggregate_to(
         for column in values:
             result[column] = total(column)
     elif kind == "rate":
+        assert denominator is not None  # checked by aggregate()
         top, bottom = total(numerator_column), total(denominator)
         result[out_name] = np.divide(top, bottom, out=np.full(size, np.nan), where=bottom > 0)
         result["numerator"], result["denominator"] = top, bottom

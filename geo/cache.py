@@ -14,20 +14,19 @@ import hashlib
 import io
 import json
 import logging
-import os
-import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 import geopandas as gpd
 import pandas as pd
 
 from geo import settings
+from geo.atomic import atomic_write_bytes
 
 log = logging.getLogger(__name__)
 
-Frame = pd.DataFrame | gpd.GeoDataFrame
+Frame: TypeAlias = pd.DataFrame | gpd.GeoDataFrame
 
 #: Entries already verified in this process, keyed by path, with the file's (mtime, size)
 #: and catalogue version at verification: a changed file is verified again. Frames are
@@ -52,21 +51,6 @@ def entry_path(key: str) -> Path:
 
 def _manifest_path(path: Path) -> Path:
     return path.with_name(path.name + ".json")
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file and a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle = tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", suffix=".part", delete=False)
-    try:
-        with handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(handle.name, path)
-    except BaseException:
-        Path(handle.name).unlink(missing_ok=True)
-        raise
 
 
 def write(key: str, frame: Frame, *, source: str, version: str) -> Path:

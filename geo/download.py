@@ -12,19 +12,17 @@ from __future__ import annotations
 import csv
 import json
 import logging
-import os
 import sys
-import tempfile
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
-from typing import IO, Any, Literal
+from typing import Any, Literal
 
 import requests
 from tqdm import tqdm
 
 from geo import settings
+from geo.atomic import atomic_open
 from geo.errors import DownloadError
 
 log = logging.getLogger(__name__)
@@ -73,22 +71,6 @@ def _check_status(response: requests.Response, label: str) -> None:
         raise DownloadError(f"{label}: {response.url} answered HTTP {response.status_code} {response.reason}; check the address")
 
 
-@contextmanager
-def _atomic(dest: Path, mode: str = "wb") -> Iterator[IO[Any]]:
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    handle = tempfile.NamedTemporaryFile(mode, dir=dest.parent, prefix=f".{dest.name}.", suffix=".part", delete=False,
-                                         **({"newline": "", "encoding": "utf-8"} if "b" not in mode else {}))
-    try:
-        with handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(handle.name, dest)
-    except BaseException:
-        Path(handle.name).unlink(missing_ok=True)
-        raise
-
-
 def download_url(url: str, dest: Path, *, label: str) -> Path:
     """Download one file to ``dest`` atomically, checking its length.
 
@@ -108,7 +90,7 @@ def download_url(url: str, dest: Path, *, label: str) -> Path:
             _check_status(response, label)
             expected = int(response.headers.get("Content-Length") or 0) or None
             received = 0
-            with _atomic(dest) as out, tqdm(total=expected, unit="B", unit_scale=True, desc=label, disable=not _show_progress()) as bar:
+            with atomic_open(dest) as out, tqdm(total=expected, unit="B", unit_scale=True, desc=label, disable=not _show_progress()) as bar:
                 try:
                     for chunk in response.iter_content(chunk_size=1 << 16):
                         out.write(chunk)
@@ -214,11 +196,11 @@ def _write(dest: Path, features: list[dict[str, Any]], *, fmt: str, name: str, o
             "name": name,
             "features": [{"type": "Feature", "properties": clean(f.get("properties") or {}), "geometry": f.get("geometry")} for f in features],
         }
-        with _atomic(dest, "w") as out:
+        with atomic_open(dest, "w") as out:
             json.dump(collection, out)
         return
     columns = [c for c in fields if c != oid and c not in _SKIP_FIELDS] or list(clean(features[0].get("properties") or {})) if features else []
-    with _atomic(dest, "w") as out:
+    with atomic_open(dest, "w") as out:
         writer = csv.writer(out, quoting=csv.QUOTE_NONNUMERIC)
         writer.writerow(columns)
         for feature in features:

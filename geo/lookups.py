@@ -124,7 +124,7 @@ def _edge_table(edge: dict[str, object]) -> pd.DataFrame:
         where = "the nation letter of each code"
     else:
         raise DataError(f"lookups/levels.toml: edge {child}->{parent} needs `product` or a known `rule`")
-    identity = tuple(edge.get("identity", ()))  # type: ignore[arg-type]
+    identity: tuple[str, ...] = tuple(edge.get("identity", ()))  # type: ignore[arg-type]
     if identity:
         own = areas(child)
         own = own[own.index.str[0].isin(identity)]

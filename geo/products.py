@@ -12,6 +12,7 @@ import logging
 import shutil
 import tempfile
 from pathlib import Path, PurePosixPath
+from typing import TypeAlias
 from urllib.parse import urlparse
 
 import geopandas as gpd
@@ -23,7 +24,7 @@ from geo.errors import DataError, DataUnavailableError, DownloadError, LevelupEr
 
 log = logging.getLogger(__name__)
 
-Frame = pd.DataFrame | gpd.GeoDataFrame
+Frame: TypeAlias = pd.DataFrame | gpd.GeoDataFrame
 
 
 def load(product_id: str | catalogue.Product, *, refresh: bool = False) -> Frame:
@@ -115,11 +116,10 @@ def _from_publisher(item: catalogue.Product) -> tuple[Frame, str]:
     assert item.file is not None
     with _scratch() as folder:
         if item.service:
-            fmt = "geojson" if item.is_spatial else "csv"
             path = download.download_feature_service(
                 item.service,
                 folder / PurePosixPath(item.file).name,
-                fmt=fmt,
+                fmt="geojson" if item.is_spatial else "csv",
                 label=item.id,
                 layer=item.layer,
                 expected_rows=item.rows or None,

@@ -1,0 +1,48 @@
+"""Atomic file writes: a temporary file in the destination folder, flushed, then renamed.
+
+A crash or an error leaves either the previous file or none — never half a file.
+
+Examples
+--------
+>>> import tempfile, pathlib
+>>> target = pathlib.Path(tempfile.mkdtemp()) / "a.txt"
+>>> with atomic_open(target, "w") as handle:
+...     _ = handle.write("done")
+>>> target.read_text()
+'done'
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Any
+
+
+@contextmanager
+def atomic_open(dest: Path, mode: str = "wb") -> Iterator[IO[Any]]:
+    """Open a temporary file beside ``dest``; on success rename it onto ``dest``."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    binary = "b" in mode
+    handle: IO[Any] = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below
+        mode, dir=str(dest.parent), prefix=f".{dest.name}.", suffix=".part", delete=False,
+        newline=None if binary else "", encoding=None if binary else "utf-8",
+    )
+    try:
+        with handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(handle.name, dest)
+    except BaseException:
+        Path(handle.name).unlink(missing_ok=True)
+        raise
+
+
+def atomic_write_bytes(dest: Path, data: bytes) -> None:
+    """Write ``data`` to ``dest`` atomically."""
+    with atomic_open(dest, "wb") as handle:
+        handle.write(data)

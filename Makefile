@@ -10,7 +10,7 @@ export LEVELUP_MIRROR := $(MIRROR)
 $(VENV)/.installed: setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip
-	$(VENV)/bin/pip install --quiet ".[test,maps,stats]"
+	$(VENV)/bin/pip install --quiet ".[test,maps]"
 	touch $@
 
 .PHONY: install dev test demo clean

@@ -1,0 +1,243 @@
+r"""Inequality within parent areas: distribution summaries, the decile gap, Gini and Theil.
+
+For areas :math:`i` of a group with values :math:`x_i \ge 0` and weights :math:`w_i > 0`
+(population, or 1 each), :math:`W = \sum w_i`, :math:`\mu = \sum w_i x_i / W`:
+
+- Gini: :math:`G = \sum_i \sum_j w_i w_j |x_i - x_j| / (2 W^2 \mu)`, computed after sorting as
+  :math:`\sum_i w_i x_i (2 C_i - w_i - W) / (W \sum_i w_i x_i)` with :math:`C_i` the cumulative
+  weight up to and including :math:`i`.
+- Theil T: :math:`T = \frac{1}{W} \sum_i w_i \frac{x_i}{\mu} \ln \frac{x_i}{\mu}` (a zero value
+  contributes nothing). It splits exactly into groups :math:`g` (see :func:`decompose`):
+  :math:`T = \sum_g \frac{W_g \mu_g}{W \mu} T_g + \sum_g \frac{W_g}{W} \frac{\mu_g}{\mu} \ln \frac{\mu_g}{\mu}`.
+- Weighted quantiles: the smallest value whose cumulative weight share reaches :math:`q`;
+  unweighted, numpy's linear interpolation.
+- Decile gap (as the healthy life expectancy mission defines it): rank the :math:`n` areas by
+  value; the top and bottom deciles are the :math:`k = \max(1, \operatorname{round}(n/10))`
+  areas with the highest and the lowest values, plus any area tied with the :math:`k`-th
+  (so ties never split arbitrarily); the gap is the median of the top decile's values minus
+  the median of the bottom decile's (unweighted medians of areas, not of people).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from geo import lookups, registry
+from geo.errors import InputError, NestingError, examples
+from geo.inputs import prepare
+from geo.population import population
+
+
+def gini(values: np.ndarray, weights: np.ndarray | None = None) -> float:
+    """Weighted Gini coefficient (formula in the module docstring).
+
+    Examples
+    --------
+    >>> round(gini(np.array([1.0, 1.0, 1.0, 5.0])), 4)
+    0.375
+    >>> round(gini(np.array([1.0, 5.0]), np.array([3.0, 1.0])), 4)
+    0.375
+    """
+    x = np.asarray(values, dtype="float64")
+    w = np.ones_like(x) if weights is None else np.asarray(weights, dtype="float64")
+    order = np.argsort(x, kind="mergesort")
+    x, w = x[order], w[order]
+    total_w, total = w.sum(), (w * x).sum()
+    if total == 0:
+        return 0.0
+    cumulative = np.cumsum(w)
+    return float((w * x * (2 * cumulative - w - total_w)).sum() / (total_w * total))
+
+
+def theil(values: np.ndarray, weights: np.ndarray | None = None) -> float:
+    """Weighted Theil T index (formula in the module docstring).
+
+    Examples
+    --------
+    >>> round(theil(np.array([1.0, 1.0])), 12)
+    0.0
+    >>> round(theil(np.array([1.0, 3.0])), 4)  # 0.5 * (0.5 ln 0.5 + 1.5 ln 1.5)
+    0.1308
+    """
+    x = np.asarray(values, dtype="float64")
+    w = np.ones_like(x) if weights is None else np.asarray(weights, dtype="float64")
+    mean = (w * x).sum() / w.sum()
+    ratio = x / mean
+    terms = np.where(ratio > 0, ratio * np.log(np.where(ratio > 0, ratio, 1.0)), 0.0)
+    return float((w * terms).sum() / w.sum())
+
+
+def weighted_quantile(values: np.ndarray, q: float, weights: np.ndarray | None = None) -> float:
+    """Quantile ``q`` of ``values``: numpy's linear rule, or with weights the smallest value whose
+    cumulative weight share reaches ``q``."""
+    x = np.asarray(values, dtype="float64")
+    if weights is None:
+        return float(np.quantile(x, q))
+    order = np.argsort(x, kind="mergesort")
+    share = np.cumsum(np.asarray(weights, dtype="float64")[order]) / np.sum(weights)
+    return float(x[order][np.searchsorted(share, q - 1e-12)])
+
+
+def decile_groups(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Return the top-decile and bottom-decile values (rule in the module docstring)."""
+    n = len(values)
+    k = max(1, int(round(n / 10)))
+    ordered = values.sort_values(kind="mergesort")
+    low_cut, high_cut = ordered.iloc[k - 1], ordered.iloc[n - k]
+    return values[values >= high_cut], values[values <= low_cut]
+
+
+def _parents(prepared_index: pd.Index, child: str, within: str | None) -> tuple[pd.Series, str | None]:
+    if within is None:
+        return pd.Series("all", index=prepared_index), None
+    target = registry.resolve(within, argument="within")
+    if target not in registry.spec(child).nests_in:
+        raise NestingError(
+            f"within={within!r}: {child} does not nest in {target}; {child} nests in "
+            f"{', '.join(registry.spec(child).nests_in) or 'nothing'}"
+        )
+    table = lookups.lookup(child, target).set_index(child)[target]
+    parents = table.reindex(prepared_index)
+    if parents.isna().any():
+        raise InputError(f"{int(parents.isna().sum()):,} {child} areas are outside {target}'s coverage ({examples(prepared_index[parents.isna()])})")
+    return parents, target
+
+
+def _values_and_weights(
+    data: pd.DataFrame, value: str, weight: str | None, level: str | None, code: str | None
+) -> tuple[pd.DataFrame, str]:
+    columns = [value] + ([weight] if weight not in (None, "population") else [])
+    prepared = prepare(data, columns=columns, level=level, code=code)
+    frame = prepared.frame.copy()
+    frame.index = pd.Index(frame.index, dtype="string", name=prepared.level)
+    if frame[value].isna().all():
+        raise InputError(f"value column {value!r} is entirely missing (NaN); nothing to measure")
+    if weight is None:
+        frame["__w"] = 1.0
+    elif weight == "population":
+        frame["__w"] = population(prepared.level).reindex(frame.index).to_numpy()
+    else:
+        frame["__w"] = frame[weight]
+    bad = frame.index[frame["__w"].isna() | (frame["__w"] <= 0)]
+    if len(bad):
+        raise InputError(f"weight {weight!r} is missing, zero or negative for {len(bad):,} areas ({examples(bad)}); weights must be positive")
+    return frame, prepared.level
+
+
+def inequality(
+    data: pd.DataFrame,
+    *,
+    value: str,
+    within: str | None,
+    level: str | None = None,
+    weight: str | None = None,
+    higher_is_better: bool = True,
+    code: str | None = None,
+) -> pd.DataFrame:
+    """Summarise how unequal areas are within each parent area.
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per area (codes in ``code`` or the index).
+    value : str
+        The indicator column.
+    within : str or None
+        The parent level (``"itl1"`` for districts, ``"lad24"`` for LSOAs); ``None`` treats all
+        areas as one group (index ``"all"``).
+    weight : str, optional
+        ``"population"`` (Census 2021) or a weight column; ``None`` weighs areas equally.
+    higher_is_better : bool, default True
+        Orients ``best_code``/``worst_code``.
+
+    Returns
+    -------
+    DataFrame
+        One row per parent: ``n``, ``mean``, ``median``, ``p10``, ``p90``, ``p90_p10_ratio``,
+        ``min``/``min_code``/``min_name``, ``max``/``max_code``/``max_name``, ``best_code``,
+        ``worst_code``, ``decile_gap``, ``gini``, ``theil`` (definitions in the module docstring;
+        Gini and Theil need non-negative values and are NaN otherwise). Areas with a missing
+        value are left out and counted in ``n_missing``.
+    """
+    frame, child = _values_and_weights(data, value, weight, level, code)
+    parents, target = _parents(frame.index, child, within)
+    names = lookups.areas(child)["name"]
+    rows = []
+    for parent, members in frame.groupby(parents.to_numpy()):
+        present = members.dropna(subset=[value])
+        x, w = present[value].to_numpy(), present["__w"].to_numpy()
+        if len(present) == 0:
+            continue
+        top, bottom = decile_groups(present[value])
+        weights = None if weight is None else w
+        p10, p90 = weighted_quantile(x, 0.1, weights), weighted_quantile(x, 0.9, weights)
+        low, high = present[value].idxmin(), present[value].idxmax()
+        non_negative = bool((x >= 0).all())
+        rows.append(
+            {
+                target or "group": parent,
+                "n": len(present),
+                "n_missing": len(members) - len(present),
+                "mean": float((w * x).sum() / w.sum()),
+                "median": weighted_quantile(x, 0.5, weights),
+                "p10": p10,
+                "p90": p90,
+                "p90_p10_ratio": p90 / p10 if p10 else np.nan,
+                "min": float(present[value].min()),
+                "min_code": low,
+                "min_name": names.get(low),
+                "max": float(present[value].max()),
+                "max_code": high,
+                "max_name": names.get(high),
+                "best_code": high if higher_is_better else low,
+                "worst_code": low if higher_is_better else high,
+                "decile_gap": float(top.median() - bottom.median()),
+                "gini": gini(x, w) if non_negative else np.nan,
+                "theil": theil(x, w) if non_negative and (x > 0).any() else np.nan,
+            }
+        )
+    result = pd.DataFrame(rows).set_index(target or "group")
+    if target:
+        result.insert(0, "name", lookups.areas(target)["name"].reindex(result.index).to_numpy())
+    result.attrs.update({"level": child, "within": target, "value": value, "weight": weight})
+    return result
+
+
+def decompose(
+    data: pd.DataFrame,
+    *,
+    value: str,
+    within: str,
+    level: str | None = None,
+    weight: str | None = None,
+    code: str | None = None,
+) -> pd.Series:
+    """Split the national Theil T exactly into between-parent and within-parent parts.
+
+    Returns
+    -------
+    Series
+        ``total``, ``between``, ``within`` (``between + within == total`` to floating
+        precision), then one entry per parent: its contribution
+        :math:`\\frac{W_g \\mu_g}{W \\mu} T_g` to the within part. With ``weight=None`` this
+        equals PySAL ``inequality.theil.TheilD``.
+    """
+    frame, child = _values_and_weights(data, value, weight, level, code)
+    frame = frame.dropna(subset=[value])
+    if (frame[value] < 0).any():
+        raise InputError(f"value column {value!r} has negative values; the Theil index needs values >= 0")
+    parents, _ = _parents(frame.index, child, within)
+    x, w = frame[value].to_numpy(), frame["__w"].to_numpy()
+    total_w, mean = w.sum(), (w * x).sum() / w.sum()
+    grouped = pd.DataFrame({"g": parents.to_numpy(), "x": x, "w": w, "wx": w * x}).groupby("g")
+    group_w, group_wx = grouped["w"].sum(), grouped["wx"].sum()
+    group_mean = group_wx / group_w
+    ratio = group_mean / mean
+    between = float(((group_w / total_w) * ratio * np.log(ratio.where(ratio > 0, 1.0))).sum())
+    within_parts = pd.Series(
+        {g: (group_wx[g] / (total_w * mean)) * theil(part["x"].to_numpy(), part["w"].to_numpy()) for g, part in grouped}
+    )
+    result = pd.concat([pd.Series({"total": theil(x, w), "between": between, "within": float(within_parts.sum())}), within_parts])
+    result.attrs.update({"level": child, "within": registry.resolve(within)})
+    return result

@@ -16,6 +16,8 @@ Examples
 from geo import settings
 from geo.aggregation import aggregate
 from geo.assignment import assign
+from geo.comparison import compare
+from geo.contiguity import contiguity
 from geo.conversion import convert
 from geo.deprivation import deprivation_summary
 from geo.detect import LevelMatch, detect_level
@@ -30,9 +32,12 @@ from geo.errors import (
     UnknownLevelError,
 )
 from geo.ess import read_ess
+from geo.hotspots import hotspots
+from geo.inequality import decompose, inequality
 from geo.layers import boundaries
 from geo.lookups import areas, lookup
 from geo.places import Area, area
+from geo.pockets import pockets
 from geo.population import population
 from geo.registry import levels
 
@@ -53,12 +58,18 @@ __all__ = [
     "areas",
     "assign",
     "boundaries",
+    "compare",
+    "contiguity",
     "convert",
+    "decompose",
     "deprivation_summary",
     "detect_level",
     "disaggregate",
+    "hotspots",
+    "inequality",
     "levels",
     "lookup",
+    "pockets",
     "population",
     "read_ess",
     "settings",

@@ -19,7 +19,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from geo import catalogue, lookups, products
+from geo import catalogue, lookups, products, registry
+from geo.codes import isin
 from geo.errors import InputError, examples
 from geo.codes import isin
 
@@ -164,7 +165,11 @@ def at_level(frame: pd.DataFrame, level: str, *, kind: str, indicator: str | Non
     InputError
         When several indicators or periods remain and none was chosen.
     """
-    rows = frame[frame["level"] == level]
+    level = registry.resolve(level)
+    # an area may be published under another label (ESS files list metropolitan districts and
+    # London boroughs as districts; they are upper-tier authorities too): select by code
+    current = isin(frame["current_code"], lookups.areas(level).index)
+    rows = frame[current | (frame["level"] == level)]
     for name, chosen in (("indicator", indicator), ("period", period)):
         if chosen is not None:
             rows = rows[rows[name] == chosen]
@@ -182,11 +187,11 @@ def at_level(frame: pd.DataFrame, level: str, *, kind: str, indicator: str | Non
     elif len(merged):
         old_areas = sorted(merged["areacd"].unique().tolist())
     keep = keep.dropna(subset=["current_code"])
+    keep = keep.drop_duplicates(subset=["current_code", "observation"])
     duplicated = keep["current_code"][keep["current_code"].duplicated()]
     if len(duplicated):
-        raise InputError(f"areas appear under both an old and a current code: {examples(duplicated.unique())}")
+        raise InputError(f"areas appear twice with different values (an old and a current code, or two labels): {examples(duplicated.unique())}")
     result = keep.set_index(pd.Index(keep["current_code"], name=level, dtype="string"))
     result = result.drop(columns=["current_code"])
     result.attrs["old_areas"] = old_areas
-    result.attrs["observation"] = np.nan
     return result

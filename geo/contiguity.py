@@ -1,0 +1,93 @@
+"""Contiguity between the areas of a level, as libpysal builds it from the boundary polygons.
+
+Queen (shared edge or corner) or rook (shared edge) contiguity is computed once per level by
+``libpysal.weights.Queen/Rook.from_dataframe`` on the level's layer and cached as a table of
+neighbour pairs. Repair for generalised boundaries: an area with no neighbour (an island such
+as the Isles of Scilly, or an area cut off by generalisation) is joined to its nearest area
+(``libpysal.weights.attach_islands`` with one nearest neighbour by centroid), so every area
+takes part; ``attrs``/``islands`` on the returned weights name them.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+from libpysal import weights as lw
+
+from geo import cache, catalogue, registry
+from geo.codes import isin
+from geo.errors import InputError, examples
+from geo.layers import boundaries
+
+KINDS = ("queen", "rook")
+
+
+def neighbour_pairs(level: str, *, kind: str = "queen") -> pd.DataFrame:
+    """Return the contiguity of a whole level as pairs (``focal``, ``neighbor``), both ways,
+    islands already joined to their nearest area. Cached."""
+    if kind not in KINDS:
+        raise InputError(f"contiguity={kind!r}; expected one of {KINDS}")
+    level = registry.resolve(level)
+    key, version = f"contiguity/{level}-{kind}", catalogue.version()
+    cached = cache.read(key, version=version)
+    if cached is not None:
+        return cached
+    layer = boundaries(level)
+    builder = lw.Queen if kind == "queen" else lw.Rook
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        w = builder.from_dataframe(layer, use_index=True, silence_warnings=True)
+        islands = list(w.islands)
+        if islands:
+            nearest = lw.KNN.from_dataframe(layer.set_geometry(layer.centroid), k=1, use_index=True)
+            w = lw.attach_islands(w, nearest)
+    pairs = w.to_adjlist(remove_symmetric=False, drop_islands=True)[["focal", "neighbor"]].astype("string")
+    table = pd.DataFrame({"focal": pairs["focal"].to_numpy(), "neighbor": pairs["neighbor"].to_numpy()})
+    table.attrs["islands"] = islands
+    cache.write(key, table, source=f"libpysal {builder.__name__} on {level} boundaries; islands joined to nearest: {islands}", version=version)
+    return table
+
+
+def contiguity(level: str, codes: pd.Index | None = None, *, kind: str = "queen") -> lw.W:
+    """Return libpysal weights among ``codes`` (default: every area of the level).
+
+    Areas left without a neighbour inside the subset are joined to their nearest member of
+    the subset, so the weights have no islands.
+
+    Examples
+    --------
+    >>> w = contiguity("lad24", pd.Index(["E06000001", "E06000004", "E06000003"]))  # doctest: +SKIP
+    >>> sorted(w.neighbors["E06000004"])  # doctest: +SKIP
+    ['E06000001', 'E06000003']
+    """
+    level = registry.resolve(level)
+    pairs = neighbour_pairs(level, kind=kind)
+    layer_codes = boundaries(level).index
+    if codes is None:
+        codes = layer_codes
+    codes = pd.Index(codes, dtype="string")
+    unknown = codes[~isin(codes, layer_codes)]
+    if len(unknown):
+        raise InputError(f"codes: {len(unknown):,} are not {level} areas ({examples(unknown)})")
+    inside = pairs[isin(pairs["focal"], codes) & isin(pairs["neighbor"], codes)]
+    neighbors: dict[str, list[str]] = {c: [] for c in codes}
+    for focal, group in inside.groupby("focal")["neighbor"]:
+        neighbors[str(focal)] = [str(n) for n in group]
+    lonely = [c for c, found in neighbors.items() if not found]
+    if lonely and len(codes) > 1:
+        centroids = boundaries(level).loc[codes].centroid
+        xy = np.column_stack([centroids.x, centroids.y])
+        position = {c: i for i, c in enumerate(codes)}
+        for code in lonely:
+            distance = np.hypot(*(xy - xy[position[code]]).T)
+            distance[position[code]] = np.inf
+            nearest = str(codes[int(np.argmin(distance))])
+            neighbors[code].append(nearest)
+            neighbors[nearest].append(code)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        w = lw.W({k: sorted(set(v)) for k, v in neighbors.items()}, id_order=[str(c) for c in codes], silence_warnings=True)
+    w.attrs = {"joined_to_nearest": lonely}  # type: ignore[attr-defined]
+    return w

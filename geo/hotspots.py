@@ -1,0 +1,81 @@
+"""Local spatial clusters (hot and cold spots) with esda, on the package's contiguity weights.
+
+``local_moran`` runs ``esda.Moran_Local`` (row-standardised weights) and labels significant
+areas by quadrant: High-High, Low-High, Low-Low, High-Low. ``getis_ord`` runs
+``esda.G_Local`` (G*, the area included in its own neighbourhood) and labels significant hot
+spots High-High and cold spots Low-Low. Significance is the pseudo p-value of the conditional
+permutation test, below ``significance`` (0.05), or below the false-discovery-rate cut-off
+(``esda.fdr``) when ``fdr=True``. Results are reproducible with ``seed``.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import esda
+import numpy as np
+import pandas as pd
+
+from geo.contiguity import contiguity as contiguity_weights
+from geo.errors import InputError
+from geo.inputs import prepare
+
+LABELS = {1: "High-High", 2: "Low-High", 3: "Low-Low", 4: "High-Low"}
+METHODS = ("local_moran", "getis_ord")
+
+
+def hotspots(
+    data: pd.DataFrame,
+    *,
+    value: str,
+    level: str | None = None,
+    method: str = "local_moran",
+    permutations: int = 999,
+    seed: int = 12345,
+    fdr: bool = False,
+    significance: float = 0.05,
+    contiguity: str = "queen",
+    code: str | None = None,
+) -> pd.DataFrame:
+    """Find local clusters of high or low values.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by code: ``statistic`` (local Moran's I, or the G* z-score), ``p_value``
+        (pseudo p-value), ``label`` in {"High-High", "Low-High", "Low-Low", "High-Low",
+        "Not significant"}. Areas with a missing value are left out.
+
+    Examples
+    --------
+    >>> import geo  # doctest: +SKIP
+    >>> spots = hotspots(iod, code="LSOA21CD", value="IMD_score", permutations=99)  # doctest: +SKIP
+    """
+    if method not in METHODS:
+        raise InputError(f"method={method!r}; expected one of {METHODS}")
+    if permutations < 1:
+        raise InputError(f"permutations={permutations!r}; a permutation test needs at least 1 (999 is usual)")
+    prepared = prepare(data, columns=[value], level=level, code=code)
+    y = prepared.frame[value].dropna()
+    if len(y) < 3:
+        raise InputError(f"value column {value!r} has {len(y)} non-missing areas; local statistics need at least 3")
+    w = contiguity_weights(prepared.level, pd.Index(y.index, dtype="string"), kind=contiguity)
+    w.transform = "r"
+    values = y.to_numpy(dtype="float64")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        if method == "local_moran":
+            result = esda.Moran_Local(values, w, permutations=permutations, seed=seed)
+            statistic, p_value, quadrant = result.Is, result.p_sim, result.q
+        else:
+            result = esda.G_Local(values, w, star=True, permutations=permutations, seed=seed, transform="R")
+            statistic, p_value = result.Zs, result.p_sim
+            quadrant = np.where(statistic > 0, 1, 3)
+    cut = esda.fdr(p_value, significance) if fdr else significance
+    label = np.where(p_value <= cut if fdr else p_value < cut, pd.Series(quadrant).map(LABELS).to_numpy(), "Not significant")
+    out = pd.DataFrame(
+        {"statistic": statistic, "p_value": p_value, "label": label},
+        index=pd.Index(y.index, dtype="string", name=prepared.level),
+    )
+    out.attrs.update({"method": method, "permutations": permutations, "seed": seed, "significance": cut, "weights": w})
+    return out

@@ -21,6 +21,7 @@ from geo import lookups, registry
 from geo.codes import isin
 from geo.contiguity import neighbour_pairs
 from geo.errors import InputError, NestingError, examples
+from geo.hotspots import hotspots
 from geo.inputs import prepare
 from geo.layers import boundaries
 from geo.population import population
@@ -90,7 +91,9 @@ def pockets(
     worse : {"high", "low"}
         Whether high values (an IMD score) or low values (healthy life expectancy) are worse.
     threshold : str or float
-        See :func:`qualifying`.
+        See :func:`qualifying`; or ``"hotspot"``: areas in significant local clusters of bad
+        values (Local Moran High-High when ``worse="high"``, Low-Low otherwise; see
+        :func:`geo.hotspots`, default 999 permutations and seed).
     min_population : float, default 0
         Drop pockets with fewer residents (Census 2021); ``attrs["dropped_small"]`` counts them.
     contiguity : {"queen", "rook"}
@@ -121,7 +124,11 @@ def pockets(
     parent = lookups.lookup(child, target).set_index(child)[target].reindex(values.index)
     weighted = (values * people).groupby(parent.to_numpy()).sum() / people.groupby(parent.to_numpy()).sum()
     parent_mean = pd.Series(weighted.reindex(parent.to_numpy()).to_numpy(), index=values.index)
-    meets = qualifying(values, threshold=threshold, worse=worse, parent_mean=parent_mean)
+    if threshold == "hotspot":
+        spots = hotspots(values.to_frame(value), value=value, level=child, contiguity=contiguity)
+        meets = spots["label"].reindex(values.index) == ("High-High" if worse == "high" else "Low-Low")
+    else:
+        meets = qualifying(values, threshold=threshold, worse=worse, parent_mean=parent_mean)
     if not meets.any():
         raise InputError(f"threshold={threshold!r}: no area meets it (values run from {values.min():g} to {values.max():g})")
     chosen = values.index[meets.to_numpy()]

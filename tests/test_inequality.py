@@ -142,6 +142,14 @@ def test_pockets_by_hand_on_the_city() -> None:
     assert len(found) == 1 and found.loc[0, "n_areas"] == 2 and set(found.loc[0, "codes"].split(",")) == {first, second}
 
 
+def test_pockets_from_hot_spots(iod: pd.DataFrame) -> None:
+    north_east = geo.boundaries("lsoa21", within="TLC").index
+    data = iod[iod["LSOA21CD"].isin(north_east)]
+    found = geo.pockets(data, code="LSOA21CD", value="IMD_score", threshold="hotspot")
+    spots = geo.hotspots(data, code="LSOA21CD", value="IMD_score")
+    assert found["n_areas"].sum() == (spots["label"] == "High-High").sum()
+
+
 def test_hotspots_equal_esda_run_directly(iod: pd.DataFrame) -> None:
     north_east = geo.boundaries("lsoa21", within="TLC").index
     data = iod[iod["LSOA21CD"].isin(north_east)]

@@ -1,0 +1,80 @@
+"""Classing values for maps (mapclassify) and the palettes that follow ``higher_is_better``.
+
+Both the interactive map and the static plot use :func:`classify`, so a report's two maps
+show the same classes and colours.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import mapclassify
+import numpy as np
+import pandas as pd
+from matplotlib import colormaps
+from matplotlib.colors import to_hex
+
+from geo.errors import InputError
+
+#: Colour for areas with no value.
+MISSING = "#d9d9d9"
+
+
+@dataclass(frozen=True)
+class Classes:
+    """Class of each area (``-1`` = missing), the classes' upper bounds, counts, colours."""
+
+    index: pd.Series
+    bins: np.ndarray
+    counts: np.ndarray
+    colours: list[str]
+    lower: float
+
+    def colour_of(self, code: str) -> str:
+        k = int(self.index.get(code, -1))
+        return MISSING if k < 0 else self.colours[k]
+
+    def legend(self, fmt: str = "{:,.4g}") -> list[tuple[str, str, int]]:
+        """Rows (label, colour, count), then the missing class if any."""
+        rows = []
+        low = self.lower
+        for upper, colour, count in zip(self.bins, self.colours, self.counts):
+            rows.append((f"{fmt.format(low)} – {fmt.format(upper)}", colour, int(count)))
+            low = upper
+        missing = int((self.index < 0).sum())
+        if missing:
+            rows.append(("no data", MISSING, missing))
+        return rows
+
+
+def classify(values: pd.Series, *, scheme: str = "quantiles", k: int = 5, higher_is_better: bool = True) -> Classes:
+    """Class values with a mapclassify scheme and colour them.
+
+    The palette runs from pale (good) to dark red (bad): with ``higher_is_better=True``
+    the lowest class is the darkest.
+
+    Examples
+    --------
+    >>> c = classify(pd.Series([1.0, 2, 3, 4, np.nan], index=list("abcde")), k=2)
+    >>> c.index.tolist()
+    [0, 0, 1, 1, -1]
+    """
+    present = values.dropna().astype("float64")
+    if present.empty:
+        raise InputError("value has no non-missing values to map")
+    name = scheme.lower().replace("_", "")
+    schemes = {s.lower(): s for s in mapclassify.CLASSIFIERS}
+    if name not in schemes:
+        raise InputError(f"scheme={scheme!r}; expected one of mapclassify's {sorted(mapclassify.CLASSIFIERS)}")
+    k = max(1, min(k, present.nunique()))
+    classifier = getattr(mapclassify, schemes[name])
+    try:
+        fitted = classifier(present.to_numpy(), k=k) if "k" in classifier.__init__.__code__.co_varnames else classifier(present.to_numpy())
+    except TypeError:
+        fitted = classifier(present.to_numpy())
+    index = pd.Series(-1, index=values.index, dtype="int64")
+    index[present.index] = fitted.yb
+    n = len(fitted.bins)
+    ramp = colormaps["YlOrRd"](np.linspace(0.1, 0.95, n))
+    colours = [to_hex(c) for c in (ramp[::-1] if higher_is_better else ramp)]
+    return Classes(index, np.asarray(fitted.bins), np.asarray(fitted.counts), colours, float(present.min()))

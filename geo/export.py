@@ -1,0 +1,96 @@
+"""Write results by file extension, atomically, refusing to overwrite unless asked.
+
+``.gpkg`` (a GeoDataFrame, or a dict of named layers in one file), ``.parquet``
+(GeoParquet), ``.geojson`` (WGS84, as the format requires), ``.csv`` (geometry dropped),
+``.html`` (a folium map, self-contained), ``.png``/``.svg``/``.pdf`` (a matplotlib figure).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import folium
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+from matplotlib.figure import Figure
+
+from geo.atomic import atomic_open
+from geo.errors import InputError
+from geo.maps import to_html
+
+FORMATS = (".gpkg", ".parquet", ".geojson", ".csv", ".html", ".png", ".svg", ".pdf")
+
+
+def _staged(path: Path, write: Any) -> None:
+    """Call ``write(temporary_path)`` in the destination folder, then rename onto ``path``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=path.suffix)
+    os.close(descriptor)
+    temporary = Path(name)
+    temporary.unlink()  # drivers such as GPKG want to create the file themselves
+    try:
+        write(temporary)
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def export(obj: Any, path: str | os.PathLike[str], *, overwrite: bool = False) -> Path:
+    """Write ``obj`` to ``path``, the format chosen by the extension.
+
+    Raises
+    ------
+    InputError
+        For an unknown extension, an object the format cannot hold, or an existing file
+        without ``overwrite=True``.
+
+    Examples
+    --------
+    >>> export({"areas": areas, "pockets": found}, "out/pockets.gpkg")  # doctest: +SKIP
+    """
+    target = Path(path)
+    suffix = target.suffix.lower()
+    if suffix not in FORMATS:
+        raise InputError(f"path={str(path)!r}: unknown extension {suffix!r}; expected one of {FORMATS}")
+    if target.exists() and not overwrite:
+        raise InputError(f"path={str(path)!r} exists; pass overwrite=True to replace it")
+    if suffix == ".gpkg":
+        layers = dict(obj) if isinstance(obj, Mapping) else {target.stem: obj}
+        for name, layer in layers.items():
+            if not isinstance(layer, gpd.GeoDataFrame):
+                raise InputError(f"layer {name!r} must be a GeoDataFrame to go into a GeoPackage, got {type(layer).__name__}")
+
+        def write_gpkg(temporary: Path) -> None:
+            for name, layer in layers.items():
+                pyogrio.write_dataframe(layer.reset_index(), temporary, layer=str(name), driver="GPKG", append=temporary.exists())
+
+        _staged(target, write_gpkg)
+    elif suffix == ".parquet":
+        if not isinstance(obj, pd.DataFrame):
+            raise InputError(f"a .parquet file holds a (Geo)DataFrame, got {type(obj).__name__}")
+        _staged(target, lambda temporary: obj.to_parquet(temporary))
+    elif suffix == ".geojson":
+        if not isinstance(obj, gpd.GeoDataFrame):
+            raise InputError(f"a .geojson file holds a GeoDataFrame, got {type(obj).__name__}")
+        _staged(target, lambda temporary: pyogrio.write_dataframe(obj.to_crs(4326).reset_index(), temporary, driver="GeoJSON"))
+    elif suffix == ".csv":
+        if not isinstance(obj, pd.DataFrame):
+            raise InputError(f"a .csv file holds a DataFrame, got {type(obj).__name__}")
+        table = pd.DataFrame(obj.drop(columns=obj.geometry.name)) if isinstance(obj, gpd.GeoDataFrame) else obj
+        with atomic_open(target, "w") as handle:
+            table.to_csv(handle)
+    elif suffix == ".html":
+        if not isinstance(obj, folium.Map):
+            raise InputError(f"a .html file holds a folium.Map (geo.map), got {type(obj).__name__}")
+        to_html(obj, target)
+    else:
+        if not isinstance(obj, Figure):
+            raise InputError(f"a {suffix} file holds a matplotlib Figure (geo.plot), got {type(obj).__name__}")
+        _staged(target, lambda temporary: obj.savefig(temporary, dpi=150, format=suffix[1:]))
+    return target

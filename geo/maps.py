@@ -1,0 +1,229 @@
+"""Interactive choropleth maps (folium) that stay usable for all 35,672 LSOAs.
+
+Geometry is simplified for the web with ``shapely.coverage_simplify`` — topology-preserving,
+so neighbours still meet — then reprojected to WGS84 and its coordinates quantised to five
+decimals (about a metre). Outlines of coarser levels are dissolved from the simplified areas,
+so they follow the areas' edges exactly. Every text that comes from data (names, values) is
+HTML-escaped before it reaches the page. :func:`to_html` writes a self-contained page with
+Leaflet inlined (no CDN, works offline).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from importlib import resources
+from typing import Any
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from geo import lookups, registry
+from geo.classes import Classes, classify
+from geo.errors import InputError
+from geo.inputs import prepare
+from geo.layers import boundaries
+
+ATTRIBUTION = (
+    "Contains OS data © Crown copyright and database right; Source: Office for National "
+    "Statistics licensed under the Open Government Licence v3.0"
+)
+
+
+def web_geometry(layer: gpd.GeoSeries, tolerance: float) -> gpd.GeoSeries:
+    """Simplify a coverage (EPSG:27700) keeping shared edges shared, then WGS84, 5 decimals."""
+    geometry = layer.to_numpy()
+    if tolerance > 0:
+        geometry = shapely.coverage_simplify(geometry, tolerance)
+    out = gpd.GeoSeries(geometry, index=layer.index, crs=layer.crs).to_crs(4326)
+    rounded = shapely.transform(out.to_numpy(), lambda xy: np.round(xy, 5))
+    return gpd.GeoSeries(shapely.make_valid(rounded), index=layer.index, crs=4326)
+
+
+def _text(value: Any) -> str:
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
+        return "no data"
+    if isinstance(value, (float, np.floating)):
+        return f"{value:,.4g}"
+    return html.escape(str(value))
+
+
+def _features(shapes: gpd.GeoSeries, properties: pd.DataFrame) -> dict[str, Any]:
+    features = []
+    for code, geometry in zip(shapes.index, shapes.to_numpy()):
+        features.append(
+            {"type": "Feature", "id": html.escape(str(code)), "properties": properties.loc[code].to_dict(),
+             "geometry": shapely.geometry.mapping(geometry)}
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _legend(title: str, classes: Classes) -> folium.Element:
+    rows = "".join(
+        f'<div><span style="display:inline-block;width:14px;height:14px;background:{colour};'
+        f'border:1px solid #999;margin-right:6px"></span>{html.escape(label)} ({count:,})</div>'
+        for label, colour, count in classes.legend()
+    )
+    return folium.Element(
+        '<div class="levelup-legend" style="position:fixed;bottom:24px;right:12px;z-index:9999;'
+        'background:white;padding:8px 10px;font:12px sans-serif;border:1px solid #999">'
+        f"<b>{html.escape(title)}</b>{rows}</div>"
+        '<div class="levelup-attribution" style="position:fixed;bottom:2px;left:4px;z-index:9999;'
+        f'background:rgba(255,255,255,.8);font:10px sans-serif">{html.escape(ATTRIBUTION)}</div>'
+    )
+
+
+def map(  # noqa: A001 - the package's public name, geo.map
+    data: pd.DataFrame,
+    *,
+    value: str,
+    level: str | None = None,
+    within: str | None = None,
+    scheme: str = "quantiles",
+    k: int = 5,
+    outlines: tuple[str, ...] = ("lad24", "itl1"),
+    highlight: gpd.GeoDataFrame | None = None,
+    tooltip: list[str] | None = None,
+    higher_is_better: bool = True,
+    code: str | None = None,
+    title: str | None = None,
+    tolerance: float | None = None,
+    tiles: str | None = None,
+) -> folium.Map:
+    """Return an interactive choropleth of ``value``.
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per area (codes in ``code`` or the index); for national ranks pass every
+        area of the nation and narrow the map with ``within``.
+    value : str
+        Column to map.
+    within : str, optional
+        An area code: map only the areas inside it.
+    scheme, k : str, int
+        Any mapclassify scheme and the number of classes.
+    outlines : tuple of str
+        Coarser levels drawn as outlines (dissolved from the mapped areas).
+    highlight : GeoDataFrame, optional
+        Shapes drawn on top, e.g. the result of :func:`geo.pockets`.
+    tooltip : list of str, optional
+        Extra columns of ``data`` shown in the tooltip.
+    higher_is_better : bool
+        Palette direction: the worst class is dark red.
+    tolerance : float, optional
+        Simplification tolerance in metres (default: 0 below 2,000 areas, else 40).
+    tiles : str, optional
+        A folium basemap name; default none, so the map works offline.
+
+    Examples
+    --------
+    >>> m = map(iod, code="LSOA21CD", value="IMD_score", within="E06000047", higher_is_better=False)  # doctest: +SKIP
+    >>> to_html(m, "durham.html")  # doctest: +SKIP
+    """
+    extra = [c for c in (tooltip or []) if c != value]
+    prepared = prepare(data, columns=[value], level=level, code=code)
+    child = prepared.level
+    values = pd.Series(prepared.frame[value].to_numpy(), index=pd.Index(prepared.frame.index, dtype="string"))
+    worst_first = values.rank(ascending=higher_is_better, method="min")
+    layer = boundaries(child, within=within)
+    shown = values.reindex(layer.index)
+    classes = classify(shown, scheme=scheme, k=k, higher_is_better=higher_is_better)
+    if tolerance is None:
+        tolerance = 0.0 if len(layer) < 2000 else 40.0
+    shapes = web_geometry(layer.geometry, tolerance)
+
+    properties = pd.DataFrame(index=layer.index)
+    properties["name"] = [_text(n) for n in layer["name"]]
+    properties["code"] = [_text(c) for c in layer.index]
+    properties["value"] = [_text(v) for v in shown]
+    properties["rank"] = [_text(int(r)) if pd.notna(r) else "no data" for r in worst_first.reindex(layer.index)]
+    parents = [p for p in ("lad24", "utla23", "itl1") if p in registry.spec(child).nests_in]
+    for parent in parents:
+        table = lookups.lookup(child, parent).set_index(child)[f"{parent}_name"]
+        properties[parent] = [_text(n) for n in table.reindex(layer.index)]
+    source = data.set_index(code) if code else data
+    for column in extra:
+        if column not in source.columns:
+            raise InputError(f"tooltip column {column!r} is not in data")
+        properties[column] = [_text(v) for v in source[column].reindex(layer.index)]
+    properties["colour"] = [classes.colour_of(c) for c in layer.index]
+
+    bounds = shapes.total_bounds
+    m = folium.Map(tiles=tiles, control_scale=True, prefer_canvas=True)
+    m.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
+    label = title or value
+    fields = ["name", "code", "value", "rank", *parents, *extra]
+    aliases = ["Area", "Code", html.escape(label), "National rank (1 = worst)", *[registry.spec(p).title for p in parents], *[html.escape(c) for c in extra]]
+    folium.GeoJson(
+        _features(shapes, properties),
+        name=html.escape(label),
+        style_function=lambda feature: {"fillColor": feature["properties"]["colour"], "color": "#ffffff", "weight": 0.3, "fillOpacity": 0.85},
+        tooltip=folium.GeoJsonTooltip(fields=fields, aliases=aliases, sticky=True),
+    ).add_to(m)
+    for outline in outlines:
+        outline = registry.resolve(outline, argument="outlines")
+        if outline == child or outline not in registry.spec(child).nests_in:
+            continue
+        parent_of = lookups.lookup(child, outline).set_index(child)[outline].reindex(layer.index)
+        frame = gpd.GeoDataFrame({"parent": parent_of.to_numpy()}, geometry=shapes.to_numpy(), crs=4326).dropna()
+        dissolved = frame.dissolve("parent")
+        names = lookups.areas(outline)["name"].reindex(dissolved.index)
+        props = pd.DataFrame({"name": [_text(n) for n in names]}, index=dissolved.index)
+        folium.GeoJson(
+            _features(dissolved.geometry, props),
+            name=html.escape(registry.spec(outline).title),
+            style_function=lambda feature, w=2.5 if outline == "itl1" else 1.2: {"fill": False, "color": "#222222", "weight": w},
+            tooltip=folium.GeoJsonTooltip(fields=["name"], aliases=[html.escape(registry.spec(outline).title)]),
+        ).add_to(m)
+    if highlight is not None:
+        _add_highlight(m, highlight)
+    m.get_root().html.add_child(_legend(label, classes))
+    folium.LayerControl(collapsed=False).add_to(m)
+    return m
+
+
+def _add_highlight(m: folium.Map, shapes: gpd.GeoDataFrame) -> None:
+    if shapes.crs is None:
+        raise InputError("highlight has no CRS; expected EPSG:27700 shapes such as geo.pockets()")
+    frame = shapes.to_crs(4326)
+    columns = [c for c in ("pocket", "n_areas", "population", "value", "parent_name") if c in frame.columns]
+    props = pd.DataFrame({c: [_text(v) for v in frame[c]] for c in columns}, index=[str(i) for i in frame.index])
+    geometry = gpd.GeoSeries(shapely.transform(frame.geometry.to_numpy(), lambda xy: np.round(xy, 5)), index=props.index)
+    folium.GeoJson(
+        _features(geometry, props),
+        name="Highlighted areas",
+        style_function=lambda feature: {"fill": False, "color": "#0033cc", "weight": 3},
+        tooltip=folium.GeoJsonTooltip(fields=columns, aliases=[c.replace("_", " ") for c in columns]) if columns else None,
+    ).add_to(m)
+
+
+def to_html(m: folium.Map, path: Any = None) -> str:
+    """Render a folium map as one self-contained HTML page (Leaflet inlined, no CDN).
+
+    Returns the HTML; also writes it atomically to ``path`` when given.
+    """
+    m.default_js = [("leaflet", "levelup://leaflet.js")]
+    m.default_css = [("leaflet_css", "levelup://leaflet.css")]
+    page = m.get_root().render()
+    static = resources.files("geo").joinpath("static")
+    script = static.joinpath("leaflet.js").read_text(encoding="utf-8")
+    style = static.joinpath("leaflet.css").read_text(encoding="utf-8")
+    page = page.replace('<script src="levelup://leaflet.js"></script>', f"<script>{script}</script>")
+    page = page.replace('<link rel="stylesheet" href="levelup://leaflet.css"/>', f"<style>{style}</style>")
+    if "levelup://" in page:
+        raise RuntimeError("could not inline Leaflet into the page; folium's template changed")
+    if path is not None:
+        from pathlib import Path
+
+        from geo.atomic import atomic_open
+
+        with atomic_open(Path(path), "w") as handle:
+            handle.write(page)
+    return page
+
+
+__all__ = ["ATTRIBUTION", "map", "to_html", "web_geometry", "json"]

@@ -1,0 +1,70 @@
+"""Static maps for reports (matplotlib): same classes and palette as :func:`geo.map`,
+British National Grid north-up, outlines, legend with counts, title and attribution."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import matplotlib
+
+matplotlib.use("Agg")  # reports are files, not windows
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.patches import Patch  # noqa: E402
+
+from geo import lookups, registry  # noqa: E402
+from geo.classes import classify  # noqa: E402
+from geo.inputs import prepare  # noqa: E402
+from geo.layers import boundaries  # noqa: E402
+from geo.maps import ATTRIBUTION  # noqa: E402
+
+
+def plot(
+    data: pd.DataFrame,
+    *,
+    value: str,
+    level: str | None = None,
+    within: str | None = None,
+    scheme: str = "quantiles",
+    k: int = 5,
+    outlines: tuple[str, ...] = ("lad24", "itl1"),
+    highlight: gpd.GeoDataFrame | None = None,
+    higher_is_better: bool = True,
+    code: str | None = None,
+    title: str | None = None,
+    figsize: tuple[float, float] = (8.0, 9.0),
+) -> Figure:
+    """Return a matplotlib Figure of ``value`` (save it with ``fig.savefig`` or :func:`geo.export`).
+
+    Examples
+    --------
+    >>> fig = plot(iod, code="LSOA21CD", value="IMD_score", within="E06000047", higher_is_better=False)  # doctest: +SKIP
+    >>> fig.savefig("durham.png", dpi=150)  # doctest: +SKIP
+    """
+    prepared = prepare(data, columns=[value], level=level, code=code)
+    child = prepared.level
+    values = pd.Series(prepared.frame[value].to_numpy(), index=pd.Index(prepared.frame.index, dtype="string"))
+    layer = boundaries(child, within=within)
+    classes = classify(values.reindex(layer.index), scheme=scheme, k=k, higher_is_better=higher_is_better)
+    fig, ax = plt.subplots(figsize=figsize)
+    layer.plot(ax=ax, color=[classes.colour_of(c) for c in layer.index], edgecolor="white", linewidth=0.1)
+    for outline in outlines:
+        outline = registry.resolve(outline, argument="outlines")
+        if outline == child or outline not in registry.spec(child).nests_in:
+            continue
+        parent = lookups.lookup(child, outline).set_index(child)[outline].reindex(layer.index)
+        shapes = gpd.GeoDataFrame({"parent": parent.to_numpy()}, geometry=layer.geometry.to_numpy(), crs=layer.crs).dropna().dissolve("parent")
+        shapes.boundary.plot(ax=ax, color="#222222", linewidth=1.6 if outline == "itl1" else 0.8)
+    if highlight is not None and len(highlight):
+        highlight.to_crs(layer.crs).boundary.plot(ax=ax, color="#0033cc", linewidth=1.4)
+    handles = [Patch(facecolor=colour, edgecolor="#999999", label=f"{label} ({count:,})") for label, colour, count in classes.legend()]
+    if highlight is not None and len(highlight):
+        handles.append(Patch(facecolor="none", edgecolor="#0033cc", label="highlighted"))
+    ax.legend(handles=handles, title=title or value, loc="upper left", fontsize=8, title_fontsize=9, frameon=True)
+    ax.set_axis_off()
+    ax.set_aspect("equal")
+    ax.set_title(title or value, fontsize=12)
+    ax.annotate("N ↑", xy=(0.97, 0.97), xycoords="axes fraction", ha="right", va="top", fontsize=11, fontweight="bold")
+    fig.text(0.01, 0.01, ATTRIBUTION + ". British National Grid (EPSG:27700).", fontsize=6, color="#444444")
+    fig.tight_layout()
+    return fig

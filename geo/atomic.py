@@ -22,6 +22,13 @@ from pathlib import Path
 from typing import IO, Any
 
 
+def umask() -> int:
+    """Return the process umask (without changing it)."""
+    current = os.umask(0o022)
+    os.umask(current)
+    return current
+
+
 @contextmanager
 def atomic_open(dest: Path, mode: str = "wb") -> Iterator[IO[Any]]:
     """Open a temporary file beside ``dest``; on success rename it onto ``dest``."""
@@ -36,6 +43,7 @@ def atomic_open(dest: Path, mode: str = "wb") -> Iterator[IO[Any]]:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
+        os.chmod(handle.name, 0o666 & ~umask())  # temporary files are private; results are not
         os.replace(handle.name, dest)
     except BaseException:
         Path(handle.name).unlink(missing_ok=True)

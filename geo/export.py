@@ -19,7 +19,7 @@ import pandas as pd
 import pyogrio
 from matplotlib.figure import Figure
 
-from geo.atomic import atomic_open
+from geo.atomic import umask, atomic_open
 from geo.errors import InputError
 from geo.maps import to_html
 
@@ -35,6 +35,7 @@ def _staged(path: Path, write: Any) -> None:
     temporary.unlink()  # drivers such as GPKG want to create the file themselves
     try:
         write(temporary)
+        os.chmod(temporary, 0o666 & ~umask())
         os.replace(temporary, path)
     except BaseException:
         temporary.unlink(missing_ok=True)

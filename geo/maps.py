@@ -71,7 +71,7 @@ def _legend(title: str, classes: Classes) -> folium.Element:
         '<div class="levelup-legend" style="position:fixed;bottom:24px;right:12px;z-index:9999;'
         'background:white;padding:8px 10px;font:12px sans-serif;border:1px solid #999">'
         f"<b>{html.escape(title)}</b>{rows}</div>"
-        '<div class="levelup-attribution" style="position:fixed;bottom:2px;left:4px;z-index:9999;'
+        '<div class="levelup-attribution" style="position:fixed;bottom:2px;left:110px;z-index:9999;'
         f'background:rgba(255,255,255,.8);font:10px sans-serif">{html.escape(ATTRIBUTION)}</div>'
     )
 

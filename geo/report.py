@@ -1,0 +1,245 @@
+"""``levelup report``: from an indicator to a committee-ready map pack for one area.
+
+Writes, for the chosen area: ``index.html`` (interactive map with pockets highlighted and
+district and region outlines, the area's summary compared with its region and nation, the
+pockets and left-behind areas, within-area inequality, and a plain-English method note),
+``map.html``, ``map.png``, ``pockets.gpkg`` (layers ``areas``, ``pockets``, ``outlines``),
+``summary.csv`` and ``inequality.csv``. Everything is built in a temporary folder beside the
+output and renamed into place at the end, so a failure leaves no half-written folder.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+from tqdm import tqdm
+
+from geo import catalogue, lookups, products, registry, settings
+from geo.aggregation import aggregate
+from geo.atomic import umask
+from geo.deprivation import deprivation_summary
+from geo.detect import detect_level
+from geo.errors import InputError
+from geo.ess import at_level, read_ess
+from geo.export import export
+from geo.inequality import inequality
+from geo.layers import boundaries
+from geo.maps import ATTRIBUTION, map as choropleth, to_html
+from geo.places import Area, area as find_area
+from geo.plotting import plot
+from geo.pockets import pockets
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Indicator:
+    """The indicator of a report: one value per area of ``level``, nationally."""
+
+    frame: pd.DataFrame  # indexed by code
+    value: str
+    kind: str
+    higher_is_better: bool
+    title: str
+    source: str
+    is_iod: bool = False
+
+
+def load_indicator(indicator: str | None, *, value: str | None, kind: str, level: str, higher_is_better: bool | None) -> Indicator:
+    """Load the report's indicator: IoD2025 by default, a CSV of codes, or an ESS file/id."""
+    if indicator is None or indicator == "iod2025":
+        item = catalogue.product("iod2025")
+        frame = products.load("iod2025").set_index("LSOA21CD")
+        column = value or "IMD_score"
+        rank = column.replace("_score", "_rank")
+        return Indicator(frame, column, "mean", False if higher_is_better is None else higher_is_better,
+                         f"{column.replace('_', ' ')} (IoD2025)", f"{item.title}. {item.attribution}", is_iod=rank in frame.columns)
+    path = Path(indicator)
+    if path.suffix.lower() == ".csv" and path.is_file():
+        head = pd.read_csv(path, nrows=0).columns.tolist()
+        if {"areacd", "observation", "period"} <= set(head):
+            return _from_ess(read_ess(path), value, kind, level, higher_is_better, str(path))
+        raw = pd.read_csv(path)
+        code = next((c for c in raw.columns if raw[c].astype(str).str.fullmatch(registry.spec(level).pattern).mean() > 0.9), None)
+        if code is None:
+            raise InputError(f"--indicator {indicator!r}: no column holds {level} codes; columns are {list(raw.columns)[:12]}")
+        numeric = [c for c in raw.columns if c != code and pd.api.types.is_numeric_dtype(raw[c])]
+        column = value or (numeric[0] if len(numeric) == 1 else None)
+        if column is None:
+            raise InputError(f"--value is needed: {path.name} has several numeric columns {numeric[:8]}")
+        return Indicator(raw.set_index(code), column, kind, True if higher_is_better is None else higher_is_better, column, str(path))
+    if not path.exists() and "/" not in indicator:
+        return _from_ess(read_ess(indicator), value, kind, level, higher_is_better, f"ONS Explore Local Statistics: {indicator}")
+    raise InputError(f"--indicator {indicator!r} is neither a CSV file nor a catalogue/ESS indicator id")
+
+
+def _from_ess(frame: pd.DataFrame, value: str | None, kind: str, level: str, higher_is_better: bool | None, source: str) -> Indicator:
+    indicator = value or str(frame["indicator"].iloc[0])
+    rows = frame[frame["indicator"] == indicator]
+    if rows.empty:
+        raise InputError(f"--value {value!r}: the ESS file has indicators {sorted(frame['indicator'].unique())[:8]}")
+    latest = sorted(rows.loc[rows["level"].notna(), "period"].unique())[-1]
+    table = at_level(rows, level, kind=kind, period=latest)
+    return Indicator(table[["observation"]], "observation", kind, True if higher_is_better is None else higher_is_better,
+                     f"{indicator} ({latest})", source)
+
+
+def _region_and_nation(place: Area) -> list[Area]:
+    """The area's region (or ITL1) and nation, as Areas."""
+    found = []
+    for parent in ("rgn24", "itl1", "ctry"):
+        if parent in registry.spec(place.level).nests_in:
+            row = lookups.lookup(place.level, parent).set_index(place.level).loc[place.code]
+            found.append(Area(parent, str(row[parent]), str(row[f"{parent}_name"])))
+            if parent == "rgn24":
+                continue
+    return [a for i, a in enumerate(found) if not (a.level == "itl1" and any(b.level == "rgn24" for b in found))]
+
+
+def build_report(
+    area: str,
+    out: str | os.PathLike[str],
+    *,
+    indicator: str | None = None,
+    value: str | None = None,
+    kind: str = "mean",
+    level: str = "lsoa21",
+    within: str = "lad24",
+    higher_is_better: bool | None = None,
+    overwrite: bool = False,
+) -> Path:
+    """Build the map pack for ``area`` in folder ``out`` (see the module description)."""
+    target = Path(out)
+    if target.exists() and not overwrite:
+        raise InputError(f"--out {str(out)!r} exists; choose another folder or pass --overwrite")
+    level, within = registry.resolve(level, argument="level"), registry.resolve(within, argument="within")
+    place = find_area(area)
+    if place.level == level or place.level not in registry.spec(level).nests_in:
+        raise InputError(f"--area {area!r} is a {place.level}; a report maps {level} areas inside a coarser area (a district, county, region ...)")
+    steps = tqdm(total=7, desc=f"report {place.name}", disable=not (settings.progress if settings.progress is not None else os.isatty(2)))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}."))
+    try:
+        data = load_indicator(indicator, value=value, kind=kind, level=level, higher_is_better=higher_is_better)
+        detect_level(data.frame.index)  # refuses mixtures before any work
+        worse = "low" if data.higher_is_better else "high"
+        steps.update()
+        inside = boundaries(level, within=place.code).index
+        found = pockets(data.frame, value=data.value, level=level, within=within, worse=worse)
+        members = found["codes"].str.split(",")
+        local = found[members.apply(lambda codes: bool(set(codes) & set(inside)))].copy()
+        steps.update()
+        summary = _summary(data, place, level)
+        table = _inequality(data, place, level, within)
+        left_behind = _left_behind(data, inside, local)
+        steps.update()
+        m = choropleth(data.frame, value=data.value, level=level, within=place.code, highlight=local,
+                       outlines=(within, "itl1"), higher_is_better=data.higher_is_better, title=data.title)
+        to_html(m, staging / "map.html")
+        steps.update()
+        figure = plot(data.frame, value=data.value, level=level, within=place.code, highlight=local,
+                      outlines=(within,), higher_is_better=data.higher_is_better, title=f"{data.title}: {place.name}")
+        export(figure, staging / "map.png")
+        steps.update()
+        areas = boundaries(level, within=place.code).join(data.frame[[data.value]].rename(columns={data.value: "value"}))
+        outline = boundaries(within, dissolve_from=level)
+        outline = outline.loc[outline.index.isin(lookups.lookup(level, within).set_index(level)[within].reindex(inside).unique())]
+        export({"areas": areas, "pockets": local, "outlines": outline}, staging / "pockets.gpkg")
+        export(summary, staging / "summary.csv")
+        export(table, staging / "inequality.csv")
+        steps.update()
+        (staging / "index.html").write_text(_page(place, data, summary, table, local, left_behind), encoding="utf-8")
+        steps.update()
+        os.chmod(staging, 0o777 & ~umask())
+        if target.exists():
+            shutil.rmtree(target)
+        os.replace(staging, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    finally:
+        steps.close()
+    log.info("report for %s written to %s", place.name, target)
+    return target
+
+
+def _summary(data: Indicator, place: Area, level: str) -> pd.DataFrame:
+    rows = [place, *_region_and_nation(place)]
+    parts = []
+    for row in rows:
+        if data.is_iod:
+            rank = data.value.replace("_score", "_rank")
+            measures = deprivation_summary(data.frame, to=row.level, score=data.value, rank=rank, level=level)
+            picked = measures.loc[[row.code]]
+        else:
+            picked = aggregate(data.frame[[data.value]], to=row.level, value=data.value, kind=data.kind, level=level).loc[[row.code]]
+        picked.insert(0, "level", row.level)
+        parts.append(picked.reset_index(names="code").assign(name=row.name))
+    return pd.concat(parts, ignore_index=True).set_index("code")
+
+
+def _inequality(data: Indicator, place: Area, level: str, within: str) -> pd.DataFrame:
+    inside = boundaries(level, within=place.code).index
+    subset = data.frame.loc[data.frame.index.isin(inside), [data.value]]
+    whole = inequality(subset, value=data.value, within=None, level=level, weight="population", higher_is_better=data.higher_is_better)
+    whole.index = pd.Index([place.code])
+    whole.insert(0, "name", place.name)
+    if within != place.level and within in registry.spec(level).nests_in and place.level in registry.spec(within).nests_in:
+        parts = inequality(subset, value=data.value, within=within, level=level, weight="population", higher_is_better=data.higher_is_better)
+        whole = pd.concat([whole, parts])
+    whole.index.name = "code"
+    return whole
+
+
+def _left_behind(data: Indicator, inside: pd.Index, local: gpd.GeoDataFrame) -> pd.DataFrame:
+    pocket_of = {code: pocket for pocket, codes in zip(local["pocket"], local["codes"]) for code in codes.split(",")}
+    rows = data.frame.loc[data.frame.index.isin(list(pocket_of)), [data.value]].copy()
+    names = lookups.areas(detect_level(rows.index).level)["name"] if len(rows) else pd.Series(dtype="string")
+    rows.insert(0, "name", names.reindex(rows.index).to_numpy() if len(rows) else [])
+    rows["pocket"] = [pocket_of[c] for c in rows.index]
+    return rows.sort_values(data.value, ascending=data.higher_is_better)
+
+
+def _table(frame: pd.DataFrame, columns: list[str] | None = None, limit: int = 200) -> str:
+    shown = frame if columns is None else frame[[c for c in columns if c in frame.columns]]
+    return shown.head(limit).to_html(escape=True, float_format=lambda v: f"{v:,.3g}", border=0, classes="t")
+
+
+def _page(place: Area, data: Indicator, summary: pd.DataFrame, table: pd.DataFrame, local: gpd.GeoDataFrame, left_behind: pd.DataFrame) -> str:
+    name = html.escape(place.name)
+    hidden = int(local["hidden"].sum()) if len(local) else 0
+    note = (
+        f"Areas are {html.escape(registry.spec('lsoa21').title)} unless stated. A <em>pocket</em> is a group of "
+        "neighbouring areas (sharing an edge or a corner) that are all among the most deprived 10% in England "
+        "(or, for other indicators, the worst 10% nationally); a pocket is <em>hidden</em> when its district's "
+        "average is better than the national average, so district figures conceal it. Averages are weighted by "
+        "Census 2021 population. Boundaries: ONS generalised (BSC) boundaries, lookups: ONS best-fit lookups; "
+        f"local authority structure of April 2023. Source of the indicator: {html.escape(data.source)}. "
+        f"{html.escape(ATTRIBUTION)}."
+    )
+    pocket_columns = ["pocket", "n_areas", "population", "value", "parent_name", "hidden", "codes"]
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{name}: {html.escape(data.title)}</title>
+<style>body{{font:14px/1.4 sans-serif;margin:0 24px 40px}} iframe{{width:100%;height:640px;border:1px solid #ccc}}
+table.t{{border-collapse:collapse;font-size:12px}} table.t td,table.t th{{padding:2px 6px;border-bottom:1px solid #eee;text-align:right}}
+h2{{margin-top:28px}}</style></head><body>
+<h1>{name}: {html.escape(data.title)}</h1>
+<p>{len(local):,} pockets ({hidden:,} hidden inside districts that look better than average) covering
+{len(left_behind):,} areas.</p>
+<iframe src="map.html" title="Interactive map of {name}"></iframe>
+<h2>{name} compared with its region and the nation</h2>{_table(summary)}
+<h2>Pockets</h2>{_table(pd.DataFrame(local.drop(columns="geometry")), pocket_columns)}
+<h2>Left-behind areas</h2>{_table(left_behind)}
+<h2>Inequality within {name}</h2>{_table(table, ["name", "n", "mean", "median", "p10", "p90", "p90_p10_ratio", "decile_gap", "gini", "theil", "worst_code"])}
+<h2>Method</h2><p>{note}</p>
+<p>Files: map.html, map.png, pockets.gpkg (layers areas, pockets, outlines), summary.csv, inequality.csv.</p>
+</body></html>
+"""

@@ -11,6 +11,10 @@ Examples
     levelup lookup lsoa21 itl1 E01000001 W01000003
     cut -d, -f1 my_lsoas.csv | levelup lookup lsoa21 utla23
     levelup area "County Durham"
+    levelup report --area "County Durham" --out out/durham
+    levelup aggregate crimes.csv --code LSOA21CD --value crimes --kind count --to lad24
+    levelup pockets iod.csv --code LSOA21CD --value IMD_score --out pockets.gpkg
+    levelup map iod.csv --code LSOA21CD --value IMD_score --within E06000047 --out durham.html
 """
 
 from __future__ import annotations
@@ -22,10 +26,21 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from pathlib import Path
+
+import pyogrio
+
 from geo import cache, catalogue, lookups, products, registry, settings
-from geo.places import area
-from geo.layers import boundaries
+from geo.aggregation import aggregate
+from geo.disaggregation import disaggregate
 from geo.errors import InputError, LevelupError, examples
+from geo.export import export
+from geo.layers import boundaries
+from geo.maps import map as choropleth
+from geo.places import area
+from geo.plotting import plot
+from geo.pockets import pockets
+from geo.report import build_report
 
 
 def _cmd_levels(args: argparse.Namespace) -> None:
@@ -94,6 +109,80 @@ def _cmd_area(args: argparse.Namespace) -> None:
     print(f"{found.level}\t{found.code}\t{found.name}")
 
 
+def _read_table(path: str) -> pd.DataFrame:
+    """A CSV or a GeoPackage/GeoParquet/GeoJSON layer's attributes (codes kept as text)."""
+    target = Path(path)
+    if not target.is_file():
+        raise InputError(f"INPUT {path!r}: no such file")
+    if target.suffix.lower() == ".csv":
+        return pd.read_csv(target, dtype={0: "string"})
+    if target.suffix.lower() == ".parquet":
+        return pd.read_parquet(target)
+    return pd.DataFrame(pyogrio.read_dataframe(target, read_geometry=False))
+
+
+def _write(result: object, out: str | None, overwrite: bool) -> None:
+    if out is None:
+        assert isinstance(result, pd.DataFrame)
+        table = pd.DataFrame(result.drop(columns="geometry")) if "geometry" in result.columns else result
+        table.to_csv(sys.stdout)
+    else:
+        export(result, out, overwrite=overwrite)
+        print(f"wrote {out}", file=sys.stderr)
+
+
+def _cmd_aggregate(args: argparse.Namespace) -> None:
+    data = _read_table(args.input)
+    result = aggregate(data, to=args.to, value=args.value, kind=args.kind, weight=args.weight, numerator=args.numerator,
+                       denominator=args.denominator, level=args.level, code=args.code or str(data.columns[0]), min_coverage=args.min_coverage,
+                       errors="report" if args.report_unknown else "raise")
+    _write(result, args.out, args.overwrite)
+
+
+def _cmd_disaggregate(args: argparse.Namespace) -> None:
+    data = _read_table(args.input)
+    result = disaggregate(data, to=args.to, value=args.value, kind=args.kind, level=args.level, code=args.code or str(data.columns[0]))
+    _write(result, args.out, args.overwrite)
+
+
+def _cmd_pockets(args: argparse.Namespace) -> None:
+    data = _read_table(args.input)
+    threshold: str | float = args.threshold
+    try:
+        threshold = float(args.threshold)
+    except ValueError:
+        pass
+    result = pockets(data, value=args.value, level=args.level, within=args.within, worse=args.worse,
+                     threshold=threshold, min_population=args.min_population, code=args.code or str(data.columns[0]))
+    print(f"{len(result):,} pockets; {int(result['hidden'].sum()):,} hidden; {result.attrs['dropped_small']:,} small pockets dropped", file=sys.stderr)
+    _write(result, args.out, args.overwrite)
+
+
+def _cmd_map(args: argparse.Namespace) -> None:
+    data = _read_table(args.input)
+    options = dict(value=args.value, level=args.level, within=args.within, scheme=args.scheme, k=args.k,
+                   higher_is_better=not args.lower_is_better, code=args.code or str(data.columns[0]), title=args.title)
+    figure = plot(data, **options) if Path(args.out).suffix.lower() in (".png", ".svg", ".pdf") else choropleth(data, **options)
+    export(figure, args.out, overwrite=args.overwrite)
+    print(f"wrote {args.out}", file=sys.stderr)
+
+
+def _cmd_report(args: argparse.Namespace) -> None:
+    target = build_report(args.area, args.out, indicator=args.indicator, value=args.value, kind=args.kind, level=args.level,
+                          within=args.within, higher_is_better=None if args.higher_is_better is None else args.higher_is_better == "yes",
+                          overwrite=args.overwrite)
+    print(f"report written to {target}/index.html")
+
+
+def _common(p: argparse.ArgumentParser, *, kinds: bool = True) -> None:
+    p.add_argument("input", metavar="INPUT", help="CSV (codes in a column) or GeoPackage/GeoParquet layer")
+    p.add_argument("--value", required=True, help="value column(s); repeat for several", action="append" if kinds else "store")
+    p.add_argument("--code", help="column holding the area codes (default: the first column)")
+    p.add_argument("--level", help="level of the codes (default: detected)")
+    p.add_argument("--out", help="output file (.csv, .gpkg, .parquet, .geojson; default: CSV to stdout)")
+    p.add_argument("--overwrite", action="store_true", help="replace an existing output file")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of ``levelup``."""
     parser = argparse.ArgumentParser(
@@ -129,6 +218,58 @@ def build_parser() -> argparse.ArgumentParser:
     p = commands.add_parser("area", help="resolve an area name or code", description='Example: levelup area "County Durham"')
     p.add_argument("query")
     p.set_defaults(func=_cmd_area)
+
+    example = "Example: levelup aggregate crimes.csv --code LSOA21CD --value crimes --kind count --to lad24 --out lad.csv"
+    p = commands.add_parser("aggregate", help="aggregate an indicator to a coarser level", description=example, epilog=example)
+    _common(p)
+    p.add_argument("--to", required=True, help="target level, e.g. lad24, utla23, pfa24, itl1")
+    p.add_argument("--kind", required=True, choices=("count", "rate", "mean", "median"))
+    p.add_argument("--weight", help="weight column for means (default: Census 2021 population)")
+    p.add_argument("--numerator", help="numerator column for rates")
+    p.add_argument("--denominator", help="denominator column for rates")
+    p.add_argument("--min-coverage", type=float, help="blank parents whose data cover less than this share")
+    p.add_argument("--report-unknown", action="store_true", help="exclude (and report) codes that are not of the level")
+    p.set_defaults(func=_cmd_aggregate)
+
+    example = "Example: levelup disaggregate jobs.csv --code lad24 --value jobs --kind count --to lsoa21 --out lsoa.csv"
+    p = commands.add_parser("disaggregate", help="split an indicator down to a finer level", description=example, epilog=example)
+    _common(p)
+    p.add_argument("--to", required=True, help="the finer level, e.g. lsoa21")
+    p.add_argument("--kind", required=True, choices=("count", "rate", "mean", "median"))
+    p.set_defaults(func=_cmd_disaggregate)
+
+    example = "Example: levelup pockets iod.csv --code LSOA21CD --value IMD_score --within lad24 --out pockets.gpkg"
+    p = commands.add_parser("pockets", help="find contiguous left-behind pockets", description=example, epilog=example)
+    _common(p, kinds=False)
+    p.add_argument("--within", default="lad24", help="parent level (default lad24)")
+    p.add_argument("--worse", default="high", choices=("high", "low"), help="are high values worse? (default high)")
+    p.add_argument("--threshold", default="national_decile_1", help="national_decile_N, national_percentile_P, parent_mean, hotspot or a number")
+    p.add_argument("--min-population", type=float, default=0, help="drop pockets with fewer residents")
+    p.set_defaults(func=_cmd_pockets, level="lsoa21")
+
+    example = 'Example: levelup map iod.csv --code LSOA21CD --value IMD_score --within E06000047 --lower-is-better --out durham.html'
+    p = commands.add_parser("map", help="draw a choropleth (.html interactive, .png/.svg/.pdf static)", description=example, epilog=example)
+    _common(p, kinds=False)
+    p.add_argument("--within", help="an area code: map only the areas inside it")
+    p.add_argument("--scheme", default="quantiles", help="mapclassify scheme (default quantiles)")
+    p.add_argument("--k", type=int, default=5, help="number of classes")
+    p.add_argument("--lower-is-better", action="store_true", help="high values are bad (deprivation scores)")
+    p.add_argument("--title", help="map title")
+    p.set_defaults(func=_cmd_map)
+
+    example = 'Example: levelup report --area "County Durham" --out out/durham   (default indicator: IoD2025 IMD score)'
+    p = commands.add_parser("report", help="the map pack for one area: index.html, map.png, pockets.gpkg, tables",
+                            description=example, epilog=example)
+    p.add_argument("--area", required=True, help="area name or code at any level (district, county, region ...)")
+    p.add_argument("--out", required=True, help="output folder (created; must not exist unless --overwrite)")
+    p.add_argument("--indicator", help="catalogue/ESS indicator id or a CSV of codes (default: iod2025)")
+    p.add_argument("--value", help="value column or ESS indicator name (default: IMD_score)")
+    p.add_argument("--kind", default="mean", choices=("count", "rate", "mean", "median"))
+    p.add_argument("--level", default="lsoa21", help="level of the mapped areas (default lsoa21)")
+    p.add_argument("--within", default="lad24", help="level of the districts pockets are reported in (default lad24)")
+    p.add_argument("--higher-is-better", choices=("yes", "no"), help="default: no for IoD scores, yes otherwise")
+    p.add_argument("--overwrite", action="store_true", help="replace an existing output folder")
+    p.set_defaults(func=_cmd_report)
     return parser
 
 

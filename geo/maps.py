@@ -3,7 +3,9 @@
 Geometry is simplified for the web with ``shapely.coverage_simplify`` — topology-preserving,
 so neighbours still meet — then reprojected to WGS84 and its coordinates quantised to five
 decimals (about a metre). Outlines of coarser levels are dissolved from the simplified areas,
-so they follow the areas' edges exactly. Every text that comes from data (names, values) is
+so they follow the areas' edges exactly. Maps of more than 5,000 areas round to four decimals
+(about 10 m); features carry a class number and indexes into lists of parent names rather
+than styles and repeated names, so a national LSOA map stays under 15 MB. Every text that comes from data (names, values) is
 HTML-escaped before it reaches the page. :func:`to_html` writes a self-contained page with
 Leaflet inlined (no CDN, works offline).
 """
@@ -22,7 +24,10 @@ import pandas as pd
 import shapely
 
 from geo import lookups, registry
-from geo.classes import Classes, classify
+from branca.element import MacroElement
+from jinja2 import Template
+
+from geo.classes import MISSING, Classes, classify
 from geo.errors import InputError
 from geo.inputs import prepare
 from geo.layers import boundaries
@@ -34,13 +39,11 @@ ATTRIBUTION = (
 
 
 def web_geometry(layer: gpd.GeoSeries, tolerance: float) -> gpd.GeoSeries:
-    """Simplify a coverage (EPSG:27700) keeping shared edges shared, then WGS84, 5 decimals."""
+    """Simplify a coverage (EPSG:27700) keeping shared edges shared, then reproject to WGS84."""
     geometry = layer.to_numpy()
     if tolerance > 0:
         geometry = shapely.coverage_simplify(geometry, tolerance)
-    out = gpd.GeoSeries(geometry, index=layer.index, crs=layer.crs).to_crs(4326)
-    rounded = shapely.transform(out.to_numpy(), lambda xy: np.round(xy, 5))
-    return gpd.GeoSeries(shapely.make_valid(rounded), index=layer.index, crs=4326)
+    return gpd.GeoSeries(geometry, index=layer.index, crs=layer.crs).to_crs(4326)
 
 
 def _text(value: Any) -> str:
@@ -51,13 +54,16 @@ def _text(value: Any) -> str:
     return html.escape(str(value))
 
 
-def _features(shapes: gpd.GeoSeries, properties: pd.DataFrame) -> dict[str, Any]:
-    features = []
-    for code, geometry in zip(shapes.index, shapes.to_numpy()):
-        features.append(
-            {"type": "Feature", "id": html.escape(str(code)), "properties": properties.loc[code].to_dict(),
-             "geometry": shapely.geometry.mapping(geometry)}
-        )
+def _features(shapes: gpd.GeoSeries, properties: pd.DataFrame, decimals: int = 5) -> dict[str, Any]:
+    """GeoJSON features with coordinates rounded per vertex (shared vertices stay shared)."""
+    rounded = shapely.transform(shapes.to_numpy(), lambda xy: np.round(xy, decimals))
+    single = [g.geoms[0] if g.geom_type == "MultiPolygon" and len(g.geoms) == 1 else g for g in rounded]
+    shapes = gpd.GeoSeries(single, index=shapes.index)
+    records = properties.to_dict("records")
+    features = [
+        {"type": "Feature", "properties": props, "geometry": shapely.geometry.mapping(geometry)}
+        for geometry, props in zip(shapes.to_numpy(), records)
+    ]
     return {"type": "FeatureCollection", "features": features}
 
 
@@ -132,38 +138,41 @@ def map(  # noqa: A001 - the package's public name, geo.map
     layer = boundaries(child, within=within)
     shown = values.reindex(layer.index)
     classes = classify(shown, scheme=scheme, k=k, higher_is_better=higher_is_better)
+    large = len(layer) > 5000
     if tolerance is None:
         tolerance = 0.0 if len(layer) < 2000 else 40.0
     shapes = web_geometry(layer.geometry, tolerance)
+    decimals = 4 if large else 5  # 4 decimals: about 10 m, well inside the 200 m generalisation
 
     properties = pd.DataFrame(index=layer.index)
-    properties["name"] = [_text(n) for n in layer["name"]]
-    properties["code"] = [_text(c) for c in layer.index]
-    properties["value"] = [_text(v) for v in shown]
-    properties["rank"] = [_text(int(r)) if pd.notna(r) else "no data" for r in worst_first.reindex(layer.index)]
-    parents = [p for p in ("lad24", "utla23", "itl1") if p in registry.spec(child).nests_in]
-    for parent in parents:
-        table = lookups.lookup(child, parent).set_index(child)[f"{parent}_name"]
-        properties[parent] = [_text(n) for n in table.reindex(layer.index)]
+    properties["n"] = [_text(n) for n in layer["name"]]
+    properties["c"] = [_text(c) for c in layer.index]
+    properties["v"] = [_text(v) for v in shown]
+    properties["r"] = [int(r) if pd.notna(r) else "no data" for r in worst_first.reindex(layer.index)]
+    wanted = ("lad24", "itl1") if large else ("lad24", "utla23", "itl1")
+    parents = [p for p in wanted if p in registry.spec(child).nests_in]
+    lists: dict[str, list[str]] = {}
+    for number, parent in enumerate(parents):  # each feature holds an index into a name list
+        table = lookups.lookup(child, parent).set_index(child)[f"{parent}_name"].reindex(layer.index)
+        codes, names = pd.factorize(table, use_na_sentinel=True)
+        lists[f"p{number}"] = [_text(n) for n in names] + ["no data"]
+        properties[f"p{number}"] = np.where(codes < 0, len(names), codes)
     source = data.set_index(code) if code else data
-    for column in extra:
+    for number, column in enumerate(extra):
         if column not in source.columns:
             raise InputError(f"tooltip column {column!r} is not in data")
-        properties[column] = [_text(v) for v in source[column].reindex(layer.index)]
-    properties["colour"] = [classes.colour_of(c) for c in layer.index]
+        properties[f"x{number}"] = [_text(v) for v in source[column].reindex(layer.index)]
+    properties["k"] = classes.index.reindex(layer.index).to_numpy()
 
     bounds = shapes.total_bounds
     m = folium.Map(tiles=tiles, control_scale=True, prefer_canvas=True)
     m.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
     label = title or value
-    fields = ["name", "code", "value", "rank", *parents, *extra]
-    aliases = ["Area", "Code", html.escape(label), "National rank (1 = worst)", *[registry.spec(p).title for p in parents], *[html.escape(c) for c in extra]]
-    folium.GeoJson(
-        _features(shapes, properties),
-        name=html.escape(label),
-        style_function=lambda feature: {"fillColor": feature["properties"]["colour"], "color": "#ffffff", "weight": 0.3, "fillOpacity": 0.85},
-        tooltip=folium.GeoJsonTooltip(fields=fields, aliases=aliases, sticky=True),
-    ).add_to(m)
+    rows = [("n", "Area"), ("c", "Code"), ("v", html.escape(label)), ("r", "National rank (1 = worst)")]
+    rows += [(f"p{i}", html.escape(registry.spec(p).title)) for i, p in enumerate(parents)]
+    rows += [(f"x{i}", html.escape(c)) for i, c in enumerate(extra)]
+    choropleth = folium.GeoJson(_features(shapes, properties, decimals), name=html.escape(label)).add_to(m)
+    _ChoroplethScript(choropleth, [*classes.colours, MISSING], rows, lists).add_to(m)
     for outline in outlines:
         outline = registry.resolve(outline, argument="outlines")
         if outline == child or outline not in registry.spec(child).nests_in:
@@ -174,7 +183,7 @@ def map(  # noqa: A001 - the package's public name, geo.map
         names = lookups.areas(outline)["name"].reindex(dissolved.index)
         props = pd.DataFrame({"name": [_text(n) for n in names]}, index=dissolved.index)
         folium.GeoJson(
-            _features(dissolved.geometry, props),
+            _features(dissolved.geometry, props, decimals),
             name=html.escape(registry.spec(outline).title),
             style_function=lambda feature, w=2.5 if outline == "itl1" else 1.2: {"fill": False, "color": "#222222", "weight": w},
             tooltip=folium.GeoJsonTooltip(fields=["name"], aliases=[html.escape(registry.spec(outline).title)]),
@@ -186,13 +195,56 @@ def map(  # noqa: A001 - the package's public name, geo.map
     return m
 
 
+class _ChoroplethScript(MacroElement):
+    """Style and tooltips of the choropleth layer, from compact feature properties.
+
+    Each feature carries its class number ``k`` (-1 = no data) and indexes into lists of
+    parent names, instead of a style and repeated names per feature: this keeps a national
+    LSOA map small. Every string was HTML-escaped in Python before it got here.
+    """
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        (function(){
+            var colours = {{ this.colours|tojson }};
+            var rows = {{ this.rows|tojson }};
+            var lists = {{ this.lists|tojson }};
+            var layer = {{ this.layer.get_name() }};
+            layer.setStyle(function(feature) {
+                var k = feature.properties.k;
+                return {fillColor: colours[k < 0 ? colours.length - 1 : k], color: "#ffffff", weight: 0.3, fillOpacity: 0.85};
+            });
+            layer.eachLayer(function(item) {
+                item.bindTooltip(function() {
+                    var p = item.feature.properties, html = "<table>";
+                    rows.forEach(function(row) {
+                        var v = p[row[0]];
+                        if (lists[row[0]]) { v = lists[row[0]][v]; }
+                        html += "<tr><th style='text-align:left;padding-right:6px'>" + row[1] + "</th><td>" + v + "</td></tr>";
+                    });
+                    return html + "</table>";
+                }, {sticky: true});
+            });
+        })();
+        {% endmacro %}"""
+    )
+
+    def __init__(self, layer: folium.GeoJson, colours: list[str], rows: list[tuple[str, str]], lists: dict[str, list[str]]) -> None:
+        super().__init__()
+        self._name = "ChoroplethScript"
+        self.layer = layer
+        self.colours = colours
+        self.rows = [list(r) for r in rows]
+        self.lists = lists
+
+
 def _add_highlight(m: folium.Map, shapes: gpd.GeoDataFrame) -> None:
     if shapes.crs is None:
         raise InputError("highlight has no CRS; expected EPSG:27700 shapes such as geo.pockets()")
     frame = shapes.to_crs(4326)
     columns = [c for c in ("pocket", "n_areas", "population", "value", "parent_name") if c in frame.columns]
     props = pd.DataFrame({c: [_text(v) for v in frame[c]] for c in columns}, index=[str(i) for i in frame.index])
-    geometry = gpd.GeoSeries(shapely.transform(frame.geometry.to_numpy(), lambda xy: np.round(xy, 5)), index=props.index)
+    geometry = gpd.GeoSeries(frame.geometry.to_numpy(), index=props.index)
     folium.GeoJson(
         _features(geometry, props),
         name="Highlighted areas",
@@ -208,7 +260,13 @@ def to_html(m: folium.Map, path: Any = None) -> str:
     """
     m.default_js = [("leaflet", "levelup://leaflet.js")]
     m.default_css = [("leaflet_css", "levelup://leaflet.css")]
-    page = m.get_root().render()
+    policies = folium.GeoJson._template.environment.policies
+    before = policies["json.dumps_kwargs"]
+    policies["json.dumps_kwargs"] = {"sort_keys": True, "separators": (",", ":")}  # compact data
+    try:
+        page = m.get_root().render()
+    finally:
+        policies["json.dumps_kwargs"] = before
     static = resources.files("geo").joinpath("static")
     script = static.joinpath("leaflet.js").read_text(encoding="utf-8")
     style = static.joinpath("leaflet.css").read_text(encoding="utf-8")

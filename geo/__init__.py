@@ -32,11 +32,14 @@ from geo.errors import (
     UnknownLevelError,
 )
 from geo.ess import read_ess
+from geo.export import export
 from geo.hotspots import hotspots
 from geo.inequality import decompose, inequality
 from geo.layers import boundaries
 from geo.lookups import areas, lookup
+from geo.maps import map  # noqa: A004 - the package's name for it
 from geo.places import Area, area
+from geo.plotting import plot
 from geo.pockets import pockets
 from geo.population import population
 from geo.registry import levels
@@ -65,10 +68,13 @@ __all__ = [
     "deprivation_summary",
     "detect_level",
     "disaggregate",
+    "export",
     "hotspots",
     "inequality",
     "levels",
     "lookup",
+    "map",
+    "plot",
     "pockets",
     "population",
     "read_ess",

@@ -26,6 +26,11 @@ from geo.maps import to_html
 FORMATS = (".gpkg", ".parquet", ".geojson", ".csv", ".html", ".png", ".svg", ".pdf")
 
 
+def _with_codes(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Keep a named index (area codes) as a column; drop an anonymous row number."""
+    return frame.reset_index() if frame.index.name else frame
+
+
 def _staged(path: Path, write: Any) -> None:
     """Call ``write(temporary_path)`` in the destination folder, then rename onto ``path``."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -69,7 +74,7 @@ def export(obj: Any, path: str | os.PathLike[str], *, overwrite: bool = False) -
 
         def write_gpkg(temporary: Path) -> None:
             for name, layer in layers.items():
-                pyogrio.write_dataframe(layer.reset_index(), temporary, layer=str(name), driver="GPKG", append=temporary.exists())
+                pyogrio.write_dataframe(_with_codes(layer), temporary, layer=str(name), driver="GPKG", append=temporary.exists())
 
         _staged(target, write_gpkg)
     elif suffix == ".parquet":
@@ -79,7 +84,7 @@ def export(obj: Any, path: str | os.PathLike[str], *, overwrite: bool = False) -
     elif suffix == ".geojson":
         if not isinstance(obj, gpd.GeoDataFrame):
             raise InputError(f"a .geojson file holds a GeoDataFrame, got {type(obj).__name__}")
-        _staged(target, lambda temporary: pyogrio.write_dataframe(obj.to_crs(4326).reset_index(), temporary, driver="GeoJSON"))
+        _staged(target, lambda temporary: pyogrio.write_dataframe(_with_codes(obj.to_crs(4326)), temporary, driver="GeoJSON"))
     elif suffix == ".csv":
         if not isinstance(obj, pd.DataFrame):
             raise InputError(f"a .csv file holds a DataFrame, got {type(obj).__name__}")

@@ -1,0 +1,163 @@
+"""Maps, static plots, exports and `levelup report`, checked in headless Chromium."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+import pytest
+from browser import visit
+from PIL import Image
+
+import geo
+from geo import maps
+from geo.cli import main
+
+XSS = '<img src=x onerror="window.__xss=1">'
+OPEN_TOOLTIPS = """() => {
+  const layers = Object.keys(window).filter(k => k.startsWith('geo_json_') && window[k] && window[k].eachLayer).map(k => window[k]);
+  layers[0].eachLayer(l => { l.openTooltip(l.getBounds().getCenter()); });
+  const tips = Array.from(document.querySelectorAll('.leaflet-tooltip')).map(t => t.textContent);
+  return {tips: tips, xss: window.__xss === undefined ? null : window.__xss, imgs: document.querySelectorAll('.leaflet-tooltip img').length};
+}"""
+
+
+@pytest.fixture(scope="module")
+def iod(mirror: Path) -> pd.DataFrame:
+    return pd.read_csv(mirror / "indicators/IoD2025_LSOA21_EN_scores_ranks_deciles.csv")
+
+
+def _varied(png: Path, minimum_colours: int = 20) -> None:
+    image = Image.open(png).convert("RGB")
+    colours = len(image.getcolors(maxcolors=1 << 24) or [])
+    assert image.size[0] >= 800 and image.size[1] >= 600
+    assert colours >= minimum_colours, f"{png.name} looks blank: {colours} colours"
+
+
+def test_report_for_county_durham(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert main(["report", "--area", "County Durham", "--out", str(out)]) == 0
+    for name in ("index.html", "map.html", "map.png", "pockets.gpkg", "summary.csv", "inequality.csv"):
+        assert (out / name).is_file() and (out / name).stat().st_size > 100, name
+    _varied(out / "map.png")
+    layers = dict(pyogrio.list_layers(out / "pockets.gpkg"))
+    assert set(layers) == {"areas", "pockets", "outlines"}
+    summary = pd.read_csv(out / "summary.csv", index_col="code")
+    assert list(summary.index) == ["E06000047", "E12000001", "E92000001"]
+    assert summary.loc["E06000047", "proportion_most_deprived_10"] == pytest.approx(56 / 330)
+    page = visit(out / "index.html", tmp_path / "index.png", wait_for="iframe")
+    assert [m for m in page.messages if m[0] in ("error", "pageerror")] == []
+    _varied(tmp_path / "index.png")
+    shown = visit(out / "map.html", tmp_path / "map.png", script=OPEN_TOOLTIPS)
+    assert shown.messages == [] and any("County Durham" in tip for tip in shown.result["tips"])
+    assert main(["report", "--area", "County Durham", "--out", str(out)]) == 2  # refuses to overwrite
+
+
+def test_failed_report_leaves_no_folder(tmp_path: Path) -> None:
+    assert main(["report", "--area", "Nowhere-on-Sea", "--out", str(tmp_path / "r")]) == 2
+    assert main(["report", "--area", "County Durham", "--indicator", str(tmp_path / "missing.csv"), "--out", str(tmp_path / "r")]) == 2
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_national_lsoa_map_is_small_enough_and_renders(iod: pd.DataFrame, tmp_path: Path) -> None:
+    m = geo.map(iod, code="LSOA21CD", value="IMD_score", higher_is_better=False)
+    page = tmp_path / "national.html"
+    geo.export(m, page)
+    size = page.stat().st_size
+    assert size <= 15_000_000, f"{size / 1e6:.1f} MB"
+    shown = visit(page, tmp_path / "national.png")
+    assert [m for m in shown.messages if m[0] in ("error", "pageerror")] == []
+    _varied(tmp_path / "national.png")
+    print(f"national LSOA map: {size / 1e6:.2f} MB, loaded in {shown.seconds:.1f} s")
+
+
+def test_area_names_from_data_cannot_run_script(iod: pd.DataFrame, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    real = maps.boundaries
+
+    def poisoned(level: str, *, within: str | None = None) -> gpd.GeoDataFrame:
+        layer = real(level, within=within).copy()
+        layer.loc[layer.index[0], "name"] = XSS
+        return layer
+
+    monkeypatch.setattr(maps, "boundaries", poisoned)
+    data = iod.assign(note=XSS)
+    m = geo.map(data, code="LSOA21CD", value="IMD_score", within="E09000001", tooltip=["note"], title=XSS)
+    page = tmp_path / "xss.html"
+    geo.export(m, page)
+    assert XSS not in page.read_text()
+    shown = visit(page, tmp_path / "xss.png", script=OPEN_TOOLTIPS)
+    assert shown.result["xss"] is None and shown.result["imgs"] == 0
+    assert any(XSS in tip for tip in shown.result["tips"])  # shown as text
+
+
+def test_static_plot(iod: pd.DataFrame, tmp_path: Path) -> None:
+    found = geo.pockets(iod, code="LSOA21CD", value="IMD_score")
+    figure = geo.plot(iod, code="LSOA21CD", value="IMD_score", within="TLC", highlight=found[found["itl1"] == "TLC"], higher_is_better=False)
+    for suffix in (".png", ".svg", ".pdf"):
+        geo.export(figure, tmp_path / f"map{suffix}")
+        assert (tmp_path / f"map{suffix}").stat().st_size > 10_000
+    _varied(tmp_path / "map.png")
+
+
+def test_export_round_trips_through_pyogrio(iod: pd.DataFrame, tmp_path: Path) -> None:
+    found = geo.pockets(iod, code="LSOA21CD", value="IMD_score", min_population=5000)
+    lads = geo.boundaries("lad24", within="TLC").reset_index()
+    geo.export({"pockets": found, "districts": lads}, tmp_path / "pack.gpkg")
+    for name, original in (("pockets", found), ("districts", lads)):
+        back = pyogrio.read_dataframe(tmp_path / "pack.gpkg", layer=name)
+        assert back.crs.to_epsg() == 27700
+        pd.testing.assert_frame_equal(pd.DataFrame(back.drop(columns="geometry")),
+                                      pd.DataFrame(original.reset_index(drop=True).drop(columns="geometry")), check_dtype=False)
+        assert back.geometry.geom_equals(original.reset_index(drop=True).geometry).all()  # GPKG stores MultiPolygons
+    geo.export(found, tmp_path / "pockets.parquet")
+    back = gpd.read_parquet(tmp_path / "pockets.parquet")
+    assert back.crs.to_epsg() == 27700 and back.drop(columns="geometry").equals(found.drop(columns="geometry"))
+    geo.export(found, tmp_path / "pockets.geojson")
+    assert pyogrio.read_dataframe(tmp_path / "pockets.geojson").crs.to_epsg() == 4326
+    geo.export(found, tmp_path / "pockets.csv")
+    assert len(pd.read_csv(tmp_path / "pockets.csv")) == len(found)
+
+
+def test_export_errors(tmp_path: Path) -> None:
+    frame = pd.DataFrame({"a": [1]})
+    geo.export(frame, tmp_path / "a.csv")
+    with pytest.raises(geo.InputError, match=r"exists; pass overwrite=True"):
+        geo.export(frame, tmp_path / "a.csv")
+    geo.export(frame.assign(a=2), tmp_path / "a.csv", overwrite=True)
+    assert pd.read_csv(tmp_path / "a.csv")["a"].tolist() == [2]
+    with pytest.raises(geo.InputError, match=r"unknown extension '.xlsx'"):
+        geo.export(frame, tmp_path / "a.xlsx")
+    with pytest.raises(geo.InputError, match=r"a .gpkg file|must be a GeoDataFrame to go into a GeoPackage"):
+        geo.export(frame, tmp_path / "a.gpkg")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.csv"]
+
+
+def test_map_errors(iod: pd.DataFrame) -> None:
+    with pytest.raises(geo.InputError, match=r"scheme='rainbow'"):
+        geo.map(iod, code="LSOA21CD", value="IMD_score", within="E09000001", scheme="rainbow")
+    with pytest.raises(geo.InputError, match=r"tooltip column 'nope'"):
+        geo.map(iod, code="LSOA21CD", value="IMD_score", within="E09000001", tooltip=["nope"])
+
+
+def test_cli_commands(tmp_path: Path, mirror: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    iod = str(mirror / "indicators/IoD2025_LSOA21_EN_scores_ranks_deciles.csv")
+    assert main(["pockets", iod, "--value", "IMD_score", "--out", str(tmp_path / "p.gpkg")]) == 0
+    assert len(pyogrio.read_dataframe(tmp_path / "p.gpkg")) > 900
+    assert main(["map", iod, "--value", "IMD_score", "--within", "E06000047", "--lower-is-better", "--out", str(tmp_path / "m.png")]) == 0
+    _varied(tmp_path / "m.png")
+    people = str(mirror / "indicators/Census2021_usual_residents_LSOA21_EW.csv")
+    capsys.readouterr()
+    assert main(["aggregate", people, "--value", "usual_residents_2021", "--kind", "count", "--to", "itl1"]) == 0
+    table = pd.read_csv(io.StringIO(capsys.readouterr().out), index_col="itl1")
+    assert table["usual_residents_2021"].sum() == 59597576
+    table.reset_index()[["itl1", "usual_residents_2021"]].to_csv(tmp_path / "itl.csv", index=False)
+    assert main(["disaggregate", str(tmp_path / "itl.csv"), "--value", "usual_residents_2021", "--kind", "count", "--to", "lsoa21", "--out", str(tmp_path / "l.csv")]) == 0
+    assert pd.read_csv(tmp_path / "l.csv")["usual_residents_2021"].sum() == pytest.approx(59597576)
+    for command in ("report", "aggregate", "disaggregate", "pockets", "map"):
+        with pytest.raises(SystemExit):
+            main([command, "--help"])
+        assert "Example: levelup " + command in capsys.readouterr().out

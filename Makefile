@@ -10,7 +10,7 @@ export LEVELUP_MIRROR := $(MIRROR)
 $(VENV)/.installed: setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip
-	$(VENV)/bin/pip install --quiet ".[test,maps]"
+	$(VENV)/bin/pip install --quiet ".[test]"
 	touch $@
 
 .PHONY: install dev test demo clean
@@ -24,11 +24,12 @@ test: install
 	$(VENV)/bin/pip install --quiet --no-deps --force-reinstall .
 	cd tests && LEVELUP_TEST_INSTALLED=1 ../$(VENV)/bin/pytest -q
 
+AREA ?= County Durham
+
 demo: install
 	$(VENV)/bin/pip install --quiet --no-deps --force-reinstall .
-	$(VENV)/bin/levelup levels
-	$(VENV)/bin/levelup lookup lsoa21 itl1 E01000001 W01000003 E01033768
-	$(VENV)/bin/levelup area "County Durham"
+	$(VENV)/bin/levelup report --area "$(AREA)" --out $(OUT)/report --overwrite
+	@echo "open $(OUT)/report/index.html"
 
 clean:
 	rm -rf $(VENV) build *.egg-info $(OUT)

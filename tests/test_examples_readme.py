@@ -19,12 +19,14 @@ def _blocks(language: str) -> list[str]:
     return re.findall(rf"```{language}\n(.*?)```", text, flags=re.S)
 
 
-def test_readme_python_quick_start_runs() -> None:
+def test_readme_python_quick_start_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # the quick start writes files where it runs
     blocks = _blocks("python")
     assert blocks, "README has no python quick-start"
     namespace: dict[str, object] = {}
     for block in blocks:
         exec(compile(block, "README.md", "exec"), namespace)  # noqa: S102 - our own README
+    assert (tmp_path / "durham.html").is_file() and (tmp_path / "durham.png").is_file()
 
 
 def test_readme_shell_quick_start_runs() -> None:

@@ -1,0 +1,34 @@
+"""Map the most-deprived-decile pockets of a region and export them for GIS colleagues.
+
+Run: ``python examples/map_pockets_for_a_region.py`` (with LEVELUP_MIRROR set, or online).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import geopandas as gpd
+
+import geo
+from geo import products
+
+
+def main(region: str = "North East", out: Path | None = None) -> gpd.GeoDataFrame:
+    out = out or Path(tempfile.mkdtemp())
+    iod = products.load("iod2025")
+    place = geo.area(region)
+    found = geo.pockets(iod, code="LSOA21CD", value="IMD_score", within="lad24")  # national deciles
+    itl1 = geo.lookup(place.level, "itl1").set_index(place.level).loc[place.code, "itl1"]
+    mine = found[found["itl1"].str.contains(itl1)]  # pockets may straddle borders: "TLC,TLD"
+    print(f"{place.name}: {len(mine)} pockets of England's most deprived 10% of LSOAs, "
+          f"{int(mine['population'].sum()):,} residents; {int(mine['hidden'].sum())} hidden in better-off districts")
+    m = geo.map(iod, code="LSOA21CD", value="IMD_score", within=place.code, highlight=mine, higher_is_better=False)
+    geo.export(m, out / "pockets.html", overwrite=True)
+    geo.export({"pockets": mine}, out / "pockets.gpkg", overwrite=True)
+    print(f"wrote {out / 'pockets.html'} and {out / 'pockets.gpkg'}")
+    return mine
+
+
+if __name__ == "__main__":
+    main()

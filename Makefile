@@ -37,4 +37,4 @@ clean:
 .PHONY: bench
 bench: install
 	$(VENV)/bin/pip install --quiet --no-deps --force-reinstall .
-	cd benchmarks && ../$(VENV)/bin/pytest -q -p no:cacheprovider --benchmark-enable --benchmark-columns=min,median,mean,rounds test_bench_loading.py
+	cd benchmarks && ../$(VENV)/bin/pytest -q -p no:cacheprovider --benchmark-enable --benchmark-columns=min,median,mean,rounds test_bench_loading.py test_bench_aggregate.py test_bench_map.py

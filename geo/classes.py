@@ -8,13 +8,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import geopandas as gpd
 import mapclassify
 import numpy as np
 import pandas as pd
 from matplotlib import colormaps
 from matplotlib.colors import to_hex
 
+from geo import lookups, registry
 from geo.errors import InputError
+from geo.inputs import prepare
+from geo.layers import boundaries
 
 #: Colour for areas with no value.
 MISSING = "#d9d9d9"
@@ -78,3 +82,38 @@ def classify(values: pd.Series, *, scheme: str = "quantiles", k: int = 5, higher
     ramp = colormaps["YlOrRd"](np.linspace(0.1, 0.95, n))
     colours = [to_hex(c) for c in (ramp[::-1] if higher_is_better else ramp)]
     return Classes(index, np.asarray(fitted.bins), np.asarray(fitted.counts), colours, float(present.min()))
+
+
+@dataclass(frozen=True)
+class MapLayer:
+    """What both map renderers draw: the areas, their values (all of the input, for national
+    ranks), the values shown, and the classes."""
+
+    level: str
+    layer: gpd.GeoDataFrame
+    values: pd.Series
+    shown: pd.Series
+    classes: Classes
+
+
+def map_layer(
+    data: pd.DataFrame, *, value: str, level: str | None, within: str | None, code: str | None,
+    scheme: str, k: int, higher_is_better: bool,
+) -> MapLayer:
+    """Validate ``data``, select the areas to draw and class their values."""
+    prepared = prepare(data, columns=[value], level=level, code=code)
+    values = pd.Series(prepared.frame[value].to_numpy(), index=pd.Index(prepared.frame.index, dtype="string"))
+    layer = boundaries(prepared.level, within=within)
+    shown = values.reindex(layer.index)
+    classes = classify(shown, scheme=scheme, k=k, higher_is_better=higher_is_better)
+    return MapLayer(prepared.level, layer, values, shown, classes)
+
+
+def outline_shapes(shapes: gpd.GeoSeries, level: str, outline: str) -> gpd.GeoDataFrame | None:
+    """Dissolve the drawn areas into a coarser level's outlines (``None`` if it does not nest)."""
+    outline = registry.resolve(outline, argument="outlines")
+    if outline == level or outline not in registry.spec(level).nests_in:
+        return None
+    parent = lookups.lookup(level, outline).set_index(level)[outline].reindex(shapes.index)
+    frame = gpd.GeoDataFrame({"parent": parent.to_numpy()}, geometry=shapes.to_numpy(), crs=shapes.crs)
+    return frame.dropna().dissolve("parent")

@@ -23,11 +23,9 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
-
-import pandas as pd
-
 from pathlib import Path
 
+import pandas as pd
 import pyogrio
 
 from geo import cache, catalogue, lookups, products, registry, settings

@@ -22,11 +22,11 @@ import numpy as np
 import pandas as pd
 
 from geo import catalogue, products, registry
+from geo.codes import isin
 from geo.errors import InputError
 from geo.inputs import KINDS, prepare
 from geo.layers import boundaries
 from geo.population import population
-from geo.codes import isin
 
 LOOKUP = "lsoa11_lsoa21_lad22"
 

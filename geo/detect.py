@@ -19,8 +19,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from geo import lookups, registry
-from geo.errors import InputError, examples
 from geo.codes import isin
+from geo.errors import InputError, examples
 
 
 @dataclass(frozen=True)

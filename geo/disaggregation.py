@@ -10,10 +10,10 @@ from __future__ import annotations
 import pandas as pd
 
 from geo import lookups, registry
+from geo.codes import isin
 from geo.errors import InputError, NestingError, examples
 from geo.inputs import KINDS, prepare
 from geo.population import population
-from geo.codes import isin
 
 
 def _weights(weight: str | pd.Series, children: pd.Index, target: str) -> pd.Series:

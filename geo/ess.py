@@ -16,13 +16,11 @@ import dataclasses
 import re
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from geo import catalogue, lookups, products, registry
 from geo.codes import isin
 from geo.errors import InputError, examples
-from geo.codes import isin
 
 #: ESS ``geography`` labels and the level they correspond to.
 GEOGRAPHY_LEVELS = {

@@ -19,7 +19,7 @@ import pandas as pd
 import pyogrio
 from matplotlib.figure import Figure
 
-from geo.atomic import umask, atomic_open
+from geo.atomic import atomic_open, umask
 from geo.errors import InputError
 from geo.maps import to_html
 

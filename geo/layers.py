@@ -16,9 +16,9 @@ import geopandas as gpd
 import pandas as pd
 
 from geo import cache, catalogue, lookups, products, registry
-from geo.places import levels_of
-from geo.errors import DataError, InputError, NestingError, examples
 from geo.codes import isin
+from geo.errors import DataError, InputError, NestingError, examples
+from geo.places import levels_of
 
 log = logging.getLogger(__name__)
 

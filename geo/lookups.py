@@ -23,12 +23,11 @@ from functools import lru_cache
 from typing import NamedTuple
 
 import numpy as np
-
 import pandas as pd
 
 from geo import cache, catalogue, products, registry
-from geo.errors import DataError, NestingError, examples
 from geo.codes import isin
+from geo.errors import DataError, NestingError, examples
 
 log = logging.getLogger(__name__)
 

@@ -22,15 +22,12 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-
-from geo import lookups, registry
 from branca.element import MacroElement
 from jinja2 import Template
 
-from geo.classes import MISSING, Classes, classify
+from geo import lookups, registry
+from geo.classes import MISSING, Classes, map_layer, outline_shapes
 from geo.errors import InputError
-from geo.inputs import prepare
-from geo.layers import boundaries
 
 ATTRIBUTION = (
     "Contains OS data © Crown copyright and database right; Source: Office for National "
@@ -131,13 +128,9 @@ def map(  # noqa: A001 - the package's public name, geo.map
     >>> to_html(m, "durham.html")  # doctest: +SKIP
     """
     extra = [c for c in (tooltip or []) if c != value]
-    prepared = prepare(data, columns=[value], level=level, code=code)
-    child = prepared.level
-    values = pd.Series(prepared.frame[value].to_numpy(), index=pd.Index(prepared.frame.index, dtype="string"))
-    worst_first = values.rank(ascending=higher_is_better, method="min")
-    layer = boundaries(child, within=within)
-    shown = values.reindex(layer.index)
-    classes = classify(shown, scheme=scheme, k=k, higher_is_better=higher_is_better)
+    drawn = map_layer(data, value=value, level=level, within=within, code=code, scheme=scheme, k=k, higher_is_better=higher_is_better)
+    child, layer, shown, classes = drawn.level, drawn.layer, drawn.shown, drawn.classes
+    worst_first = drawn.values.rank(ascending=higher_is_better, method="min")
     large = len(layer) > 5000
     if tolerance is None:
         tolerance = 0.0 if len(layer) < 2000 else 40.0
@@ -171,15 +164,14 @@ def map(  # noqa: A001 - the package's public name, geo.map
     rows = [("n", "Area"), ("c", "Code"), ("v", html.escape(label)), ("r", "National rank (1 = worst)")]
     rows += [(f"p{i}", html.escape(registry.spec(p).title)) for i, p in enumerate(parents)]
     rows += [(f"x{i}", html.escape(c)) for i, c in enumerate(extra)]
-    choropleth = folium.GeoJson(_features(shapes, properties, decimals), name=html.escape(label)).add_to(m)
+    choropleth = folium.GeoJson(_features(shapes, properties, decimals), name=html.escape(label))
+    choropleth.add_to(m)
     _ChoroplethScript(choropleth, [*classes.colours, MISSING], rows, lists).add_to(m)
     for outline in outlines:
-        outline = registry.resolve(outline, argument="outlines")
-        if outline == child or outline not in registry.spec(child).nests_in:
+        dissolved = outline_shapes(shapes, child, outline)
+        if dissolved is None:
             continue
-        parent_of = lookups.lookup(child, outline).set_index(child)[outline].reindex(layer.index)
-        frame = gpd.GeoDataFrame({"parent": parent_of.to_numpy()}, geometry=shapes.to_numpy(), crs=4326).dropna()
-        dissolved = frame.dissolve("parent")
+        outline = registry.resolve(outline)
         names = lookups.areas(outline)["name"].reindex(dissolved.index)
         props = pd.DataFrame({"name": [_text(n) for n in names]}, index=dissolved.index)
         folium.GeoJson(
@@ -190,7 +182,7 @@ def map(  # noqa: A001 - the package's public name, geo.map
         ).add_to(m)
     if highlight is not None:
         _add_highlight(m, highlight)
-    m.get_root().html.add_child(_legend(label, classes))
+    m.get_root().html.add_child(_legend(label, classes))  # type: ignore[attr-defined]
     folium.LayerControl(collapsed=False).add_to(m)
     return m
 

@@ -12,10 +12,8 @@ import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
-from geo import lookups, registry  # noqa: E402
-from geo.classes import classify  # noqa: E402
-from geo.inputs import prepare  # noqa: E402
-from geo.layers import boundaries  # noqa: E402
+from geo import registry  # noqa: E402
+from geo.classes import map_layer, outline_shapes  # noqa: E402
 from geo.maps import ATTRIBUTION  # noqa: E402
 
 
@@ -41,20 +39,14 @@ def plot(
     >>> fig = plot(iod, code="LSOA21CD", value="IMD_score", within="E06000047", higher_is_better=False)  # doctest: +SKIP
     >>> fig.savefig("durham.png", dpi=150)  # doctest: +SKIP
     """
-    prepared = prepare(data, columns=[value], level=level, code=code)
-    child = prepared.level
-    values = pd.Series(prepared.frame[value].to_numpy(), index=pd.Index(prepared.frame.index, dtype="string"))
-    layer = boundaries(child, within=within)
-    classes = classify(values.reindex(layer.index), scheme=scheme, k=k, higher_is_better=higher_is_better)
+    drawn = map_layer(data, value=value, level=level, within=within, code=code, scheme=scheme, k=k, higher_is_better=higher_is_better)
+    child, layer, classes = drawn.level, drawn.layer, drawn.classes
     fig, ax = plt.subplots(figsize=figsize)
     layer.plot(ax=ax, color=[classes.colour_of(c) for c in layer.index], edgecolor="white", linewidth=0.1)
     for outline in outlines:
-        outline = registry.resolve(outline, argument="outlines")
-        if outline == child or outline not in registry.spec(child).nests_in:
-            continue
-        parent = lookups.lookup(child, outline).set_index(child)[outline].reindex(layer.index)
-        shapes = gpd.GeoDataFrame({"parent": parent.to_numpy()}, geometry=layer.geometry.to_numpy(), crs=layer.crs).dropna().dissolve("parent")
-        shapes.boundary.plot(ax=ax, color="#222222", linewidth=1.6 if outline == "itl1" else 0.8)
+        shapes = outline_shapes(layer.geometry, child, outline)
+        if shapes is not None:
+            shapes.boundary.plot(ax=ax, color="#222222", linewidth=1.6 if registry.resolve(outline) == "itl1" else 0.8)
     if highlight is not None and len(highlight):
         highlight.to_crs(layer.crs).boundary.plot(ax=ax, color="#0033cc", linewidth=1.4)
     handles = [Patch(facecolor=colour, edgecolor="#999999", label=f"{label} ({count:,})") for label, colour, count in classes.legend()]

@@ -32,8 +32,10 @@ from geo.ess import at_level, read_ess
 from geo.export import export
 from geo.inequality import inequality
 from geo.layers import boundaries
-from geo.maps import ATTRIBUTION, map as choropleth, to_html
-from geo.places import Area, area as find_area
+from geo.maps import ATTRIBUTION, to_html
+from geo.maps import map as choropleth
+from geo.places import Area
+from geo.places import area as find_area
 from geo.plotting import plot
 from geo.pockets import pockets
 
@@ -72,10 +74,10 @@ def load_indicator(indicator: str | None, *, value: str | None, kind: str, level
         if code is None:
             raise InputError(f"--indicator {indicator!r}: no column holds {level} codes; columns are {list(raw.columns)[:12]}")
         numeric = [c for c in raw.columns if c != code and pd.api.types.is_numeric_dtype(raw[c])]
-        column = value or (numeric[0] if len(numeric) == 1 else None)
-        if column is None:
+        chosen = value or (numeric[0] if len(numeric) == 1 else None)
+        if chosen is None:
             raise InputError(f"--value is needed: {path.name} has several numeric columns {numeric[:8]}")
-        return Indicator(raw.set_index(code), column, kind, True if higher_is_better is None else higher_is_better, column, str(path))
+        return Indicator(raw.set_index(code), chosen, kind, True if higher_is_better is None else higher_is_better, chosen, str(path))
     if not path.exists() and "/" not in indicator:
         return _from_ess(read_ess(indicator), value, kind, level, higher_is_better, f"ONS Explore Local Statistics: {indicator}")
     raise InputError(f"--indicator {indicator!r} is neither a CSV file nor a catalogue/ESS indicator id")
@@ -180,7 +182,9 @@ def _summary(data: Indicator, place: Area, level: str) -> pd.DataFrame:
             measures = deprivation_summary(data.frame, to=row.level, score=data.value, rank=rank, level=level)
             picked = measures.loc[[row.code]]
         else:
-            picked = aggregate(data.frame[[data.value]], to=row.level, value=data.value, kind=data.kind, level=level).loc[[row.code]]
+            totals = aggregate(data.frame[[data.value]], to=row.level, value=data.value, kind=data.kind, level=level)
+            assert isinstance(totals, pd.DataFrame)
+            picked = totals.loc[[row.code]]
         picked.insert(0, "level", row.level)
         parts.append(picked.reset_index(names="code").assign(name=row.name))
     return pd.concat(parts, ignore_index=True).set_index("code")

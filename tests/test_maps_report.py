@@ -6,7 +6,6 @@ import io
 from pathlib import Path
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 import pyogrio
 import pytest
@@ -14,7 +13,7 @@ from browser import visit
 from PIL import Image
 
 import geo
-from geo import maps
+from geo import classes
 from geo.cli import main
 
 XSS = '<img src=x onerror="window.__xss=1">'
@@ -76,14 +75,14 @@ def test_national_lsoa_map_is_small_enough_and_renders(iod: pd.DataFrame, tmp_pa
 
 
 def test_area_names_from_data_cannot_run_script(iod: pd.DataFrame, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    real = maps.boundaries
+    real = classes.boundaries
 
     def poisoned(level: str, *, within: str | None = None) -> gpd.GeoDataFrame:
         layer = real(level, within=within).copy()
         layer.loc[layer.index[0], "name"] = XSS
         return layer
 
-    monkeypatch.setattr(maps, "boundaries", poisoned)
+    monkeypatch.setattr(classes, "boundaries", poisoned)
     data = iod.assign(note=XSS)
     m = geo.map(data, code="LSOA21CD", value="IMD_score", within="E09000001", tooltip=["note"], title=XSS)
     page = tmp_path / "xss.html"

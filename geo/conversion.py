@@ -31,7 +31,7 @@ from geo.population import population
 LOOKUP = "lsoa11_lsoa21_lad22"
 
 
-def _pairs() -> pd.DataFrame:
+def _pairs(weight: str) -> pd.DataFrame:
     source = catalogue.product(LOOKUP)
     raw = products.load(LOOKUP)
     pairs = pd.DataFrame(
@@ -41,8 +41,13 @@ def _pairs() -> pd.DataFrame:
             "route": raw[source.field("change")].astype("string"),
         }
     ).drop_duplicates(["lsoa11", "lsoa21"])
-    pop = population("lsoa21")
-    pairs["shared"] = pop.reindex(pairs["lsoa21"]).to_numpy()
+    if weight == "population":
+        base = population("lsoa21")
+    elif weight == "area":
+        base = boundaries("lsoa21").geometry.area
+    else:
+        raise InputError(f"weight={weight!r}; expected 'population' (Census 2021 residents) or 'area'")
+    pairs["shared"] = base.reindex(pairs["lsoa21"]).to_numpy()
     merged = pairs["route"] == "M"
     if merged.any():
         old = boundaries("lsoa11").geometry.area
@@ -66,6 +71,7 @@ def convert(
     to: str = "lsoa21",
     level: str = "lsoa11",
     code: str | None = None,
+    weight: str = "population",
 ) -> pd.DataFrame:
     """Convert LSOA 2011 values to LSOA 2021 (formulae in the module docstring).
 
@@ -81,6 +87,9 @@ def convert(
         Only ``"lsoa21"`` from ``"lsoa11"`` is supported.
     code : str, optional
         Column of codes (default the index).
+    weight : {"population", "area"}
+        What :math:`P_j` is: Census 2021 residents (default) or the 2021 LSOA's area (pure
+        areal weighting).
 
     Returns
     -------
@@ -99,7 +108,7 @@ def convert(
     frame = prepared.frame
     if kind == "count" and (frame[values] < 0).any().any():
         raise InputError("count values cannot be negative")
-    pairs = _pairs()
+    pairs = _pairs(weight)
     pairs = pairs[isin(pairs["lsoa21"], pairs.loc[isin(pairs["lsoa11"], frame.index), "lsoa21"])]
     x = frame.reindex(pairs["lsoa11"].to_numpy())
     has = x[values].notna().all(axis=1).to_numpy()
@@ -122,5 +131,5 @@ def convert(
     total = pd.Series(shared).groupby(target).sum()
     out["coverage"] = (covered / total.where(total > 0)).reindex(out.index).fillna(0.0)
     used = pairs[isin(pairs["lsoa11"], frame.index)].drop_duplicates("lsoa11")
-    out.attrs.update({"level": "lsoa11", "to": "lsoa21", "kind": kind, "routes": used["route"].value_counts().to_dict()})
+    out.attrs.update({"level": "lsoa11", "to": "lsoa21", "kind": kind, "weight": weight, "routes": used["route"].value_counts().to_dict()})
     return out

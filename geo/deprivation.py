@@ -91,8 +91,9 @@ def deprivation_summary(
     Returns
     -------
     DataFrame
-        Indexed by parent (named after ``to``): ``name`` (for levels), ``n_lsoas``,
-        ``population``, the five measures and ``rank_of_<measure>``. Formulae: module docstring.
+        Indexed by parent (named after ``to``): ``name`` (for levels), ``n_lsoas`` (and, for
+        levels, ``lsoas_expected`` and ``lsoas_missing``: the measures of an area with missing
+        LSOAs describe only those present), ``population``, the five measures and ``rank_of_<measure>``. Formulae: module docstring.
     """
     grouping = to if to in data.columns and code != to else None
     weight_columns = [] if weight == "population" else [weight]
@@ -147,7 +148,11 @@ def deprivation_summary(
     for measure in MEASURES:
         result[f"rank_of_{measure}"] = result[measure].rank(ascending=False, method="min").astype(int)
     result.index = pd.Index(result.index, name=target, dtype="string")
-    if not grouping:
+    if not grouping:  # coverage: every LSOA of an area should be there
+        expected = lookups.hierarchy(child, target)
+        sizes = pd.Series(expected.sizes, index=pd.Index(expected.parents, dtype="string"))
+        result.insert(1, "lsoas_expected", sizes.reindex(result.index).to_numpy())
+        result.insert(2, "lsoas_missing", result["lsoas_expected"] - result["n_lsoas"])
         result.insert(0, "name", lookups.areas(target)["name"].reindex(result.index).to_numpy())
     result.attrs.update({"level": child, "to": target, "national_count": n, "weight": weight})
     return result.sort_index()

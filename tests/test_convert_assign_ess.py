@@ -42,6 +42,11 @@ def test_convert_split_uses_2021_population_shares(mirror: Path) -> None:
     out = geo.convert(pd.DataFrame({"n": [100.0]}, index=[old]), value="n", kind="count")
     pop = geo.population("lsoa21")[split]
     np.testing.assert_allclose(out.loc[split, "n"], 100 * pop / pop.sum())
+    by_area = geo.convert(pd.DataFrame({"n": [100.0]}, index=[old]), value="n", kind="count", weight="area")
+    area = geo.boundaries("lsoa21").geometry.area[split]
+    np.testing.assert_allclose(by_area.loc[split, "n"], 100 * area / area.sum())
+    with pytest.raises(geo.InputError, match=r"weight='households'"):
+        geo.convert(pd.DataFrame({"n": [1.0]}, index=[old]), value="n", kind="count", weight="households")
 
 
 def test_police_crimes_by_lookup_agree_with_coordinates(crimes: pd.DataFrame) -> None:

@@ -71,6 +71,9 @@ def test_a_subset_is_still_placed_nationally(iod: pd.DataFrame) -> None:
     full = geo.deprivation_summary(iod, code="LSOA21CD", to="lad24", score="IMD_score", rank="IMD_rank")
     for measure in ("average_rank", "proportion_most_deprived_10", "extent", "local_concentration"):
         assert alone.loc["E06000047", measure] == pytest.approx(full.loc["E06000047", measure])
+    assert full.loc["E06000047", "lsoas_missing"] == 0
+    partial = geo.deprivation_summary(subset.iloc[:-3], code="LSOA21CD", to="lad24", score="IMD_score", rank="IMD_rank")
+    assert partial.loc["E06000047", "lsoas_missing"] == 3 and partial.loc["E06000047", "lsoas_expected"] == len(durham)
 
 
 def test_every_domain_works(iod: pd.DataFrame) -> None:

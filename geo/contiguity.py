@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import warnings
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 from libpysal import weights as lw
+from scipy.spatial import cKDTree
 
 from geo import cache, catalogue, registry
 from geo.codes import isin
@@ -64,30 +66,40 @@ def contiguity(level: str, codes: pd.Index | None = None, *, kind: str = "queen"
     """
     level = registry.resolve(level)
     pairs = neighbour_pairs(level, kind=kind)
-    layer_codes = boundaries(level).index
-    if codes is None:
-        codes = layer_codes
-    codes = pd.Index(codes, dtype="string")
-    unknown = codes[~isin(codes, layer_codes)]
+    layer = boundaries(level)
+    codes = pd.Index(layer.index if codes is None else codes, dtype="string")
+    unknown = codes[~isin(codes, layer.index)]
     if len(unknown):
         raise InputError(f"codes: {len(unknown):,} are not {level} areas ({examples(unknown)})")
     inside = pairs[isin(pairs["focal"], codes) & isin(pairs["neighbor"], codes)]
-    neighbors: dict[str, list[str]] = {c: [] for c in codes}
-    for focal, group in inside.groupby("focal")["neighbor"]:
-        neighbors[str(focal)] = [str(n) for n in group]
-    lonely = [c for c, found in neighbors.items() if not found]
-    if lonely and len(codes) > 1:
-        centroids = boundaries(level).loc[codes].centroid
-        xy = np.column_stack([centroids.x, centroids.y])
-        position = {c: i for i, c in enumerate(codes)}
-        for code in lonely:
-            distance = np.hypot(*(xy - xy[position[code]]).T)
-            distance[position[code]] = np.inf
-            nearest = str(codes[int(np.argmin(distance))])
-            neighbors[code].append(nearest)
-            neighbors[nearest].append(code)
+    focal = inside["focal"].to_numpy(dtype=object)
+    neighbor = inside["neighbor"].to_numpy(dtype=object)
+    lonely = codes[~isin(codes, inside["focal"])]
+    if len(lonely) and len(codes) > 1:
+        focal, neighbor = _join_to_nearest(layer.geometry.loc[codes], lonely, focal, neighbor)
+    adjacency = pd.DataFrame({"focal": focal, "neighbor": neighbor}).drop_duplicates()
+    adjacency = adjacency.sort_values(["focal", "neighbor"], kind="mergesort")
+    heads, starts = np.unique(adjacency["focal"].to_numpy(dtype=object), return_index=True)
+    lists = np.split(adjacency["neighbor"].to_numpy(dtype=object), starts[1:])
+    neighbors: dict[str, list[str]] = {code: [] for code in codes.to_numpy(dtype=object).tolist()}
+    neighbors.update(zip(heads.tolist(), (part.tolist() for part in lists)))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        w = lw.W({k: sorted(set(v)) for k, v in neighbors.items()}, id_order=[str(c) for c in codes], silence_warnings=True)
-    w.attrs = {"joined_to_nearest": lonely}  # type: ignore[attr-defined]
+        w = lw.W(neighbors, id_order=list(neighbors), silence_warnings=True)
+    w.attrs = {"joined_to_nearest": [str(c) for c in lonely] if len(codes) > 1 else []}  # type: ignore[attr-defined]
     return w
+
+
+def _join_to_nearest(
+    shapes: gpd.GeoSeries, lonely: pd.Index, focal: np.ndarray, neighbor: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Add a pair both ways between each area in ``lonely`` and the nearest other area of
+    ``shapes`` (by centroid), to the pair arrays ``focal``/``neighbor``."""
+    centroids = shapes.centroid
+    xy = np.column_stack([centroids.x.to_numpy(), centroids.y.to_numpy()])
+    position = pd.Index(shapes.index, dtype="string").get_indexer(lonely)
+    _, found = cKDTree(xy).query(xy[position], k=2)
+    nearest = np.where(found[:, 0] == position, found[:, 1], found[:, 0])
+    near_codes = shapes.index.to_numpy(dtype=object)[nearest]
+    alone = lonely.to_numpy(dtype=object)
+    return np.concatenate([focal, alone, near_codes]), np.concatenate([neighbor, near_codes, alone])

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings as hsettings, strategies as st
 from inequality.theil import TheilD
+from libpysal.weights import Queen
 
 import geo
 from geo.ess import at_level
@@ -154,7 +155,9 @@ def test_hotspots_equal_esda_run_directly(iod: pd.DataFrame) -> None:
     north_east = geo.boundaries("lsoa21", within="TLC").index
     data = iod[iod["LSOA21CD"].isin(north_east)]
     ours = geo.hotspots(data, code="LSOA21CD", value="IMD_score", permutations=999, seed=42)
-    w = geo.contiguity("lsoa21", pd.Index(data["LSOA21CD"], dtype="string"))
+    # the weights as libpysal builds them from the boundary polygons, not through the package
+    w = Queen.from_dataframe(geo.boundaries("lsoa21").loc[data["LSOA21CD"]], use_index=True, silence_warnings=True)
+    assert not w.islands
     w.transform = "r"
     direct = esda.Moran_Local(data["IMD_score"].to_numpy(), w, permutations=999, seed=42)
     labels = np.where(direct.p_sim < 0.05, pd.Series(direct.q).map({1: "High-High", 2: "Low-High", 3: "Low-Low", 4: "High-Low"}), "Not significant")
@@ -165,6 +168,31 @@ def test_hotspots_equal_esda_run_directly(iod: pd.DataFrame) -> None:
     assert again["label"].equals(ours["label"])
     hot = geo.hotspots(data, code="LSOA21CD", value="IMD_score", method="getis_ord", permutations=99, seed=1)
     assert set(hot["label"]) <= {"High-High", "Low-Low", "Not significant"}
+
+
+def test_false_discovery_rate_keeps_fewer_clusters(iod: pd.DataFrame) -> None:
+    data = iod[iod["LSOA21CD"].isin(geo.boundaries("lsoa21", within="E08000021").index)]  # Newcastle
+    plain = geo.hotspots(data, code="LSOA21CD", value="IMD_score", permutations=199, seed=3)
+    strict = geo.hotspots(data, code="LSOA21CD", value="IMD_score", permutations=199, seed=3, fdr=True)
+    cut = esda.fdr(plain["p_value"].to_numpy(), 0.05)
+    assert strict.attrs["significance"] == cut < 0.05
+    assert ((strict["label"] != "Not significant") == (strict["p_value"] <= cut)).all()
+    assert (strict["label"] != "Not significant").sum() < (plain["label"] != "Not significant").sum()
+
+
+def test_islands_are_joined_to_their_nearest_area() -> None:
+    scilly = "E01019077"  # the Isles of Scilly: one LSOA touching no other
+    pairs = geo.contiguity("lsoa21")
+    assert pairs.neighbors[scilly] == ["E01019005"]  # Penzance, nearest by centroid
+    assert scilly in pairs.neighbors["E01019005"]
+    # a subset whose members touch none of the others: each joins its nearest member, both ways
+    apart = pd.Index(["E06000001", "E06000053", "E09000001", "E06000004"])  # Hartlepool, Scilly, City, Stockton
+    w = geo.contiguity("lad24", apart)
+    assert w.attrs["joined_to_nearest"] == ["E06000053", "E09000001"]
+    assert w.neighbors["E06000053"] == ["E09000001"] and "E06000053" in w.neighbors["E09000001"]
+    assert w.neighbors["E06000001"] == ["E06000004"] and not w.islands
+    with pytest.raises(geo.InputError, match=r"codes: 1 are not lad24 areas \('E99999999'\)"):
+        geo.contiguity("lad24", pd.Index(["E06000001", "E99999999"]))
 
 
 def test_invalid_requests(iod: pd.DataFrame) -> None:

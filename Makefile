@@ -34,6 +34,12 @@ demo: install
 clean:
 	rm -rf $(VENV) build *.egg-info $(OUT)
 
+.PHONY: lint
+lint: install
+	$(VENV)/bin/pip install --quiet ".[lint]"
+	$(VENV)/bin/ruff check geo tests benchmarks examples
+	$(VENV)/bin/mypy geo
+
 .PHONY: bench
 bench: install
 	$(VENV)/bin/pip install --quiet --no-deps --force-reinstall .

@@ -13,7 +13,7 @@ import pytest
 import geo
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-from browser import visit  # noqa: E402
+from browser import visit
 
 MIRROR = Path(os.environ["LEVELUP_MIRROR"])
 

@@ -126,7 +126,7 @@ def read(key: str, *, version: str) -> Frame | None:
     try:
         reader = gpd.read_parquet if manifest.get("geometry") else pd.read_parquet
         frame = reader(io.BytesIO(data))
-    except Exception as exc:  # noqa: BLE001 - any parse failure means the file is unusable
+    except Exception as exc:
         _discard(path, f"unreadable Parquet: {exc}")
         return None
     if len(frame) != manifest.get("rows"):

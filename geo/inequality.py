@@ -82,7 +82,7 @@ def weighted_quantile(values: np.ndarray, q: float, weights: np.ndarray | None =
 def decile_groups(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Return the top-decile and bottom-decile values (rule in the module docstring)."""
     n = len(values)
-    k = max(1, int(round(n / 10)))
+    k = max(1, round(n / 10))
     ordered = values.sort_values(kind="mergesort")
     low_cut, high_cut = ordered.iloc[k - 1], ordered.iloc[n - k]
     return values[values >= high_cut], values[values <= low_cut]

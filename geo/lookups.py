@@ -148,7 +148,7 @@ def _check_one_parent(table: pd.DataFrame, child: str, parent: str, *, where: st
     several = counts[counts > 1]
     if len(several):
         shown = table[table["child"].isin(several.index[:3])]
-        pairs = ", ".join(f"{c}->{p}" for c, p in zip(shown["child"], shown["parent"]))
+        pairs = ", ".join(f"{c}->{p}" for c, p in zip(shown["child"], shown["parent"], strict=False))
         raise DataError(
             f"{where}: {len(several):,} {child} areas map to more than one {parent} ({pairs}); "
             "a lookup must give each child exactly one parent"
@@ -162,7 +162,7 @@ def _paths(start: str, goal: str, seen: tuple[str, ...] = ()) -> Iterator[list[d
         if edge["parent"] == goal:
             yield [edge]
         else:
-            for rest in _paths(str(edge["parent"]), goal, seen + (start,)):
+            for rest in _paths(str(edge["parent"]), goal, (*seen, start)):
                 yield [edge, *rest]
 
 

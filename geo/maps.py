@@ -59,7 +59,7 @@ def _features(shapes: gpd.GeoSeries, properties: pd.DataFrame, decimals: int = 5
     records = properties.to_dict("records")
     features = [
         {"type": "Feature", "properties": props, "geometry": shapely.geometry.mapping(geometry)}
-        for geometry, props in zip(shapes.to_numpy(), records)
+        for geometry, props in zip(shapes.to_numpy(), records, strict=False)
     ]
     return {"type": "FeatureCollection", "features": features}
 
@@ -276,4 +276,4 @@ def to_html(m: folium.Map, path: Any = None) -> str:
     return page
 
 
-__all__ = ["ATTRIBUTION", "map", "to_html", "web_geometry", "json"]
+__all__ = ["ATTRIBUTION", "json", "map", "to_html", "web_geometry"]

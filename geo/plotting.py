@@ -7,14 +7,14 @@ import geopandas as gpd
 import matplotlib
 
 matplotlib.use("Agg")  # reports are files, not windows
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.patches import Patch  # noqa: E402
+import matplotlib.pyplot as plt
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 
-from geo import registry  # noqa: E402
-from geo.classes import map_layer, outline_shapes  # noqa: E402
-from geo.maps import ATTRIBUTION  # noqa: E402
+from geo import registry
+from geo.classes import map_layer, outline_shapes
+from geo.maps import ATTRIBUTION
 
 
 def plot(

@@ -32,10 +32,8 @@ from geo.ess import at_level, read_ess
 from geo.export import export
 from geo.inequality import inequality
 from geo.layers import boundaries
-from geo.maps import ATTRIBUTION, to_html
-from geo.maps import map as choropleth
-from geo.places import Area
-from geo.places import area as find_area
+from geo.maps import ATTRIBUTION, map as choropleth, to_html
+from geo.places import Area, area as find_area
 from geo.plotting import plot
 from geo.pockets import pockets
 
@@ -204,7 +202,7 @@ def _inequality(data: Indicator, place: Area, level: str, within: str) -> pd.Dat
 
 
 def _left_behind(data: Indicator, inside: pd.Index, local: gpd.GeoDataFrame) -> pd.DataFrame:
-    pocket_of = {code: pocket for pocket, codes in zip(local["pocket"], local["codes"]) for code in codes.split(",")}
+    pocket_of = {code: pocket for pocket, codes in zip(local["pocket"], local["codes"], strict=False) for code in codes.split(",")}
     rows = data.frame.loc[data.frame.index.isin(list(pocket_of)), [data.value]].copy()
     names = lookups.areas(detect_level(rows.index).level)["name"] if len(rows) else pd.Series(dtype="string")
     rows.insert(0, "name", names.reindex(rows.index).to_numpy() if len(rows) else [])

@@ -113,7 +113,7 @@ def _handler(fake: FakeArcGIS) -> type[BaseHTTPRequestHandler]:
                 self.wfile.flush()
                 self.close_connection = True
 
-        def do_GET(self) -> None:  # noqa: N802 - http.server API
+        def do_GET(self) -> None:
             url = urlparse(self.path)
             query = {k: v[0] for k, v in parse_qs(url.query).items()}
             fake.log.append(self.path)

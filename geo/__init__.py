@@ -8,7 +8,7 @@ Examples
 >>> import geo
 >>> geo.levels().loc["itl1", "areas"]
 12
->>> geo.lookup("lsoa21", "itl1").head(1)  # doctest: +SKIP
+>>> geo.lookup("lsoa21", "itl1").head(1)
       lsoa21 itl1 itl1_name
 0  E01000001  TLI    London
 """

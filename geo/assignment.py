@@ -82,8 +82,8 @@ def assign(
     --------
     >>> import pandas as pd
     >>> pts = pd.DataFrame({"lon": [-0.0915], "lat": [51.5155]})
-    >>> assign(pts)["lsoa21"].iloc[0]  # doctest: +SKIP
-    'E01000001'
+    >>> assign(pts)["lsoa21"].iloc[0]
+    'E01032739'
     """
     level = registry.resolve(level)
     geometry = _as_points(points, x, y, crs)

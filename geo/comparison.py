@@ -51,6 +51,14 @@ def compare(
         table: ``p`` (code), ``p_value``, ``diff_p`` (area minus parent), ``rank_in_p`` (1 =
         best among the areas sharing that parent) and ``clear_p`` (statistically clear, or
         missing without intervals); ``uk_value``/``diff_uk`` when the UK row is present.
+    Examples
+    --------
+    >>> import geo
+    >>> hle = geo.read_ess("healthy-life-expectancy")
+    >>> one = hle[(hle["indicator"] == "Female healthy life expectancy") & (hle["period"] == "2021-01-01/P3Y")]
+    >>> table = compare(one.drop_duplicates("areacd"), code="areacd", value="observation", level="lad24")
+    >>> print(*table.loc["E06000001", ["name", "value", "rgn24_value", "ctry_value", "clear_ctry"]])
+    Hartlepool 53.3 57.5 61.9 True
     """
     codes = codes_of(data, code)
     if codes.duplicated().any():

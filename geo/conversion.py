@@ -98,6 +98,15 @@ def convert(
         each 2021 area, e.g. ``"U"`` or ``"M"``) and ``coverage`` (share of the 2021 area's
         estimated population whose 2011 area had a value). ``attrs["routes"]`` counts the
         2011 codes through each route.
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> old = pd.DataFrame({"crimes": [10.0, 4.0, 6.0]}, index=["E01033468", "E01011973", "E01011976"])
+    >>> new = convert(old, value="crimes", kind="count")  # one split (S), two merged (M)
+    >>> new["routes"].tolist(), round(float(new["crimes"].sum()), 9)
+    (['M', 'S', 'S'], 20.0)
+    >>> new.attrs["routes"]
+    {'M': 2, 'S': 1}
     """
     if registry.resolve(to, argument="to") != "lsoa21" or registry.resolve(level) != "lsoa11":
         raise InputError(f"convert supports level='lsoa11' to='lsoa21' only, got level={level!r} to={to!r}")

@@ -94,6 +94,15 @@ def deprivation_summary(
         Indexed by parent (named after ``to``): ``name`` (for levels), ``n_lsoas`` (and, for
         levels, ``lsoas_expected`` and ``lsoas_missing``: the measures of an area with missing
         LSOAs describe only those present), ``population``, the five measures and ``rank_of_<measure>``. Formulae: module docstring.
+    Examples
+    --------
+    >>> import geo
+    >>> iod = geo.products.load("iod2025")
+    >>> lads = deprivation_summary(iod, code="LSOA21CD", score="IMD_score", rank="IMD_rank", to="lad24")
+    >>> print(*lads.loc["E06000009", ["name", "n_lsoas", "rank_of_average_score", "rank_of_average_rank"]])
+    Blackpool 94 1 1
+    >>> round(float(lads.loc["E06000009", "proportion_most_deprived_10"]), 3)  # 38 of 94 LSOAs
+    0.404
     """
     grouping = to if to in data.columns and code != to else None
     weight_columns = [] if weight == "population" else [weight]

@@ -6,7 +6,7 @@ upper-tier authorities.
 
 Examples
 --------
->>> detect_level(["E01000001", "E01033768"]).level  # doctest: +SKIP
+>>> detect_level(["E01000001", "E01033768"]).level
 'lsoa21'
 """
 
@@ -77,6 +77,11 @@ def detect_level(codes: Iterable[str] | pd.Series | pd.Index, *, errors: str = "
         For missing values, codes in no level (``errors="raise"``), a mixture of levels
         (LSOAs and districts) or of vintages (codes only in LSOA 2011 mixed with codes only in
         LSOA 2021), with counts and examples of each part.
+    Examples
+    --------
+    >>> match = detect_level(["E01000001", "E01033768"])
+    >>> match.level, match.matched, match.unknown
+    ('lsoa21', 2, ())
     """
     if errors not in {"raise", "report"}:
         raise InputError(f"errors={errors!r}; expected 'raise' or 'report'")

@@ -119,9 +119,9 @@ def read_ess(path_or_id: str | Path) -> pd.DataFrame:
 
     Examples
     --------
-    >>> hle = read_ess("healthy-life-expectancy")  # doctest: +SKIP
-    >>> sorted(hle["level"].dropna().unique())  # doctest: +SKIP
-    ['ctry', 'itl1', 'lad24', 'rgn24', 'utla23']
+    >>> hle = read_ess("healthy-life-expectancy")
+    >>> sorted(hle["level"].dropna().unique())
+    ['ctry', 'lad24', 'rgn24', 'utla23']
     """
     path = Path(path_or_id)
     if path.suffix.lower() == ".csv" or path.exists():

@@ -58,7 +58,13 @@ def export(obj: Any, path: str | os.PathLike[str], *, overwrite: bool = False) -
 
     Examples
     --------
-    >>> export({"areas": areas, "pockets": found}, "out/pockets.gpkg")  # doctest: +SKIP
+    >>> import geo
+    >>> districts = geo.boundaries("lad24", within="TLC")
+    >>> regions = geo.boundaries("itl1")
+    >>> export({"districts": districts, "regions": regions}, "north_east.gpkg").name
+    'north_east.gpkg'
+    >>> sorted(pyogrio.list_layers("north_east.gpkg")[:, 0])
+    ['districts', 'regions']
     """
     target = Path(path)
     suffix = target.suffix.lower()

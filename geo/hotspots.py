@@ -48,8 +48,14 @@ def hotspots(
 
     Examples
     --------
-    >>> import geo  # doctest: +SKIP
-    >>> spots = hotspots(iod, code="LSOA21CD", value="IMD_score", permutations=99)  # doctest: +SKIP
+    >>> import geo
+    >>> iod = geo.products.load("iod2025")
+    >>> durham = iod[iod["LSOA21CD"].isin(geo.boundaries("lsoa21", within="E06000047").index)]
+    >>> spots = hotspots(durham, code="LSOA21CD", value="IMD_score", permutations=99, seed=1)
+    >>> spots.columns.tolist()
+    ['statistic', 'p_value', 'label']
+    >>> int((spots["label"] == "High-High").sum()) > 0
+    True
     """
     if method not in METHODS:
         raise InputError(f"method={method!r}; expected one of {METHODS}")

@@ -124,8 +124,11 @@ def map(  # noqa: A001 - the package's public name, geo.map
 
     Examples
     --------
-    >>> m = map(iod, code="LSOA21CD", value="IMD_score", within="E06000047", higher_is_better=False)  # doctest: +SKIP
-    >>> to_html(m, "durham.html")  # doctest: +SKIP
+    >>> import geo
+    >>> iod = geo.products.load("iod2025")
+    >>> m = map(iod, code="LSOA21CD", value="IMD_score", within="E06000047", higher_is_better=False)
+    >>> len(to_html(m, "durham.html")) > 100_000
+    True
     """
     extra = [c for c in (tooltip or []) if c != value]
     drawn = map_layer(data, value=value, level=level, within=within, code=code, scheme=scheme, k=k, higher_is_better=higher_is_better)

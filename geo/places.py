@@ -2,9 +2,9 @@
 
 Examples
 --------
->>> area("TLC")  # doctest: +SKIP
+>>> area("TLC")
 Area(level='itl1', code='TLC', name='North East (England)')
->>> area("county durham")  # doctest: +SKIP
+>>> area("county durham")
 Area(level='lad24', code='E06000047', name='County Durham')
 """
 
@@ -70,6 +70,12 @@ def area(query: str) -> Area:
     InputError
         When nothing matches (with close names), or when a name is ambiguous (listing the
         candidates with their levels and codes).
+    Examples
+    --------
+    >>> area("county durham")
+    Area(level='lad24', code='E06000047', name='County Durham')
+    >>> area("TLC").name
+    'North East (England)'
     """
     if not isinstance(query, str) or not query.strip():
         raise InputError(f"query={query!r} must be a non-empty area code or name")

@@ -36,8 +36,10 @@ def plot(
 
     Examples
     --------
-    >>> fig = plot(iod, code="LSOA21CD", value="IMD_score", within="E06000047", higher_is_better=False)  # doctest: +SKIP
-    >>> fig.savefig("durham.png", dpi=150)  # doctest: +SKIP
+    >>> import geo
+    >>> iod = geo.products.load("iod2025")
+    >>> fig = plot(iod, code="LSOA21CD", value="IMD_score", within="E06000047", higher_is_better=False)
+    >>> fig.savefig("durham.png", dpi=150)
     """
     drawn = map_layer(data, value=value, level=level, within=within, code=code, scheme=scheme, k=k, higher_is_better=higher_is_better)
     child, layer, classes = drawn.level, drawn.layer, drawn.classes

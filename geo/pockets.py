@@ -41,7 +41,7 @@ def qualifying(values: pd.Series, *, threshold: str | float, worse: str, parent_
     Examples
     --------
     >>> v = pd.Series([1.0, 5.0, 3.0, 9.0, 7.0, 2.0, 4.0, 6.0, 8.0, 10.0])
-    >>> qualifying(v, threshold="national_decile_2", worse="high").sum()
+    >>> int(qualifying(v, threshold="national_decile_2", worse="high").sum())
     2
     """
     if worse not in ("high", "low"):
@@ -108,6 +108,13 @@ def pockets(
         ``parent_name`` (the ``within`` area), ``parent_value`` (its population-weighted
         average), ``hidden`` and the dissolved ``geometry`` (EPSG:27700). ``attrs`` gives the
         national value, the number of areas meeting the threshold and of small pockets dropped.
+    Examples
+    --------
+    >>> import geo
+    >>> iod = geo.products.load("iod2025")
+    >>> found = pockets(iod, code="LSOA21CD", value="IMD_score")
+    >>> len(found), int(found["n_areas"].sum()), int((iod["IMD_decile"] == 1).sum())
+    (948, 3375, 3375)
     """
     prepared = prepare(data, columns=[value], level=level, code=code)
     child = prepared.level

@@ -2,7 +2,7 @@
 
 Examples
 --------
->>> int(population("lsoa21").sum())  # doctest: +SKIP
+>>> int(population("lsoa21").sum())
 59597576
 """
 
@@ -26,6 +26,10 @@ def population(level: str = "lsoa21") -> pd.Series:
     ------
     InputError
         For a level that LSOAs 2021 do not nest in.
+    Examples
+    --------
+    >>> float(population("lad24").loc["E06000047"])  # County Durham, Census 2021
+    522063.0
     """
     level = registry.resolve(level)
     key, version = f"population/{level}", catalogue.version()

@@ -48,8 +48,8 @@ def load(product_id: str | catalogue.Product, *, refresh: bool = False) -> Frame
 
     Examples
     --------
-    >>> lads = load("lad24_buc")  # doctest: +SKIP
-    >>> len(lads)  # doctest: +SKIP
+    >>> lads = load("lad24_buc")
+    >>> len(lads)
     361
     """
     item = product_id if isinstance(product_id, catalogue.Product) else catalogue.product(product_id)

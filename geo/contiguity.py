@@ -58,6 +58,21 @@ def contiguity(level: str, codes: pd.Index | None = None, *, kind: str = "queen"
     Areas left without a neighbour inside the subset are joined to their nearest member of
     the subset, so the weights have no islands.
 
+    Parameters
+    ----------
+    level : str
+        The level of the areas (any level with boundaries).
+    codes : Index, optional
+        The areas (default: every area of the level), in the order of the weights.
+    kind : {"queen", "rook"}
+        Shared edge or corner (queen) or shared edge only (rook).
+
+    Returns
+    -------
+    libpysal.weights.W
+        Binary weights on ``codes``; ``w.attrs["joined_to_nearest"]`` lists the areas
+        joined to their nearest neighbour.
+
     Examples
     --------
     >>> w = contiguity("lad24", pd.Index(["E06000001", "E06000004", "E06000003"]))

@@ -50,6 +50,24 @@ def _staged(path: Path, write: Any) -> None:
 def export(obj: Any, path: str | os.PathLike[str], *, overwrite: bool = False) -> Path:
     """Write ``obj`` to ``path``, the format chosen by the extension.
 
+    Parameters
+    ----------
+    obj : GeoDataFrame, DataFrame, mapping of name to GeoDataFrame, folium.Map or Figure
+        What to write: a (Geo)DataFrame to ``.gpkg``, ``.parquet`` (GeoParquet),
+        ``.geojson`` or ``.csv``; a mapping of layer names to GeoDataFrames to ``.gpkg``
+        (one file, several layers); a folium map to ``.html``; a matplotlib figure to
+        ``.png``, ``.svg`` or ``.pdf``.
+    path : str or PathLike
+        The file written. It is written to a temporary file beside it and renamed into
+        place, so a failure never leaves a partial file.
+    overwrite : bool, default False
+        Replace an existing file.
+
+    Returns
+    -------
+    Path
+        The file written.
+
     Raises
     ------
     InputError

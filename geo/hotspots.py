@@ -39,6 +39,29 @@ def hotspots(
 ) -> pd.DataFrame:
     """Find local clusters of high or low values.
 
+    Parameters
+    ----------
+    data : DataFrame
+        One row per area (codes in ``code`` or the index).
+    value : str
+        The indicator column.
+    level : str, optional
+        Level of the codes (detected when omitted).
+    method : {"local_moran", "getis_ord"}
+        Local Moran's I (``esda.Moran_Local``) or Getis-Ord G* (``esda.G_Local``).
+    permutations : int, default 999
+        Conditional permutations for the pseudo p-values.
+    seed : int
+        Random seed: the same seed gives the same labels.
+    fdr : bool, default False
+        Judge significance against the false-discovery-rate cut-off (``esda.fdr``).
+    significance : float, default 0.05
+        The significance level.
+    contiguity : {"queen", "rook"}
+        Neighbour rule (see :mod:`geo.contiguity`).
+    code : str, optional
+        Column of codes (default: the index).
+
     Returns
     -------
     DataFrame

@@ -223,6 +223,22 @@ def decompose(
 ) -> pd.Series:
     """Split the national Theil T exactly into between-parent and within-parent parts.
 
+    Parameters
+    ----------
+    data : DataFrame
+        One row per area (codes in ``code`` or the index); values must be >= 0.
+    value : str
+        The indicator column.
+    within : str
+        The parent level (``"itl1"`` for LSOAs or districts within regions).
+    level : str, optional
+        Level of the codes (detected when omitted).
+    weight : str, optional
+        ``None`` (every area counts once), ``"population"`` (Census 2021 residents) or a
+        column of ``data``; weights must be positive.
+    code : str, optional
+        Column of codes (default: the index).
+
     Returns
     -------
     Series
@@ -230,6 +246,7 @@ def decompose(
         precision), then one entry per parent: its contribution
         :math:`\\frac{W_g \\mu_g}{W \\mu} T_g` to the within part. With ``weight=None`` this
         equals PySAL ``inequality.theil.TheilD``.
+
     Examples
     --------
     >>> import geo

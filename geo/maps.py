@@ -89,6 +89,7 @@ def map(  # noqa: A001 - the package's public name, geo.map
     k: int = 5,
     outlines: tuple[str, ...] = ("lad24", "itl1"),
     highlight: gpd.GeoDataFrame | None = None,
+    highlight_name: str = "Highlighted areas",
     tooltip: list[str] | None = None,
     higher_is_better: bool = True,
     code: str | None = None,
@@ -113,6 +114,8 @@ def map(  # noqa: A001 - the package's public name, geo.map
         Coarser levels drawn as outlines (dissolved from the mapped areas).
     highlight : GeoDataFrame, optional
         Shapes drawn on top, e.g. the result of :func:`geo.pockets`.
+    highlight_name : str
+        The highlight layer's name in the layer control (e.g. ``"Pockets"``).
     tooltip : list of str, optional
         Extra columns of ``data`` shown in the tooltip.
     higher_is_better : bool
@@ -184,7 +187,7 @@ def map(  # noqa: A001 - the package's public name, geo.map
             tooltip=folium.GeoJsonTooltip(fields=["name"], aliases=[html.escape(registry.spec(outline).title)]),
         ).add_to(m)
     if highlight is not None:
-        _add_highlight(m, highlight)
+        _add_highlight(m, highlight, highlight_name)
     m.get_root().html.add_child(_legend(label, classes))  # type: ignore[attr-defined]
     folium.LayerControl(collapsed=False).add_to(m)
     return m
@@ -233,7 +236,7 @@ class _ChoroplethScript(MacroElement):
         self.lists = lists
 
 
-def _add_highlight(m: folium.Map, shapes: gpd.GeoDataFrame) -> None:
+def _add_highlight(m: folium.Map, shapes: gpd.GeoDataFrame, name: str) -> None:
     if shapes.crs is None:
         raise InputError("highlight has no CRS; expected EPSG:27700 shapes such as geo.pockets()")
     frame = shapes.to_crs(4326)
@@ -242,7 +245,7 @@ def _add_highlight(m: folium.Map, shapes: gpd.GeoDataFrame) -> None:
     geometry = gpd.GeoSeries(frame.geometry.to_numpy(), index=props.index)
     folium.GeoJson(
         _features(geometry, props),
-        name="Highlighted areas",
+        name=html.escape(name),
         style_function=lambda feature: {"fill": False, "color": "#0033cc", "weight": 3},
         tooltip=folium.GeoJsonTooltip(fields=columns, aliases=[c.replace("_", " ") for c in columns]) if columns else None,
     ).add_to(m)

@@ -27,12 +27,49 @@ def plot(
     k: int = 5,
     outlines: tuple[str, ...] = ("lad24", "itl1"),
     highlight: gpd.GeoDataFrame | None = None,
+    highlight_name: str = "Highlighted areas",
     higher_is_better: bool = True,
     code: str | None = None,
     title: str | None = None,
     figsize: tuple[float, float] = (8.0, 9.0),
 ) -> Figure:
     """Return a matplotlib Figure of ``value`` (save it with ``fig.savefig`` or :func:`geo.export`).
+
+    The static twin of :func:`geo.map`: the same mapclassify classes and palette, drawn
+    north-up on the British National Grid with a legend (class bounds and counts), outlines
+    of coarser levels, the highlight layer and the licence attribution.
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per area, codes in ``code`` or the index.
+    value : str
+        The column mapped.
+    level : str, optional
+        Level of the codes (detected when omitted).
+    within : str, optional
+        An area code or name: draw only the areas inside it.
+    scheme, k : str, int
+        Any mapclassify scheme and the number of classes.
+    outlines : tuple of str
+        Coarser levels drawn as outlines (dissolved from the mapped areas, so they follow
+        their edges).
+    highlight : GeoDataFrame, optional
+        Shapes outlined on top, e.g. the result of :func:`geo.pockets`.
+    highlight_name : str
+        The highlight's label in the legend.
+    higher_is_better : bool
+        Direction of the palette: the worst class is always the darkest red.
+    code : str, optional
+        Column of codes (default: the index).
+    title : str, optional
+        Title and legend title (default: ``value``).
+    figsize : tuple of float
+        Figure size in inches.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
 
     Examples
     --------
@@ -53,7 +90,7 @@ def plot(
         highlight.to_crs(layer.crs).boundary.plot(ax=ax, color="#0033cc", linewidth=1.4)
     handles = [Patch(facecolor=colour, edgecolor="#999999", label=f"{label} ({count:,})") for label, colour, count in classes.legend()]
     if highlight is not None and len(highlight):
-        handles.append(Patch(facecolor="none", edgecolor="#0033cc", label="highlighted"))
+        handles.append(Patch(facecolor="none", edgecolor="#0033cc", label=highlight_name))
     ax.legend(handles=handles, title=title or value, loc="upper left", fontsize=8, title_fontsize=9, frameon=True)
     ax.set_axis_off()
     ax.set_aspect("equal")

@@ -141,11 +141,11 @@ def build_report(
         table = _inequality(data, place, level, within)
         left_behind = _left_behind(data, inside, local)
         steps.update()
-        m = choropleth(data.frame, value=data.value, level=level, within=place.code, highlight=local,
+        m = choropleth(data.frame, value=data.value, level=level, within=place.code, highlight=local, highlight_name="Pockets (worst 10%)",
                        outlines=(within, "itl1"), higher_is_better=data.higher_is_better, title=data.title)
         to_html(m, staging / "map.html")
         steps.update()
-        figure = plot(data.frame, value=data.value, level=level, within=place.code, highlight=local,
+        figure = plot(data.frame, value=data.value, level=level, within=place.code, highlight=local, highlight_name="Pockets (worst 10%)",
                       outlines=(within,), higher_is_better=data.higher_is_better, title=f"{data.title}: {place.name}")
         export(figure, staging / "map.png")
         steps.update()
@@ -210,9 +210,58 @@ def _left_behind(data: Indicator, inside: pd.Index, local: gpd.GeoDataFrame) -> 
     return rows.sort_values(data.value, ascending=data.higher_is_better)
 
 
-def _table(frame: pd.DataFrame, columns: list[str] | None = None, limit: int = 200) -> str:
+# How the page shows numbers: whole numbers with separators, shares as percentages, indices to 3 places.
+WHOLE = ("pocket", "population", "average_rank", "local_concentration", "n", "n_lsoas", "lsoas_expected", "lsoas_missing", "n_areas")
+SHARES = ("proportion_most_deprived_10", "extent")
+INDICES = ("gini", "theil", "p90_p10_ratio")
+LABELS = {
+    "level": "Level", "name": "Area", "n_lsoas": "LSOAs", "lsoas_expected": "LSOAs expected",
+    "lsoas_missing": "LSOAs missing", "population": "Population (Census 2021)", "average_score": "Average score",
+    "average_rank": "Average rank (higher = more deprived)", "proportion_most_deprived_10": "LSOAs in most deprived 10%",
+    "extent": "Extent", "local_concentration": "Local concentration", "parent_name": "District", "n_areas": "Areas",
+    "hidden": "Hidden", "codes": "LSOA codes", "pocket": "Pocket", "value": "Value", "n": "Areas",
+    "p90_p10_ratio": "p90/p10", "decile_gap": "Decile gap", "worst_code": "Worst area",
+}
+
+
+def _display(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` with numbers as text the way a committee paper shows them."""
+    shown = frame.copy()
+    for column in shown.columns:
+        series = shown[column]
+        if pd.api.types.is_bool_dtype(series):
+            shown[column] = series.map({True: "yes", False: ""})
+        elif not pd.api.types.is_numeric_dtype(series):
+            continue
+        elif column in WHOLE or column.startswith("rank_of_"):
+            shown[column] = series.map(lambda v: "" if pd.isna(v) else f"{v:,.0f}")
+        elif column in SHARES:
+            shown[column] = series.map(lambda v: "" if pd.isna(v) else f"{v:.1%}")
+        elif column in INDICES:
+            shown[column] = series.map(lambda v: "" if pd.isna(v) else f"{v:.3f}")
+        else:
+            shown[column] = series.map(lambda v: "" if pd.isna(v) else f"{v:,.1f}")
+    return shown.rename(columns=lambda c: LABELS.get(c, c.replace("rank_of_", "Rank of ").replace("_", " ")))
+
+
+def _table(frame: pd.DataFrame, columns: list[str] | None = None, limit: int = 200, *, transpose: bool = False) -> str:
     shown = frame if columns is None else frame[[c for c in columns if c in frame.columns]]
-    return shown.head(limit).to_html(escape=True, float_format=lambda v: f"{v:,.3g}", border=0, classes="t")
+    shown = _display(shown.head(limit))
+    if transpose:
+        shown = shown.set_index(LABELS["name"]).T if LABELS["name"] in shown.columns else shown.T
+    note = f"<p>First {limit:,} of {len(frame):,} rows; all rows are in the CSV and GeoPackage files.</p>" if len(frame) > limit else ""
+    return shown.to_html(escape=True, border=0, classes="t") + note
+
+
+def _headline(place: Area, data: Indicator, local: gpd.GeoDataFrame, left_behind: pd.DataFrame, hidden: int) -> str:
+    """One plain-English sentence: how many pockets, how many areas, how many people, how many hidden."""
+    people = int(local["population"].sum()) if len(local) else 0
+    where = "in England" if data.is_iod else "nationally"
+    return html.escape(
+        f"{place.name} has {len(local):,} pockets of neighbouring areas in the worst 10% {where} for "
+        f"{data.title}, {len(left_behind):,} areas with {people:,} residents (Census 2021); {hidden:,} of "
+        "the pockets are hidden inside districts whose average is better than the national average."
+    )
 
 
 def _page(place: Area, data: Indicator, summary: pd.DataFrame, table: pd.DataFrame, local: gpd.GeoDataFrame, left_behind: pd.DataFrame) -> str:
@@ -231,14 +280,14 @@ def _page(place: Area, data: Indicator, summary: pd.DataFrame, table: pd.DataFra
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{name}: {html.escape(data.title)}</title>
 <style>body{{font:14px/1.4 sans-serif;margin:0 24px 40px}} iframe{{width:100%;height:640px;border:1px solid #ccc}}
-table.t{{border-collapse:collapse;font-size:12px}} table.t td,table.t th{{padding:2px 6px;border-bottom:1px solid #eee;text-align:right}}
+table.t{{border-collapse:collapse;font-size:12px}} table.t td,table.t th{{padding:2px 6px;border-bottom:1px solid #eee;text-align:right;vertical-align:top}}
+table.t td:last-child{{max-width:38em;overflow-wrap:anywhere}}
 h2{{margin-top:28px}}</style></head><body>
 <h1>{name}: {html.escape(data.title)}</h1>
-<p>{len(local):,} pockets ({hidden:,} hidden inside districts that look better than average) covering
-{len(left_behind):,} areas.</p>
+<p>{_headline(place, data, local, left_behind, hidden)}</p>
 <iframe src="map.html" title="Interactive map of {name}"></iframe>
-<h2>{name} compared with its region and the nation</h2>{_table(summary)}
-<h2>Pockets</h2>{_table(pd.DataFrame(local.drop(columns="geometry")), pocket_columns)}
+<h2>{name} compared with its region and the nation</h2>{_table(summary, transpose=True)}
+<h2>Pockets</h2>{_table(pd.DataFrame(local.drop(columns="geometry")).set_index("pocket"), pocket_columns)}
 <h2>Left-behind areas</h2>{_table(left_behind)}
 <h2>Inequality within {name}</h2>{_table(table, ["name", "n", "mean", "median", "p10", "p90", "p90_p10_ratio", "decile_gap", "gini", "theil", "worst_code"])}
 <h2>Method</h2><p>{note}</p>

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import geopandas as gpd
@@ -48,6 +49,10 @@ def test_report_for_county_durham(tmp_path: Path) -> None:
     summary = pd.read_csv(out / "summary.csv", index_col="code")
     assert list(summary.index) == ["E06000047", "E12000001", "E92000001"]
     assert summary.loc["E06000047", "proportion_most_deprived_10"] == pytest.approx(56 / 330)
+    text = (out / "index.html").read_text()
+    assert "522,063" in text and "17.0%" in text  # County Durham's population and share, as a paper shows them
+    assert re.search(r"County Durham has \d+ pockets .* areas with [\d,]+ residents", text)
+    assert "Pockets (worst 10%)" in (out / "map.html").read_text()
     page = visit(out / "index.html", tmp_path / "index.png", wait_for="iframe")
     assert [m for m in page.messages if m[0] in ("error", "pageerror")] == []
     _varied(tmp_path / "index.png")

@@ -91,11 +91,29 @@ def plot(
     handles = [Patch(facecolor=colour, edgecolor="#999999", label=f"{label} ({count:,})") for label, colour, count in classes.legend()]
     if highlight is not None and len(highlight):
         handles.append(Patch(facecolor="none", edgecolor="#0033cc", label=highlight_name))
-    ax.legend(handles=handles, title=title or value, loc="upper left", fontsize=8, title_fontsize=9, frameon=True)
     ax.set_axis_off()
     ax.set_aspect("equal")
+    x0, y0, x1, y1 = layer.total_bounds  # the mapped areas set the view; highlights elsewhere do not
+    pad = 0.03 * max(x1 - x0, y1 - y0)
+    ax.set_xlim(x0 - pad, x1 + pad)
+    ax.set_ylim(y0 - pad, y1 + pad)
+    ax.legend(handles=handles, title=title or value, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=min(3, len(handles)),
+              fontsize=8, title_fontsize=9, frameon=False)
+    _scale_bar(ax)
     ax.set_title(title or value, fontsize=12)
     ax.annotate("N ↑", xy=(0.97, 0.97), xycoords="axes fraction", ha="right", va="top", fontsize=11, fontweight="bold")
     fig.text(0.01, 0.01, ATTRIBUTION + ". British National Grid (EPSG:27700).", fontsize=6, color="#444444")
     fig.tight_layout()
     return fig
+
+
+def _scale_bar(ax: plt.Axes) -> None:
+    """Draw a scale bar (a round number of kilometres, about a fifth of the width) bottom right."""
+    x0, x1 = ax.get_xlim()
+    y0, y1 = ax.get_ylim()
+    target = (x1 - x0) / 5
+    length = max(n for n in (1, 2, 5, 10, 20, 50, 100, 200) if n * 1000 <= max(target, 1000)) * 1000
+    right, bottom = x1 - (x1 - x0) * 0.03, y0 + (y1 - y0) * 0.03
+    ax.plot([right - length, right], [bottom, bottom], color="#222222", linewidth=2.5, solid_capstyle="butt")
+    ax.text(right - length / 2, bottom + (y1 - y0) * 0.01, f"{length // 1000:g} km", ha="center", va="bottom", fontsize=8,
+            bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 1})

@@ -105,6 +105,14 @@ def test_static_plot(iod: pd.DataFrame, tmp_path: Path) -> None:
         geo.export(figure, tmp_path / f"map{suffix}")
         assert (tmp_path / f"map{suffix}").stat().st_size > 10_000
     _varied(tmp_path / "map.png")
+    # pockets elsewhere in England do not widen the view beyond the North East
+    wide = geo.plot(iod, code="LSOA21CD", value="IMD_score", within="TLC", highlight=found, highlight_name="Pockets", higher_is_better=False)
+    x0, y0, x1, y1 = geo.boundaries("lsoa21", within="TLC").total_bounds
+    left, right = wide.axes[0].get_xlim()
+    assert x0 - 0.05 * (y1 - y0) < left < x0 and x1 < right < x1 + 0.05 * (y1 - y0)
+    labels = [t.get_text() for t in wide.axes[0].get_legend().get_texts()]
+    assert labels[-1] == "Pockets" and len(labels) == 6
+    assert any(t.get_text().endswith(" km") for t in wide.axes[0].texts)  # scale bar
 
 
 def test_export_round_trips_through_pyogrio(iod: pd.DataFrame, tmp_path: Path) -> None:

@@ -173,15 +173,11 @@ def map(  # noqa: A001 - the package's public name, geo.map
     choropleth = folium.GeoJson(_features(shapes, properties, decimals), name=html.escape(label))
     choropleth.add_to(m)
     _ChoroplethScript(choropleth, [*classes.colours, MISSING], rows, lists).add_to(m)
-    for outline in outlines:
-        dissolved = outline_shapes(shapes, child, outline)
-        if dissolved is None:
-            continue
-        outline = registry.resolve(outline)
+    for outline, dissolved in outline_shapes(shapes, child, outlines).items():
         names = lookups.areas(outline)["name"].reindex(dissolved.index)
         props = pd.DataFrame({"name": [_text(n) for n in names]}, index=dissolved.index)
         folium.GeoJson(
-            _features(dissolved.geometry, props, decimals),
+            _features(dissolved, props, decimals),
             name=html.escape(registry.spec(outline).title),
             style_function=lambda feature, w=2.5 if outline == "itl1" else 1.2: {"fill": False, "color": "#222222", "weight": w},
             tooltip=folium.GeoJsonTooltip(fields=["name"], aliases=[html.escape(registry.spec(outline).title)]),

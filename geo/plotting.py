@@ -12,7 +12,6 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from geo import registry
 from geo.classes import map_layer, outline_shapes
 from geo.maps import ATTRIBUTION
 
@@ -82,10 +81,8 @@ def plot(
     child, layer, classes = drawn.level, drawn.layer, drawn.classes
     fig, ax = plt.subplots(figsize=figsize)
     layer.plot(ax=ax, color=[classes.colour_of(c) for c in layer.index], edgecolor="white", linewidth=0.1)
-    for outline in outlines:
-        shapes = outline_shapes(layer.geometry, child, outline)
-        if shapes is not None:
-            shapes.boundary.plot(ax=ax, color="#222222", linewidth=1.6 if registry.resolve(outline) == "itl1" else 0.8)
+    for outline, shapes in outline_shapes(layer.geometry, child, outlines).items():
+        shapes.boundary.plot(ax=ax, color="#222222", linewidth=1.6 if outline == "itl1" else 0.8)
     if highlight is not None and len(highlight):
         highlight.to_crs(layer.crs).boundary.plot(ax=ax, color="#0033cc", linewidth=1.4)
     handles = [Patch(facecolor=colour, edgecolor="#999999", label=f"{label} ({count:,})") for label, colour, count in classes.legend()]

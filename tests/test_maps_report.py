@@ -15,6 +15,7 @@ from PIL import Image
 
 import geo
 from geo import classes
+from geo.classes import outline_shapes
 from geo.cli import main
 
 XSS = '<img src=x onerror="window.__xss=1">'
@@ -113,6 +114,17 @@ def test_static_plot(iod: pd.DataFrame, tmp_path: Path) -> None:
     labels = [t.get_text() for t in wide.axes[0].get_legend().get_texts()]
     assert labels[-1] == "Pockets" and len(labels) == 6
     assert any(t.get_text().endswith(" km") for t in wide.axes[0].texts)  # scale bar
+
+
+def test_outlines_dissolved_through_finer_outlines_equal_direct_dissolve() -> None:
+    shapes = geo.boundaries("lsoa21", within="TLC").geometry
+    made = outline_shapes(shapes, "lsoa21", ["itl1", "lad", "pfa24", "utla23", "lsoa21"])
+    assert list(made) == ["itl1", "lad24", "pfa24", "utla23"]  # order kept, aliases resolved, own level skipped
+    assert {k: len(v) for k, v in made.items()} == {"itl1": 1, "lad24": 12, "pfa24": 3, "utla23": 12}
+    parent = geo.lookup("lsoa21", "itl1").set_index("lsoa21")["itl1"].reindex(shapes.index)
+    direct = gpd.GeoDataFrame({"itl1": parent.to_numpy()}, geometry=shapes.to_numpy(), crs=shapes.crs).dissolve("itl1").geometry
+    assert direct.symmetric_difference(made["itl1"], align=True).area.max() < 1.0  # square metres
+    assert made["itl1"].area.sum() == pytest.approx(shapes.area.sum())
 
 
 def test_export_round_trips_through_pyogrio(iod: pd.DataFrame, tmp_path: Path) -> None:

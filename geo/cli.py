@@ -218,7 +218,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_area)
 
     example = "Example: levelup aggregate crimes.csv --code LSOA21CD --value crimes --kind count --to lad24 --out lad.csv"
-    p = commands.add_parser("aggregate", help="aggregate an indicator to a coarser level", description=example, epilog=example)
+    p = commands.add_parser("aggregate", help="aggregate an indicator to a coarser level", description="Aggregate an indicator to a coarser level.", epilog=example)
     _common(p)
     p.add_argument("--to", required=True, help="target level, e.g. lad24, utla23, pfa24, itl1")
     p.add_argument("--kind", required=True, choices=("count", "rate", "mean", "median"))
@@ -230,14 +230,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_aggregate)
 
     example = "Example: levelup disaggregate jobs.csv --code lad24 --value jobs --kind count --to lsoa21 --out lsoa.csv"
-    p = commands.add_parser("disaggregate", help="split an indicator down to a finer level", description=example, epilog=example)
+    p = commands.add_parser("disaggregate", help="split an indicator down to a finer level", description="Split an indicator down to a finer level.", epilog=example)
     _common(p)
     p.add_argument("--to", required=True, help="the finer level, e.g. lsoa21")
     p.add_argument("--kind", required=True, choices=("count", "rate", "mean", "median"))
     p.set_defaults(func=_cmd_disaggregate)
 
     example = "Example: levelup pockets iod.csv --code LSOA21CD --value IMD_score --within lad24 --out pockets.gpkg"
-    p = commands.add_parser("pockets", help="find contiguous left-behind pockets", description=example, epilog=example)
+    p = commands.add_parser("pockets", help="find contiguous left-behind pockets", description="Find contiguous left-behind pockets.", epilog=example)
     _common(p, kinds=False)
     p.add_argument("--within", default="lad24", help="parent level (default lad24)")
     p.add_argument("--worse", default="high", choices=("high", "low"), help="are high values worse? (default high)")
@@ -246,7 +246,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_pockets, level="lsoa21")
 
     example = 'Example: levelup map iod.csv --code LSOA21CD --value IMD_score --within E06000047 --lower-is-better --out durham.html'
-    p = commands.add_parser("map", help="draw a choropleth (.html interactive, .png/.svg/.pdf static)", description=example, epilog=example)
+    p = commands.add_parser("map", help="draw a choropleth (.html interactive, .png/.svg/.pdf static)", description="Draw a choropleth (.html interactive, .png/.svg/.pdf static).", epilog=example)
     _common(p, kinds=False)
     p.add_argument("--within", help="an area code: map only the areas inside it")
     p.add_argument("--scheme", default="quantiles", help="mapclassify scheme (default quantiles)")
@@ -257,7 +257,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     example = 'Example: levelup report --area "County Durham" --out out/durham   (default indicator: IoD2025 IMD score)'
     p = commands.add_parser("report", help="the map pack for one area: index.html, map.png, pockets.gpkg, tables",
-                            description=example, epilog=example)
+                            description="The map pack for one area: index.html, map.png, pockets.gpkg, tables.", epilog=example)
     p.add_argument("--area", required=True, help="area name or code at any level (district, county, region ...)")
     p.add_argument("--out", required=True, help="output folder (created; must not exist unless --overwrite)")
     p.add_argument("--indicator", help="catalogue/ESS indicator id or a CSV of codes (default: iod2025)")

@@ -3,7 +3,10 @@
 The cache holds each product as published (the publisher's column names and CRS) in
 Parquet. A mirror is a folder or an http(s) base URL holding the files named as
 distributed (``boundaries/…geojson``, ``lookups/…csv``); publishers are reached through the
-ONS Open Geography Portal FeatureServer or a direct URL.
+ONS Open Geography Portal FeatureServer or a direct URL. Where the publisher's download is
+not the file as mirrored (a zip archive of several tables, long column labels), the
+catalogue entry's ``[source]`` says which member to read and how its columns map, so both
+routes give the same table.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import logging
 import shutil
 import tempfile
+import zipfile
 from pathlib import Path, PurePosixPath
 from typing import TypeAlias
 from urllib.parse import urlparse
@@ -114,6 +118,8 @@ def _from_mirror(item: catalogue.Product, mirror: str) -> tuple[Frame, str]:
 
 def _from_publisher(item: catalogue.Product) -> tuple[Frame, str]:
     assert item.file is not None
+    if item.unavailable:
+        raise DownloadError(f"not read from the publisher: {item.unavailable}")
     with _scratch() as folder:
         if item.service:
             path = download.download_feature_service(
@@ -128,7 +134,7 @@ def _from_publisher(item: catalogue.Product) -> tuple[Frame, str]:
             assert item.url is not None
             name = PurePosixPath(urlparse(item.url).path).name or PurePosixPath(item.file).name
             path = download.download_url(item.url, folder / name, label=item.id)
-        return _parse(item, path), source_of(item)
+        return _parse(item, path, as_published=True), source_of(item)
 
 
 class _scratch:
@@ -144,21 +150,51 @@ class _scratch:
         shutil.rmtree(self.path, ignore_errors=True)
 
 
-def _parse(item: catalogue.Product, path: Path) -> Frame:
+def _parse(item: catalogue.Product, path: Path, *, as_published: bool = False) -> Frame:
+    """Read a downloaded or mirrored file; ``as_published``: in the publisher's form (a
+    ``member`` of a zip archive, ``columns`` to select and rename)."""
     text_columns = {column: "string" for key, column in item.fields.items() if key != "population"}
+    renames = item.columns if as_published else {}
+    if renames:
+        published = {v: k for k, v in renames.items()}
+        text_columns = {published.get(c, c): t for c, t in text_columns.items()}
     try:
         if item.is_spatial:
             frame = pyogrio.read_dataframe(path, use_arrow=True)
             for column in text_columns:
                 if column in frame:
                     frame[column] = frame[column].astype("string")
+        elif as_published and item.member:
+            with zipfile.ZipFile(path) as archive, archive.open(_member(item, archive, path)) as handle:
+                frame = pd.read_csv(handle, dtype=text_columns)
         else:
             frame = pd.read_csv(path, dtype=text_columns)
     except LevelupError:
         raise
     except Exception as exc:
         raise DataError(f"product {item.id!r}: cannot parse {path.name}: {exc}") from exc
+    if renames:
+        missing = [column for column in renames if column not in frame.columns]
+        if missing:
+            raise DataError(
+                f"product {item.id!r}: the publisher's file {path.name} lacks the columns {missing[:4]} "
+                f"that the catalogue maps; it has {list(frame.columns)[:8]}. The publisher may have "
+                "revised the file: update the entry's [source.columns]."
+            )
+        frame = frame[list(renames)].rename(columns=renames)
     return _validated(item, frame, str(path))
+
+
+def _member(item: catalogue.Product, archive: zipfile.ZipFile, path: Path) -> str:
+    """The archive member named by the catalogue (at any depth in the archive)."""
+    names = archive.namelist()
+    found = [n for n in names if PurePosixPath(n).name == item.member]
+    if len(found) != 1:
+        raise DataError(
+            f"product {item.id!r}: the archive {path.name} has {len(found)} files named {item.member!r}; "
+            f"expected one. It holds {names[:6]}"
+        )
+    return found[0]
 
 
 def _validated(item: catalogue.Product, frame: Frame, where: str) -> Frame:

@@ -35,7 +35,12 @@ class Product:
     """One published data product, as declared in the catalogue.
 
     Attributes mirror the TOML keys: ``fields`` maps level ids (``lad24``) and
-    ``<level>_name`` to the column names the publisher uses (``LAD24CD``, ``LAD24NM``).
+    ``<level>_name`` to the column names of the file as distributed (``LAD24CD``,
+    ``LAD24NM``). Where the publisher's download differs from the file as mirrored, the
+    ``[source]`` table says how to read it: ``member`` (the file inside a zip archive) and
+    ``columns`` (publisher column -> column as mirrored; only these are kept); or
+    ``unavailable`` (why the publisher's form cannot be read directly: the product then
+    comes from a mirror only).
     """
 
     id: str
@@ -54,6 +59,9 @@ class Product:
     service: str | None = None
     layer: int = 0
     url: str | None = None
+    member: str | None = None
+    columns: dict[str, str] = field(default_factory=dict)
+    unavailable: str | None = None
     note: str | None = None
     data: tuple[dict[str, Any], ...] = field(default=(), repr=False)
     digest: str = field(default="", repr=False)
@@ -112,6 +120,9 @@ def _to_product(entry: dict[str, Any]) -> Product:
         service=source.get("service"),
         layer=int(source.get("layer", 0)),
         url=source.get("url"),
+        member=source.get("member"),
+        columns=dict(source.get("columns", {})),
+        unavailable=source.get("unavailable"),
         note=entry.get("note"),
         data=tuple(entry.get("data", ())),
         digest=entry["digest"],

@@ -25,8 +25,7 @@ import pandas as pd
 
 from geo import lookups, registry
 from geo.errors import InputError, NestingError, examples
-from geo.inputs import prepare
-from geo.population import population
+from geo.population import values_and_weights
 
 
 def gini(values: np.ndarray, weights: np.ndarray | None = None) -> float:
@@ -104,27 +103,6 @@ def _parents(prepared_index: pd.Index, child: str, within: str | None) -> tuple[
     return parents, target
 
 
-def _values_and_weights(
-    data: pd.DataFrame, value: str, weight: str | None, level: str | None, code: str | None
-) -> tuple[pd.DataFrame, str]:
-    columns = [value] + ([weight] if weight not in (None, "population") else [])
-    prepared = prepare(data, columns=columns, level=level, code=code)
-    frame = prepared.frame.copy()
-    frame.index = pd.Index(frame.index, dtype="string", name=prepared.level)
-    if frame[value].isna().all():
-        raise InputError(f"value column {value!r} is entirely missing (NaN); nothing to measure")
-    if weight is None:
-        frame["__w"] = 1.0
-    elif weight == "population":
-        frame["__w"] = population(prepared.level).reindex(frame.index).to_numpy()
-    else:
-        frame["__w"] = frame[weight]
-    bad = frame.index[frame["__w"].isna() | (frame["__w"] <= 0)]
-    if len(bad):
-        raise InputError(f"weight {weight!r} is missing, zero or negative for {len(bad):,} areas ({examples(bad)}); weights must be positive")
-    return frame, prepared.level
-
-
 def inequality(
     data: pd.DataFrame,
     *,
@@ -168,7 +146,7 @@ def inequality(
     >>> int(durham["n"]), round(float(durham["decile_gap"]), 1), round(float(durham["gini"]), 3)
     (330, 56.2, 0.316)
     """
-    frame, child = _values_and_weights(data, value, weight, level, code)
+    frame, child = values_and_weights(data, value, weight, level, code)
     parents, target = _parents(frame.index, child, within)
     names = lookups.areas(child)["name"]
     rows = []
@@ -255,7 +233,7 @@ def decompose(
     >>> print(parts[["total", "between", "within"]].round(4).tolist())
     [0.2445, 0.0189, 0.2257]
     """
-    frame, child = _values_and_weights(data, value, weight, level, code)
+    frame, child = values_and_weights(data, value, weight, level, code)
     frame = frame.dropna(subset=[value])
     if (frame[value] < 0).any():
         raise InputError(f"value column {value!r} has negative values; the Theil index needs values >= 0")

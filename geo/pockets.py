@@ -20,11 +20,10 @@ from scipy.sparse.csgraph import connected_components
 from geo import lookups, registry
 from geo.codes import isin
 from geo.contiguity import neighbour_pairs
-from geo.errors import InputError, NestingError, examples
+from geo.errors import InputError, NestingError
 from geo.hotspots import hotspots
-from geo.inputs import prepare
 from geo.layers import boundaries
-from geo.population import population
+from geo.population import population, values_and_weights
 
 PARENT_LEVELS = ("lad24", "utla23", "pfa24", "itl1")
 
@@ -74,6 +73,7 @@ def pockets(
     threshold: str | float = "national_decile_1",
     min_population: float = 0,
     contiguity: str = "queen",
+    weight: str | None = "population",
     code: str | None = None,
 ) -> gpd.GeoDataFrame:
     """Find pockets of contiguous areas that all meet ``threshold``.
@@ -98,15 +98,19 @@ def pockets(
         Drop pockets with fewer residents (Census 2021); ``attrs["dropped_small"]`` counts them.
     contiguity : {"queen", "rook"}
         Neighbour rule (see :mod:`geo.contiguity`).
+    weight : str or None, default "population"
+        Weights of the pocket and parent averages: ``"population"`` (Census 2021 residents;
+        England and Wales only), a column of ``data``, or ``None`` (every area counts once,
+        e.g. for UK-wide indicators of Scottish and Northern Irish areas too).
 
     Returns
     -------
     GeoDataFrame
         One row per pocket, worst first: ``pocket``, ``codes`` (comma-separated), ``n_areas``,
-        ``population``, ``value`` (population-weighted), ``lad24``, ``utla23``, ``pfa24``,
+        ``population`` (Census 2021 residents; missing when a member has none, as Scottish and
+        Northern Irish areas), ``value`` (weighted by ``weight``), ``lad24``, ``utla23``, ``pfa24``,
         ``itl1`` (comma-separated when a pocket straddles a border), ``parent`` and
-        ``parent_name`` (the ``within`` area), ``parent_value`` (its population-weighted
-        average), ``hidden`` and the dissolved ``geometry`` (EPSG:27700). ``attrs`` gives the
+        ``parent_name`` (the ``within`` area), ``parent_value`` (its weighted average), ``hidden`` and the dissolved ``geometry`` (EPSG:27700). ``attrs`` gives the
         national value, the number of areas meeting the threshold and of small pockets dropped.
     Examples
     --------
@@ -116,20 +120,16 @@ def pockets(
     >>> len(found), int(found["n_areas"].sum()), int((iod["IMD_decile"] == 1).sum())
     (948, 3375, 3375)
     """
-    prepared = prepare(data, columns=[value], level=level, code=code)
-    child = prepared.level
-    values = pd.Series(prepared.frame[value].to_numpy(), index=pd.Index(prepared.frame.index, dtype="string", name=child))
-    if values.isna().all():
-        raise InputError(f"value column {value!r} is entirely missing (NaN)")
-    values = values.dropna()
+    frame, child = values_and_weights(data, value, weight, level, code)
+    missing = int(frame[value].isna().sum())
+    frame = frame.dropna(subset=[value])
+    values, weights = frame[value], frame["__w"]
     target = registry.resolve(within, argument="within")
     if target not in registry.spec(child).nests_in:
         raise NestingError(f"within={within!r}: {child} does not nest in {target}; it nests in {', '.join(registry.spec(child).nests_in)}")
-    people = population(child).reindex(values.index)
-    if people.isna().any():
-        raise InputError(f"no Census 2021 population for {examples(values.index[people.isna()])}")
+    people = _residents(child).reindex(values.index)
     parent = lookups.lookup(child, target).set_index(child)[target].reindex(values.index)
-    weighted = (values * people).groupby(parent.to_numpy()).sum() / people.groupby(parent.to_numpy()).sum()
+    weighted = (values * weights).groupby(parent.to_numpy()).sum() / weights.groupby(parent.to_numpy()).sum()
     parent_mean = pd.Series(weighted.reindex(parent.to_numpy()).to_numpy(), index=values.index)
     if threshold == "hotspot":
         spots = hotspots(values.to_frame(value), value=value, level=child, contiguity=contiguity)
@@ -150,22 +150,26 @@ def pockets(
     graph = coo_matrix((np.ones(keep.sum()), (i[keep], j[keep])), shape=(len(chosen), len(chosen)))
     _, label = connected_components(graph, directed=False)
 
-    members = pd.DataFrame({"code": chosen, "label": label, "value": values[chosen].to_numpy(), "people": people[chosen].to_numpy()})
+    members = pd.DataFrame(
+        {"code": chosen, "label": label, "value": values[chosen].to_numpy(), "weight": weights[chosen].to_numpy(), "people": people[chosen].to_numpy()}
+    )
     for other in PARENT_LEVELS:
-        if other == child or other in registry.spec(child).nests_in:
+        if other == child:  # pockets of districts (or counties) list the areas themselves
+            members[other] = chosen.to_numpy(dtype=object)
+        elif other in registry.spec(child).nests_in:
             table = lookups.lookup(child, other).set_index(child)[other]
             members[other] = table.reindex(chosen).to_numpy()
     members["parent"] = same
-    members["wx"] = members["value"] * members["people"]
+    members["wx"] = members["value"] * members["weight"]
     grouped = members.groupby("label")
-    national = float((values * people).sum() / people.sum())
+    national = float((values * weights).sum() / weights.sum())
     better = (lambda a, b: a < b) if worse == "high" else (lambda a, b: a > b)
     table = pd.DataFrame(
         {
             "codes": grouped["code"].agg(lambda c: ",".join(sorted(c))),
             "n_areas": grouped.size(),
-            "population": grouped["people"].sum(),
-            "value": grouped["wx"].sum() / grouped["people"].sum(),
+            "population": grouped["people"].sum(min_count=1).where(grouped["people"].count() == grouped.size()),
+            "value": grouped["wx"].sum() / grouped["weight"].sum(),
         }
     )
     for other in PARENT_LEVELS:
@@ -188,7 +192,16 @@ def pockets(
     result.attrs.update(
         {
             "level": child, "within": target, "threshold": threshold, "worse": worse, "national_value": national,
-            "areas_meeting_threshold": int(meets.sum()), "dropped_small": int(small.sum()), "missing_values": int(prepared.frame[value].isna().sum()),
+            "areas_meeting_threshold": int(meets.sum()), "dropped_small": int(small.sum()), "weight": weight,
+            "missing_values": missing,
         }
     )
     return result
+
+
+def _residents(level: str) -> pd.Series:
+    """Census 2021 residents of the level's areas (empty for levels LSOAs do not nest in)."""
+    try:
+        return population(level)
+    except InputError:
+        return pd.Series(dtype="float64")

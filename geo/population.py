@@ -11,7 +11,8 @@ from __future__ import annotations
 import pandas as pd
 
 from geo import cache, catalogue, lookups, products, registry
-from geo.errors import InputError
+from geo.errors import InputError, examples
+from geo.inputs import prepare
 
 PRODUCT = "census21_population"
 
@@ -26,6 +27,7 @@ def population(level: str = "lsoa21") -> pd.Series:
     ------
     InputError
         For a level that LSOAs 2021 do not nest in.
+
     Examples
     --------
     >>> float(population("lad24").loc["E06000047"])  # County Durham, Census 2021
@@ -57,3 +59,32 @@ def population(level: str = "lsoa21") -> pd.Series:
     summed = summed.rename("population")
     cache.write(key, summed.to_frame(), source=f"{PRODUCT} summed over lsoa21", version=version)
     return summed
+
+
+def values_and_weights(
+    data: pd.DataFrame, value: str, weight: str | None, level: str | None, code: str | None
+) -> tuple[pd.DataFrame, str]:
+    """Validate ``data`` and attach the weight of each area as column ``__w``.
+
+    ``weight``: ``None`` (every area counts once), ``"population"`` (Census 2021 residents)
+    or a column of ``data``. Returns the frame indexed by code and the level; raises when a
+    weight is missing, zero or negative, or when ``value`` is entirely missing.
+    """
+    columns = [value] + ([weight] if weight not in (None, "population") else [])
+    prepared = prepare(data, columns=columns, level=level, code=code)
+    frame = prepared.frame.copy()
+    frame.index = pd.Index(frame.index, dtype="string", name=prepared.level)
+    if frame[value].isna().all():
+        raise InputError(f"value column {value!r} is entirely missing (NaN); nothing to measure")
+    if weight is None:
+        frame["__w"] = 1.0
+    elif weight == "population":
+        frame["__w"] = population(prepared.level).reindex(frame.index).to_numpy()
+    else:
+        frame["__w"] = frame[weight]
+    bad = frame.index[frame["__w"].isna() | (frame["__w"] <= 0)]
+    if len(bad):
+        hint = (" (Census 2021 covers England and Wales only: pass weight=None to weigh areas equally)"
+                if weight == "population" else "")
+        raise InputError(f"weight {weight!r} is missing, zero or negative for {len(bad):,} areas ({examples(bad)}); weights must be positive{hint}")
+    return frame, prepared.level

@@ -19,12 +19,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
 from geo import catalogue, lookups, products, registry, settings
 from geo.aggregation import aggregate
 from geo.atomic import umask
+from geo.codes import isin
 from geo.deprivation import deprivation_summary
 from geo.detect import detect_level
 from geo.errors import InputError
@@ -36,6 +38,7 @@ from geo.maps import ATTRIBUTION, map as choropleth, to_html
 from geo.places import Area, area as find_area
 from geo.plotting import plot
 from geo.pockets import pockets
+from geo.population import population
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +54,17 @@ class Indicator:
     title: str
     source: str
     is_iod: bool = False
+    published: pd.DataFrame | None = None  # ESS: every published row of the indicator and period, by code
+
+    @property
+    def weight(self) -> str | None:
+        """Census 2021 population where it covers every area, else equal weights (UK-wide
+        indicators: Scotland and Northern Ireland have no Census 2021 E&W population)."""
+        try:
+            people = population(detect_level(self.frame.index).level).reindex(self.frame.index)
+        except InputError:
+            return None
+        return "population" if people.notna().all() else None
 
 
 def load_indicator(indicator: str | None, *, value: str | None, kind: str, level: str, higher_is_better: bool | None) -> Indicator:
@@ -86,22 +100,34 @@ def _from_ess(frame: pd.DataFrame, value: str | None, kind: str, level: str, hig
     rows = frame[frame["indicator"] == indicator]
     if rows.empty:
         raise InputError(f"--value {value!r}: the ESS file has indicators {sorted(frame['indicator'].unique())[:8]}")
-    latest = sorted(rows.loc[rows["level"].notna(), "period"].unique())[-1]
+    inside = isin(rows["current_code"], lookups.areas(level).index) | (rows["level"] == level)
+    if not inside.any():
+        published = sorted(rows["level"].dropna().unique())
+        raise InputError(
+            f"--level {level}: {indicator!r} is not published for {level} areas; it is published for "
+            f"{', '.join(published)}. Pass --level with one of them (and --within a coarser level)."
+        )
+    latest = max(rows.loc[inside, "period"].unique())
     table = at_level(rows, level, kind=kind, period=latest)
+    here = rows[(rows["period"] == latest) & rows["current_code"].notna()].drop_duplicates("current_code")
+    start, end = here["period_start"].min(), here["period_end"].max()
+    years = f"{start.year}" if start.year == end.year else f"{start.year}–{end.year}"
     return Indicator(table[["observation"]], "observation", kind, True if higher_is_better is None else higher_is_better,
-                     f"{indicator} ({latest})", source)
+                     f"{indicator} ({years}; period {latest})", source, published=here.set_index("current_code"))
 
 
 def _region_and_nation(place: Area) -> list[Area]:
-    """The area's region (or ITL1) and nation, as Areas."""
+    """The area's region (English region, else ITL1) and nation, as Areas. An English region
+    and its ITL1 are the same area, so a region's report compares it with its nation only."""
     found = []
     for parent in ("rgn24", "itl1", "ctry"):
         if parent in registry.spec(place.level).nests_in:
             row = lookups.lookup(place.level, parent).set_index(place.level).loc[place.code]
             found.append(Area(parent, str(row[parent]), str(row[f"{parent}_name"])))
-            if parent == "rgn24":
-                continue
-    return [a for i, a in enumerate(found) if not (a.level == "itl1" and any(b.level == "rgn24" for b in found))]
+    regional = {"rgn24", "itl1"}
+    if place.level in regional:
+        return [a for a in found if a.level not in regional]
+    return [a for a in found if not (a.level == "itl1" and any(b.level == "rgn24" for b in found))]
 
 
 def build_report(
@@ -133,7 +159,7 @@ def build_report(
         worse = "low" if data.higher_is_better else "high"
         steps.update()
         inside = boundaries(level, within=place.code).index
-        found = pockets(data.frame, value=data.value, level=level, within=within, worse=worse)
+        found = pockets(data.frame, value=data.value, level=level, within=within, worse=worse, weight=data.weight)
         members = found["codes"].str.split(",")
         local = found[members.apply(lambda codes: bool(set(codes) & set(inside)))].copy()
         steps.update()
@@ -156,7 +182,7 @@ def build_report(
         export(summary, staging / "summary.csv")
         export(table, staging / "inequality.csv")
         steps.update()
-        (staging / "index.html").write_text(_page(place, data, summary, table, local, left_behind), encoding="utf-8")
+        (staging / "index.html").write_text(_page(place, data, summary, table, local, left_behind, level, within), encoding="utf-8")
         steps.update()
         os.chmod(staging, 0o777 & ~umask())
         if target.exists():
@@ -173,6 +199,8 @@ def build_report(
 
 def _summary(data: Indicator, place: Area, level: str) -> pd.DataFrame:
     rows = [place, *_region_and_nation(place)]
+    if data.published is not None:
+        return _published_summary(data, rows)
     parts = []
     for row in rows:
         if data.is_iod:
@@ -188,14 +216,32 @@ def _summary(data: Indicator, place: Area, level: str) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True).set_index("code")
 
 
+def _published_summary(data: Indicator, rows: list[Area]) -> pd.DataFrame:
+    """The area, its region and nation as published (ESS values and intervals): measures such
+    as healthy life expectancy cannot be rebuilt from the areas inside."""
+    assert data.published is not None
+    table = pd.DataFrame(
+        {
+            "level": [r.level for r in rows],
+            "name": [r.name for r in rows],
+            "value": data.published["observation"].reindex([r.code for r in rows]).to_numpy(),
+            "lci_95": data.published["lci_95"].reindex([r.code for r in rows]).to_numpy(),
+            "uci_95": data.published["uci_95"].reindex([r.code for r in rows]).to_numpy(),
+        },
+        index=pd.Index([r.code for r in rows], name="code"),
+    )
+    table["source"] = np.where(table["value"].notna(), "published", "not published for this area")
+    return table
+
+
 def _inequality(data: Indicator, place: Area, level: str, within: str) -> pd.DataFrame:
     inside = boundaries(level, within=place.code).index
     subset = data.frame.loc[data.frame.index.isin(inside), [data.value]]
-    whole = inequality(subset, value=data.value, within=None, level=level, weight="population", higher_is_better=data.higher_is_better)
+    whole = inequality(subset, value=data.value, within=None, level=level, weight=data.weight, higher_is_better=data.higher_is_better)
     whole.index = pd.Index([place.code])
     whole.insert(0, "name", place.name)
     if within != place.level and within in registry.spec(level).nests_in and place.level in registry.spec(within).nests_in:
-        parts = inequality(subset, value=data.value, within=within, level=level, weight="population", higher_is_better=data.higher_is_better)
+        parts = inequality(subset, value=data.value, within=within, level=level, weight=data.weight, higher_is_better=data.higher_is_better)
         whole = pd.concat([whole, parts])
     whole.index.name = "code"
     return whole
@@ -219,7 +265,7 @@ LABELS = {
     "lsoas_missing": "LSOAs missing", "population": "Population (Census 2021)", "average_score": "Average score",
     "average_rank": "Average rank (higher = more deprived)", "proportion_most_deprived_10": "LSOAs in most deprived 10%",
     "extent": "Extent", "local_concentration": "Local concentration", "parent_name": "District", "n_areas": "Areas",
-    "hidden": "Hidden", "codes": "LSOA codes", "pocket": "Pocket", "value": "Value", "n": "Areas",
+    "hidden": "Hidden", "codes": "Area codes", "pocket": "Pocket", "value": "Value", "n": "Areas",
     "p90_p10_ratio": "p90/p10", "decile_gap": "Decile gap", "worst_code": "Worst area",
 }
 
@@ -253,30 +299,41 @@ def _table(frame: pd.DataFrame, columns: list[str] | None = None, limit: int = 2
     return shown.to_html(escape=True, border=0, classes="t") + note
 
 
-def _headline(place: Area, data: Indicator, local: gpd.GeoDataFrame, left_behind: pd.DataFrame, hidden: int) -> str:
+def _headline(place: Area, data: Indicator, local: gpd.GeoDataFrame, left_behind: pd.DataFrame, hidden: int, parents: str) -> str:
     """One plain-English sentence: how many pockets, how many areas, how many people, how many hidden."""
     people = int(local["population"].sum()) if len(local) else 0
+    counted = "residents (Census 2021)" if local["population"].notna().all() else "residents where Census 2021 counts them"
     where = "in England" if data.is_iod else "nationally"
     return html.escape(
         f"{place.name} has {len(local):,} pockets of neighbouring areas in the worst 10% {where} for "
-        f"{data.title}, {len(left_behind):,} areas with {people:,} residents (Census 2021); {hidden:,} of "
-        "the pockets are hidden inside districts whose average is better than the national average."
+        f"{data.title}, {len(left_behind):,} areas with {people:,} {counted}; {hidden:,} of the pockets "
+        f"are hidden: they lie in an area of the level {parents} whose average is better than the national average."
     )
 
 
-def _page(place: Area, data: Indicator, summary: pd.DataFrame, table: pd.DataFrame, local: gpd.GeoDataFrame, left_behind: pd.DataFrame) -> str:
+def _page(
+    place: Area, data: Indicator, summary: pd.DataFrame, table: pd.DataFrame, local: gpd.GeoDataFrame,
+    left_behind: pd.DataFrame, level: str, within: str,
+) -> str:
     name = html.escape(place.name)
+    areas, parents = registry.spec(level).title, registry.spec(within).title
     hidden = int(local["hidden"].sum()) if len(local) else 0
+    weighting = (
+        "Averages are weighted by Census 2021 population." if data.weight == "population"
+        else "Averages weigh every area equally (Census 2021 population does not cover Scotland and Northern Ireland)."
+    )
+    if data.published is not None:
+        weighting += " Values for the area, its region and nation are the published ones."
     note = (
-        f"Areas are {html.escape(registry.spec('lsoa21').title)} unless stated. A <em>pocket</em> is a group of "
-        "neighbouring areas (sharing an edge or a corner) that are all among the most deprived 10% in England "
-        "(or, for other indicators, the worst 10% nationally); a pocket is <em>hidden</em> when its district's "
-        "average is better than the national average, so district figures conceal it. Averages are weighted by "
-        "Census 2021 population. Boundaries: ONS generalised (BSC) boundaries, lookups: ONS best-fit lookups; "
+        f"The areas mapped are {html.escape(areas)}; pockets are reported within {html.escape(parents)}. "
+        "A <em>pocket</em> is a group of neighbouring areas (sharing an edge or a corner) that are all among "
+        f"the worst 10% {'in England' if data.is_iod else 'nationally'}; a pocket is <em>hidden</em> when the "
+        "average of the area it lies in is better than the national average, so that area's figure conceals it. "
+        f"{weighting} Boundaries: ONS generalised (BSC) boundaries, lookups: ONS best-fit lookups; "
         f"local authority structure of April 2023. Source of the indicator: {html.escape(data.source)}. "
         f"{html.escape(ATTRIBUTION)}."
     )
-    pocket_columns = ["pocket", "n_areas", "population", "value", "parent_name", "hidden", "codes"]
+    pocket_columns = ["pocket", "n_areas", "population", "value", "In", "hidden", "codes"]
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{name}: {html.escape(data.title)}</title>
 <style>body{{font:14px/1.4 sans-serif;margin:0 24px 40px}} iframe{{width:100%;height:640px;border:1px solid #ccc}}
@@ -284,11 +341,11 @@ table.t{{border-collapse:collapse;font-size:12px}} table.t td,table.t th{{paddin
 table.t td:last-child{{max-width:38em;overflow-wrap:anywhere}}
 h2{{margin-top:28px}}</style></head><body>
 <h1>{name}: {html.escape(data.title)}</h1>
-<p>{_headline(place, data, local, left_behind, hidden)}</p>
+<p>{_headline(place, data, local, left_behind, hidden, html.escape(parents))}</p>
 <iframe src="map.html" title="Interactive map of {name}"></iframe>
 <h2>{name} compared with its region and the nation</h2>{_table(summary, transpose=True)}
-<h2>Pockets</h2>{_table(pd.DataFrame(local.drop(columns="geometry")).set_index("pocket"), pocket_columns)}
-<h2>Left-behind areas</h2>{_table(left_behind)}
+<h2>Pockets</h2>{_table(pd.DataFrame(local.drop(columns="geometry")).set_index("pocket").rename(columns={"parent_name": "In"}), pocket_columns)}
+<h2>Left-behind areas</h2>{_table(left_behind.rename(columns={data.value: "value"}))}
 <h2>Inequality within {name}</h2>{_table(table, ["name", "n", "mean", "median", "p10", "p90", "p90_p10_ratio", "decile_gap", "gini", "theil", "worst_code"])}
 <h2>Method</h2><p>{note}</p>
 <p>Files: map.html, map.png, pockets.gpkg (layers areas, pockets, outlines), summary.csv, inequality.csv.</p>

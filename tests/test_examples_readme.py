@@ -40,6 +40,19 @@ def test_readme_shell_quick_start_runs() -> None:
             assert result.returncode == 0, (line, result.stderr)
 
 
+def test_readme_report_commands_run(tmp_path: Path) -> None:
+    levelup = Path(sys.executable).parent / "levelup"
+    commands = [line.strip() for block in _blocks("text") for line in block.splitlines() if line.startswith("levelup report")]
+    assert len(commands) >= 2  # the main job and the ESS example
+    for number, line in enumerate(commands):
+        words = shlex.split(line)[1:]
+        out = tmp_path / f"report{number}"
+        words[words.index("--out") + 1] = str(out)
+        result = subprocess.run([str(levelup), *words], check=False, capture_output=True, text=True, timeout=600)
+        assert result.returncode == 0, (line, result.stderr)
+        assert {p.name for p in out.iterdir()} == {"index.html", "map.html", "map.png", "pockets.gpkg", "summary.csv", "inequality.csv"}
+
+
 @pytest.mark.parametrize("script", sorted(p.name for p in (ROOT / "examples").glob("*.py")))
 def test_example_runs(script: str, capsys: pytest.CaptureFixture[str]) -> None:
     module = runpy.run_path(str(ROOT / "examples" / script))

@@ -17,6 +17,7 @@ import geo
 from geo import classes
 from geo.classes import outline_shapes
 from geo.cli import main
+from geo.ess import at_level
 
 XSS = '<img src=x onerror="window.__xss=1">'
 OPEN_TOOLTIPS = """() => {
@@ -186,3 +187,36 @@ def test_cli_commands(tmp_path: Path, mirror: Path, capsys: pytest.CaptureFixtur
             main([command, "--help"])
         shown = capsys.readouterr().out
         assert shown.count("Example: levelup " + command) == 1  # once, after the options
+
+
+def test_report_of_a_uk_wide_published_indicator(tmp_path: Path) -> None:
+    out = tmp_path / "hle"
+    args = ["report", "--area", "North West", "--indicator", "healthy-life-expectancy", "--value", "Female healthy life expectancy"]
+    assert main([*args, "--out", str(tmp_path / "lsoa")]) == 2  # not published for LSOAs: says which levels
+    assert not (tmp_path / "lsoa").exists()
+    assert main([*args, "--level", "utla23", "--within", "itl1", "--out", str(out)]) == 0
+    summary = pd.read_csv(out / "summary.csv", index_col="code")
+    assert list(summary.index) == ["E12000002", "E92000001"]  # the region and England, as published
+    assert summary["value"].tolist() == [59.2, 61.3] and summary["lci_95"].tolist() == [58.4, 61.0]
+    found = gpd.read_file(out / "pockets.gpkg", layer="pockets")
+    assert set(found["codes"]) >= {"E06000009"}  # Blackpool: the lowest female HLE in the North West
+    text = (out / "index.html").read_text()
+    assert "weigh every area equally" in text and "Female healthy life expectancy (2022–2024" in text
+    inequality = pd.read_csv(out / "inequality.csv", index_col="code")
+    assert inequality.loc["E12000002", "n"] == 24 and inequality.loc["E12000002", "worst_code"] == "E06000009"
+
+
+def test_pockets_of_uk_areas_weigh_equally_when_asked() -> None:
+    hle = geo.read_ess("healthy-life-expectancy")
+    one = hle[(hle["indicator"] == "Female healthy life expectancy") & (hle["period"] == "2022-01-01/P3Y")]
+    table = at_level(one, "utla23", kind="mean")[["observation"]]
+    with pytest.raises(geo.InputError, match=r"weight 'population' is missing.*S12.*pass weight=None"):
+        geo.pockets(table, value="observation", level="utla23", within="itl1", worse="low")
+    found = geo.pockets(table, value="observation", level="utla23", within="itl1", worse="low", weight=None)
+    assert found["n_areas"].sum() == found.attrs["areas_meeting_threshold"]
+    scottish = found[found["itl1"] == "TLM"]
+    assert len(scottish) and scottish["population"].isna().all()  # no Census 2021 E&W population: unknown, not zero
+    english = found[found["itl1"].str.startswith("TL") & (found["itl1"] != "TLM") & (found["itl1"] != "TLN") & (found["itl1"] != "TLL")]
+    assert english["population"].notna().all()
+    one_area = found[found["n_areas"] == 1].iloc[0]
+    assert one_area["value"] == table.loc[one_area["codes"], "observation"]

@@ -208,12 +208,27 @@ def _summary(data: Indicator, place: Area, level: str) -> pd.DataFrame:
             measures = deprivation_summary(data.frame, to=row.level, score=data.value, rank=rank, level=level)
             picked = measures.loc[[row.code]]
         else:
-            totals = aggregate(data.frame[[data.value]], to=row.level, value=data.value, kind=data.kind, level=level)
-            assert isinstance(totals, pd.DataFrame)
-            picked = totals.loc[[row.code]]
+            picked = _aggregated(data, row, level)
         picked.insert(0, "level", row.level)
         parts.append(picked.reset_index(names="code").assign(name=row.name))
     return pd.concat(parts, ignore_index=True).set_index("code")
+
+
+def _aggregated(data: Indicator, row: Area, level: str) -> pd.DataFrame:
+    """The indicator for ``row`` from the areas inside it: counts sum, means are weighted (by
+    population, or equally where it does not cover the areas); medians and rates given without
+    their denominators cannot be aggregated and are left blank with the reason."""
+    if data.kind in ("median", "rate"):
+        reason = "medians do not aggregate" if data.kind == "median" else "a rate needs its numerator and denominator to aggregate"
+        return pd.DataFrame({data.value: [np.nan], "note": [reason]}, index=pd.Index([row.code], name=row.level))
+    inside = boundaries(level, within=row.code).index
+    subset = data.frame.loc[data.frame.index.isin(inside), [data.value]]
+    weight = None
+    if data.kind == "mean" and data.weight is None:
+        subset, weight = subset.assign(equal_weight=1.0), "equal_weight"
+    totals = aggregate(subset, to=row.level, value=data.value, kind=data.kind, level=level, weight=weight)
+    assert isinstance(totals, pd.DataFrame)
+    return totals.loc[[row.code]]
 
 
 def _published_summary(data: Indicator, rows: list[Area]) -> pd.DataFrame:

@@ -220,3 +220,16 @@ def test_pockets_of_uk_areas_weigh_equally_when_asked() -> None:
     assert english["population"].notna().all()
     one_area = found[found["n_areas"] == 1].iloc[0]
     assert one_area["value"] == table.loc[one_area["codes"], "observation"]
+
+
+def test_report_of_district_medians_from_a_csv(tmp_path: Path) -> None:
+    pay = geo.read_ess("gross-median-weekly-pay")
+    districts = at_level(pay, "lad24", kind="median", period=max(pay["period"].unique()))
+    districts[["observation"]].rename(columns={"observation": "weekly_pay"}).reset_index().to_csv(tmp_path / "pay.csv", index=False)
+    out = tmp_path / "pay"
+    assert main(["report", "--area", "North East", "--indicator", str(tmp_path / "pay.csv"), "--level", "lad24",
+                 "--within", "itl1", "--kind", "median", "--out", str(out)]) == 0
+    summary = pd.read_csv(out / "summary.csv", index_col="code")
+    assert summary["weekly_pay"].isna().all() and set(summary["note"]) == {"medians do not aggregate"}
+    inequality = pd.read_csv(out / "inequality.csv", index_col="code")
+    assert inequality.loc["E12000001", "n"] == 12

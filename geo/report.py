@@ -55,6 +55,7 @@ class Indicator:
     source: str
     is_iod: bool = False
     published: pd.DataFrame | None = None  # ESS: every published row of the indicator and period, by code
+    caveats: tuple[str, ...] = ()  # what the method note must say about the data
 
     @property
     def weight(self) -> str | None:
@@ -112,8 +113,14 @@ def _from_ess(frame: pd.DataFrame, value: str | None, kind: str, level: str, hig
     here = rows[(rows["period"] == latest) & rows["current_code"].notna()].drop_duplicates("current_code")
     start, end = here["period_start"].min(), here["period_end"].max()
     years = f"{start.year}" if start.year == end.year else f"{start.year}–{end.year}"
+    old = table.attrs.get("old_areas", [])
+    caveats = (
+        (f"{len(old)} areas are published under district codes from before the 2019–2023 reorganisations "
+         f"({', '.join(old[:4])}{' …' if len(old) > 4 else ''}); a {kind} of merged districts cannot be formed "
+         "from its parts without their denominators, so those new authorities have no value here.",) if old else ()
+    )
     return Indicator(table[["observation"]], "observation", kind, True if higher_is_better is None else higher_is_better,
-                     f"{indicator} ({years}; period {latest})", source, published=here.set_index("current_code"))
+                     f"{indicator} ({years}; period {latest})", source, published=here.set_index("current_code"), caveats=caveats)
 
 
 def _region_and_nation(place: Area) -> list[Area]:
@@ -339,6 +346,7 @@ def _page(
     )
     if data.published is not None:
         weighting += " Values for the area, its region and nation are the published ones."
+    weighting += "".join(" " + c for c in data.caveats)
     note = (
         f"The areas mapped are {html.escape(areas)}; pockets are reported within {html.escape(parents)}. "
         "A <em>pocket</em> is a group of neighbouring areas (sharing an edge or a corner) that are all among "

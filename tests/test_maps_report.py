@@ -233,3 +233,12 @@ def test_report_of_district_medians_from_a_csv(tmp_path: Path) -> None:
     assert summary["weekly_pay"].isna().all() and set(summary["note"]) == {"medians do not aggregate"}
     inequality = pd.read_csv(out / "inequality.csv", index_col="code")
     assert inequality.loc["E12000001", "n"] == 12
+
+
+def test_a_published_indicator_under_old_district_codes_is_reported_not_averaged() -> None:
+    from geo.report import load_indicator
+
+    wellbeing = load_indicator("personal-wellbeing-estimates", value="Satisfaction", kind="mean", level="lad24", higher_is_better=None)
+    assert "E06000063" not in wellbeing.frame.index  # Cumberland: formed in 2023 from districts published separately
+    assert len(wellbeing.caveats) == 1 and "17 areas are published under district codes" in wellbeing.caveats[0]
+    assert "E07000026" in wellbeing.caveats[0] and wellbeing.weight is None  # UK-wide: equal weights

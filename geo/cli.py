@@ -151,7 +151,8 @@ def _cmd_pockets(args: argparse.Namespace) -> None:
     except ValueError:
         pass
     result = pockets(data, value=args.value, level=args.level, within=args.within, worse=args.worse,
-                     threshold=threshold, min_population=args.min_population, code=args.code or str(data.columns[0]))
+                     threshold=threshold, min_population=args.min_population, code=args.code or str(data.columns[0]),
+                     weight=None if args.weight == "none" else args.weight)
     print(f"{len(result):,} pockets; {int(result['hidden'].sum()):,} hidden; {result.attrs['dropped_small']:,} small pockets dropped", file=sys.stderr)
     _write(result, args.out, args.overwrite)
 
@@ -243,6 +244,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--worse", default="high", choices=("high", "low"), help="are high values worse? (default high)")
     p.add_argument("--threshold", default="national_decile_1", help="national_decile_N, national_percentile_P, parent_mean, hotspot or a number")
     p.add_argument("--min-population", type=float, default=0, help="drop pockets with fewer residents")
+    p.add_argument("--weight", default="population",
+                   help="weights of pocket and parent averages: population (Census 2021, England and Wales), none (equal), or a column")
     p.set_defaults(func=_cmd_pockets, level="lsoa21")
 
     example = 'Example: levelup map iod.csv --code LSOA21CD --value IMD_score --within E06000047 --lower-is-better --out durham.html'

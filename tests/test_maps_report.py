@@ -172,6 +172,9 @@ def test_cli_commands(tmp_path: Path, mirror: Path, capsys: pytest.CaptureFixtur
     iod = str(mirror / "indicators/IoD2025_LSOA21_EN_scores_ranks_deciles.csv")
     assert main(["pockets", iod, "--value", "IMD_score", "--out", str(tmp_path / "p.gpkg")]) == 0
     assert len(pyogrio.read_dataframe(tmp_path / "p.gpkg")) > 900
+    assert main(["pockets", iod, "--value", "IMD_score", "--weight", "none", "--within", "itl1", "--out", str(tmp_path / "q.gpkg")]) == 0
+    equal = pyogrio.read_dataframe(tmp_path / "q.gpkg")
+    assert equal["parent"].str.startswith("TL").all() and equal["n_areas"].sum() == 3375
     assert main(["map", iod, "--value", "IMD_score", "--within", "E06000047", "--lower-is-better", "--out", str(tmp_path / "m.png")]) == 0
     _varied(tmp_path / "m.png")
     people = str(mirror / "indicators/Census2021_usual_residents_LSOA21_EW.csv")

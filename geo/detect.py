@@ -98,7 +98,8 @@ def detect_level(codes: Iterable[str] | pd.Series | pd.Index, *, errors: str = "
             inside = candidates[isin(candidates, lookups.areas(item.id).index)]
             if len(inside):
                 members[item.id] = inside
-    known = pd.Index(sorted(set().union(*[set(v) for v in members.values()]))) if members else pd.Index([])
+    found = list(members.values())
+    known = found[0].append(found[1:]).unique().sort_values() if found else pd.Index([], dtype="string")
     unknown = distinct.difference(known)
     if len(unknown) and errors == "raise":
         raise InputError(

@@ -16,6 +16,7 @@ import os
 import shutil
 import tempfile
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import geopandas as gpd
@@ -57,7 +58,7 @@ class Indicator:
     published: pd.DataFrame | None = None  # ESS: every published row of the indicator and period, by code
     caveats: tuple[str, ...] = ()  # what the method note must say about the data
 
-    @property
+    @cached_property
     def weight(self) -> str | None:
         """Census 2021 population where it covers every area, else equal weights (UK-wide
         indicators: Scotland and Northern Ireland have no Census 2021 E&W population)."""
@@ -167,8 +168,8 @@ def build_report(
         steps.update()
         inside = boundaries(level, within=place.code).index
         found = pockets(data.frame, value=data.value, level=level, within=within, worse=worse, weight=data.weight)
-        members = found["codes"].str.split(",")
-        local = found[members.apply(lambda codes: bool(set(codes) & set(inside)))].copy()
+        members = found["codes"].str.split(",").explode()
+        local = found.loc[members[isin(members, inside)].index.unique()].copy()
         steps.update()
         summary = _summary(data, place, level)
         table = _inequality(data, place, level, within)

@@ -109,3 +109,8 @@ def test_consistent_with_mhclg_published_summaries(iod: pd.DataFrame) -> None:
     assert lancashire["rank_of_local_concentration"] == 35  # published: 35th
     assert abs(lancashire["rank_of_extent"] - 60) <= 5  # published: 60th (population base differs)
     assert round(100 * lancashire["proportion_most_deprived_10"], 1) == 14.5  # published: 14.5%
+    # London, as a public analysis of File 10 v2 reads it: Hackney first on average score,
+    # Newham first on average rank
+    london = lads[lads.index.str.startswith("E09")]
+    assert london["rank_of_average_score"].idxmin() == "E09000012"  # Hackney
+    assert london["rank_of_average_rank"].idxmin() == "E09000025"  # Newham

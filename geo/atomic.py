@@ -34,7 +34,7 @@ def atomic_open(dest: Path, mode: str = "wb") -> Iterator[IO[Any]]:
     """Open a temporary file beside ``dest``; on success rename it onto ``dest``."""
     dest.parent.mkdir(parents=True, exist_ok=True)
     binary = "b" in mode
-    handle: IO[Any] = tempfile.NamedTemporaryFile(
+    handle: IO[Any] = tempfile.NamedTemporaryFile(  # closed below, renamed only on success
         mode, dir=str(dest.parent), prefix=f".{dest.name}.", suffix=".part", delete=False,
         newline=None if binary else "", encoding=None if binary else "utf-8",
     )

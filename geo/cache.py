@@ -126,7 +126,7 @@ def read(key: str, *, version: str) -> Frame | None:
     try:
         reader = gpd.read_parquet if manifest.get("geometry") else pd.read_parquet
         frame = reader(io.BytesIO(data))
-    except Exception as exc:
+    except Exception as exc:  # any parse failure means the file is unusable
         _discard(path, f"unreadable Parquet: {exc}")
         return None
     if len(frame) != manifest.get("rows"):

@@ -43,7 +43,7 @@ class Classes:
         """Rows (label, colour, count), then the missing class if any."""
         rows = []
         low = self.lower
-        for upper, colour, count in zip(self.bins, self.colours, self.counts, strict=False):
+        for upper, colour, count in zip(self.bins, self.colours, self.counts, strict=True):
             rows.append((f"{fmt.format(low)} – {fmt.format(upper)}", colour, int(count)))
             low = upper
         missing = int((self.index < 0).sum())

@@ -51,6 +51,7 @@ def compare(
         table: ``p`` (code), ``p_value``, ``diff_p`` (area minus parent), ``rank_in_p`` (1 =
         best among the areas sharing that parent) and ``clear_p`` (statistically clear, or
         missing without intervals); ``uk_value``/``diff_uk`` when the UK row is present.
+
     Examples
     --------
     >>> import geo

@@ -97,7 +97,7 @@ def contiguity(level: str, codes: pd.Index | None = None, *, kind: str = "queen"
     heads, starts = np.unique(adjacency["focal"].to_numpy(dtype=object), return_index=True)
     lists = np.split(adjacency["neighbor"].to_numpy(dtype=object), starts[1:])
     neighbors: dict[str, list[str]] = {code: [] for code in codes.to_numpy(dtype=object).tolist()}
-    neighbors.update(zip(heads.tolist(), (part.tolist() for part in lists), strict=False))
+    neighbors.update(zip(heads.tolist(), (part.tolist() for part in lists), strict=True))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         w = lw.W(neighbors, id_order=list(neighbors), silence_warnings=True)

@@ -98,6 +98,7 @@ def convert(
         each 2021 area, e.g. ``"U"`` or ``"M"``) and ``coverage`` (share of the 2021 area's
         estimated population whose 2011 area had a value). ``attrs["routes"]`` counts the
         2011 codes through each route.
+
     Examples
     --------
     >>> import pandas as pd

@@ -94,6 +94,7 @@ def deprivation_summary(
         Indexed by parent (named after ``to``): ``name`` (for levels), ``n_lsoas`` (and, for
         levels, ``lsoas_expected`` and ``lsoas_missing``: the measures of an area with missing
         LSOAs describe only those present), ``population``, the five measures and ``rank_of_<measure>``. Formulae: module docstring.
+
     Examples
     --------
     >>> import geo

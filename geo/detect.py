@@ -77,6 +77,7 @@ def detect_level(codes: Iterable[str] | pd.Series | pd.Index, *, errors: str = "
         For missing values, codes in no level (``errors="raise"``), a mixture of levels
         (LSOAs and districts) or of vintages (codes only in LSOA 2011 mixed with codes only in
         LSOA 2021), with counts and examples of each part.
+
     Examples
     --------
     >>> match = detect_level(["E01000001", "E01033768"])

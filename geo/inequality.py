@@ -137,6 +137,7 @@ def inequality(
         ``worst_code``, ``decile_gap``, ``gini``, ``theil`` (definitions in the module docstring;
         Gini and Theil need non-negative values and are NaN otherwise). Areas with a missing
         value are left out and counted in ``n_missing``.
+
     Examples
     --------
     >>> import geo

@@ -148,7 +148,7 @@ def _check_one_parent(table: pd.DataFrame, child: str, parent: str, *, where: st
     several = counts[counts > 1]
     if len(several):
         shown = table[table["child"].isin(several.index[:3])]
-        pairs = ", ".join(f"{c}->{p}" for c, p in zip(shown["child"], shown["parent"], strict=False))
+        pairs = ", ".join(f"{c}->{p}" for c, p in zip(shown["child"], shown["parent"], strict=True))
         raise DataError(
             f"{where}: {len(several):,} {child} areas map to more than one {parent} ({pairs}); "
             "a lookup must give each child exactly one parent"

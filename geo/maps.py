@@ -59,7 +59,7 @@ def _features(shapes: gpd.GeoSeries, properties: pd.DataFrame, decimals: int = 5
     records = properties.to_dict("records")
     features = [
         {"type": "Feature", "properties": props, "geometry": shapely.geometry.mapping(geometry)}
-        for geometry, props in zip(shapes.to_numpy(), records, strict=False)
+        for geometry, props in zip(shapes.to_numpy(), records, strict=True)
     ]
     return {"type": "FeatureCollection", "features": features}
 
@@ -79,7 +79,7 @@ def _legend(title: str, classes: Classes) -> folium.Element:
     )
 
 
-def map(  # noqa: A001 - the package's public name, geo.map
+def map(  # noqa: A001 - shadows the builtin on purpose: the public name is geo.map
     data: pd.DataFrame,
     *,
     value: str,

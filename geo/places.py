@@ -45,7 +45,7 @@ def _same_place(candidates: list[Area]) -> list[Area]:
     """Collapse candidates that are one territory: shared codes, ITL1 = region or nation."""
     table = products.load("itl1_codes")
     equal = table["RGN24CD"].fillna(table["CTRY24CD"])
-    itl = dict(zip(equal, table["ITL125CD"], strict=False))
+    itl = dict(zip(equal, table["ITL125CD"], strict=True))
     kept: list[Area] = []
     for candidate in candidates:
         key = itl.get(candidate.code, candidate.code)
@@ -70,6 +70,7 @@ def area(query: str) -> Area:
     InputError
         When nothing matches (with close names), or when a name is ambiguous (listing the
         candidates with their levels and codes).
+
     Examples
     --------
     >>> area("county durham")
@@ -89,7 +90,7 @@ def area(query: str) -> Area:
     for level in _NAMED_LEVELS:
         table = lookups.areas(level)
         hits = table[table["name"].str.casefold().str.replace(r"\s*\((england)\)$", "", regex=True) == wanted]
-        candidates += [Area(level, str(c), str(n)) for c, n in zip(hits.index, hits["name"], strict=False)]
+        candidates += [Area(level, str(c), str(n)) for c, n in zip(hits.index, hits["name"], strict=True)]
     seen: dict[str, Area] = {}
     for candidate in candidates:
         seen.setdefault(candidate.code, candidate)

@@ -110,8 +110,10 @@ def pockets(
         ``population`` (Census 2021 residents; missing when a member has none, as Scottish and
         Northern Irish areas), ``value`` (weighted by ``weight``), ``lad24``, ``utla23``, ``pfa24``,
         ``itl1`` (comma-separated when a pocket straddles a border), ``parent`` and
-        ``parent_name`` (the ``within`` area), ``parent_value`` (its weighted average), ``hidden`` and the dissolved ``geometry`` (EPSG:27700). ``attrs`` gives the
-        national value, the number of areas meeting the threshold and of small pockets dropped.
+        ``parent_name`` (the ``within`` area), ``parent_value`` (its weighted average),
+        ``hidden`` and the dissolved ``geometry`` (EPSG:27700). ``attrs`` gives the national
+        value, the number of areas meeting the threshold and of small pockets dropped.
+
     Examples
     --------
     >>> import geo

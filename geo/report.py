@@ -271,7 +271,7 @@ def _inequality(data: Indicator, place: Area, level: str, within: str) -> pd.Dat
 
 
 def _left_behind(data: Indicator, inside: pd.Index, local: gpd.GeoDataFrame) -> pd.DataFrame:
-    pocket_of = {code: pocket for pocket, codes in zip(local["pocket"], local["codes"], strict=False) for code in codes.split(",")}
+    pocket_of = {code: pocket for pocket, codes in zip(local["pocket"], local["codes"], strict=True) for code in codes.split(",")}
     rows = data.frame.loc[data.frame.index.isin(list(pocket_of)), [data.value]].copy()
     names = lookups.areas(detect_level(rows.index).level)["name"] if len(rows) else pd.Series(dtype="string")
     rows.insert(0, "name", names.reindex(rows.index).to_numpy() if len(rows) else [])

@@ -5,7 +5,8 @@ VENV   ?= .venv
 MIRROR ?= $(wildcard ../shared/data)
 OUT    ?= out
 
-export LEVELUP_MIRROR := $(MIRROR)
+# an absolute path (the tests run from tests/); an http(s) URL is passed as it is
+export LEVELUP_MIRROR := $(if $(filter http://% https://%,$(MIRROR)),$(MIRROR),$(abspath $(MIRROR)))
 
 $(VENV)/.installed: setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)

@@ -23,6 +23,7 @@ from geo.deprivation import deprivation_summary
 from geo.detect import LevelMatch, detect_level
 from geo.disaggregation import disaggregate
 from geo.errors import (
+    CoverageError,
     DataError,
     DataUnavailableError,
     DownloadError,
@@ -48,6 +49,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Area",
+    "CoverageError",
     "DataError",
     "DataUnavailableError",
     "DownloadError",

@@ -24,6 +24,10 @@ class UnknownLevelError(InputError, KeyError):
         return str(self.args[0]) if self.args else ""
 
 
+class CoverageError(InputError):
+    """The data do not cover what a figure needs (a national decile from one council's areas)."""
+
+
 class NestingError(InputError):
     """Two levels do not nest (a child area would have several parents or none)."""
 

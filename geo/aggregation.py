@@ -155,7 +155,7 @@ def aggregate(
     elif weight is not None:
         raise InputError(f"weight= applies to kind='mean' or 'median'; a {kind} needs none")
 
-    prepared = prepare(data, columns=list(dict.fromkeys(needed)), level=level, code=code, errors=errors)
+    prepared = prepare(data, columns=list(dict.fromkeys(needed)), level=level, code=code, errors=errors, kind={c: kind if c in values else "count" for c in needed}, exclude_option="errors='report'")
     if not isinstance(to, str):
         targets = [registry.resolve(t, argument="to") for t in to]
         return {t: _aggregate_to(prepared, t, values, kind, weight, numerator, denominator, needed, min_coverage, out_name if kind == "rate" else None) for t in targets}

@@ -102,7 +102,7 @@ def map_layer(
     scheme: str, k: int, higher_is_better: bool,
 ) -> MapLayer:
     """Validate ``data``, select the areas to draw and class their values."""
-    prepared = prepare(data, columns=[value], level=level, code=code)
+    prepared = prepare(data, columns=[value], level=level, code=code, kind="mean")
     values = pd.Series(prepared.frame[value].to_numpy(), index=pd.Index(prepared.frame.index, dtype="string"))
     layer = boundaries(prepared.level, within=within)
     shown = values.reindex(layer.index)

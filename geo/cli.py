@@ -28,7 +28,7 @@ from pathlib import Path
 import pandas as pd
 import pyogrio
 
-from geo import cache, catalogue, lookups, products, registry, settings
+from geo import cache, catalogue, lookups, products, registry, settings, vintages
 from geo.aggregation import aggregate
 from geo.disaggregation import disaggregate
 from geo.errors import InputError, LevelupError, examples
@@ -120,6 +120,8 @@ def _read_table(path: str) -> pd.DataFrame:
 
 
 def _write(result: object, out: str | None, overwrite: bool) -> None:
+    if isinstance(result, pd.DataFrame) and result.attrs.get("recoded"):
+        print(vintages.describe(result.attrs["recoded"]), file=sys.stderr)
     if out is None:
         assert isinstance(result, pd.DataFrame)
         table = pd.DataFrame(result.drop(columns="geometry")) if "geometry" in result.columns else result

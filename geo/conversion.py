@@ -114,7 +114,7 @@ def convert(
     if kind not in KINDS or kind == "median":
         raise InputError(f"kind={kind!r}; convert supports 'count', 'rate' (values that are rates) and 'mean'")
     values = [value] if isinstance(value, str) else list(value)
-    prepared = prepare(data, columns=values, level="lsoa11", code=code)
+    prepared = prepare(data, columns=values, level="lsoa11", code=code, kind=kind)
     frame = prepared.frame
     if kind == "count" and (frame[values] < 0).any().any():
         raise InputError("count values cannot be negative")

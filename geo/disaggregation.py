@@ -78,7 +78,7 @@ def disaggregate(
     if kind not in KINDS:
         raise InputError(f"kind={kind!r}; expected one of {KINDS}")
     values = [value] if isinstance(value, str) else list(value)
-    prepared = prepare(data, columns=values, level=level, code=code)
+    prepared = prepare(data, columns=values, level=level, code=code, kind=kind)
     frame, parent_level = prepared.frame, prepared.level
     target = registry.resolve(to, argument="to")
     if parent_level not in registry.spec(target).nests_in:

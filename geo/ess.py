@@ -6,8 +6,9 @@ unit, lci_95, uci_95, status, notes``. Periods are ISO 8601 dates or intervals
 Each row gets the package ``level`` its code belongs to (``lad24``, ``utla23``, ``pfa24``,
 ``rgn24``, ``itl1``, ``ctry``; missing for groupings the package does not model, such as
 combined authorities or the UK), decided by the ``geography`` label and the real code lists.
-Codes of older vintages (districts merged or recoded 2013-2025) keep their own code and get
-``current_code``, the area that contains them now, and ``change`` (``merged`` / ``recoded``).
+Codes of other vintages (districts merged or recoded 2013-2025, followed through
+:mod:`geo.vintages`) keep their own code and get ``current_code``, the package's area that
+holds them, and ``change`` (``merged`` / ``recoded``; ``split`` with no current code).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from geo import catalogue, lookups, products, registry
+from geo import catalogue, lookups, products, registry, vintages
 from geo.codes import isin
 from geo.errors import InputError, examples
 
@@ -81,7 +82,6 @@ def _product(indicator: str) -> catalogue.Product:
 
 
 def _levels(frame: pd.DataFrame) -> pd.DataFrame:
-    changes = products.load("area_changes")
     out = pd.DataFrame(index=frame.index)
     out["level"] = pd.Series(pd.NA, index=frame.index, dtype="string")
     out["current_code"] = pd.Series(pd.NA, index=frame.index, dtype="string")
@@ -93,11 +93,13 @@ def _levels(frame: pd.DataFrame) -> pd.DataFrame:
         codes = frame.loc[rows, "areacd"]
         current = pd.Series(isin(codes, lookups.areas(level).index), index=codes.index)
         out.loc[rows, "level"] = level
-        out.loc[rows & frame["areacd"].isin(codes[current]), "current_code"] = codes[current]
-        history = changes[changes["LEVEL"] == level].set_index("OLDCD")
-        old = codes[~current & codes.isin(history.index)]
-        out.loc[old.index, "current_code"] = history["NEWCD"].reindex(old).to_numpy()
-        out.loc[old.index, "change"] = history["CHANGE"].reindex(old).to_numpy()
+        out.loc[current[current].index, "current_code"] = codes[current]
+        old = codes[~current]
+        if old.empty:
+            continue
+        found = vintages.resolve(old.unique(), level)  # follows chains (old -> intermediate -> current)
+        out.loc[old.index, "current_code"] = found["to"].reindex(old).to_numpy()
+        out.loc[old.index, "change"] = found["change"].reindex(old).to_numpy()
     return out
 
 
@@ -153,15 +155,28 @@ def read_ess(path_or_id: str | Path) -> pd.DataFrame:
 def at_level(frame: pd.DataFrame, level: str, *, kind: str, indicator: str | None = None, period: str | None = None) -> pd.DataFrame:
     """Return one indicator and period of an ESS frame at one level, one row per current area.
 
-    Rows under older district codes are mapped to the current area: for ``kind="count"``
-    merged areas are summed (all predecessors must be present); for rates and means a merged
-    area cannot be formed from its parts without their denominators, so such rows are
-    dropped and listed in ``attrs["old_areas"]`` (recoded areas carry over for every kind).
+    Rows under older codes are mapped to the current area by :func:`geo.vintages.combine`
+    (the rule :func:`geo.inputs.prepare` uses): a recode carries the row over; a merged area
+    needs *every* area it was formed from — its counts are summed, its means and rates
+    weighted by the old districts' Census 2021 population (approximate; only the districts of
+    2022 have one), medians are not combined. A merged area that cannot be formed is left
+    out: its old codes are listed in ``attrs["old_areas"]`` and the reason in
+    ``attrs["missing"]`` (current code -> reason). ``attrs["recoded"]`` lists what was mapped.
+    Where a file holds an area under both an old and its current code, the current code wins
+    (the old code is listed in ``attrs["old_areas"]``). Confidence limits of a merged area
+    are not formed (missing).
 
     Raises
     ------
     InputError
         When several indicators or periods remain and none was chosen.
+
+    Examples
+    --------
+    >>> hle = read_ess("healthy-life-expectancy")
+    >>> male = at_level(hle, "utla23", kind="mean", indicator="Male healthy life expectancy", period="2020-01-01/P3Y")
+    >>> float(male.loc["E08000016", "observation"]), male.attrs["recoded"][0]["code"]  # Barnsley, published as E08000038
+    (54.1, 'E08000038')
     """
     level = registry.resolve(level)
     # an area may be published under another label (ESS files list metropolitan districts and
@@ -175,21 +190,43 @@ def at_level(frame: pd.DataFrame, level: str, *, kind: str, indicator: str | Non
             raise InputError(f"{name}= is needed: the file has {rows[name].nunique()} values ({examples(rows[name].unique())})")
     if rows.empty:
         raise InputError(f"no rows at level {level!r} for indicator={indicator!r} period={period!r}")
-    recoded_or_current = rows["change"].isna() | (rows["change"] == "recoded")
-    merged = rows[rows["change"] == "merged"]
-    keep = rows[recoded_or_current].copy()
-    old_areas: list[str] = []
-    if len(merged) and kind == "count":
-        summed = merged.groupby("current_code")["observation"].sum(min_count=1).reset_index()
-        keep = pd.concat([keep, summed.assign(areacd=summed["current_code"])], ignore_index=True)
-    elif len(merged):
-        old_areas = sorted(merged["areacd"].unique().tolist())
-    keep = keep.dropna(subset=["current_code"])
-    keep = keep.drop_duplicates(subset=["current_code", "observation"])
+    rows = rows.dropna(subset=["current_code"])
+    keep = rows[rows["change"].isna()].drop_duplicates(subset=["current_code", "observation"])
     duplicated = keep["current_code"][keep["current_code"].duplicated()]
     if len(duplicated):
-        raise InputError(f"areas appear twice with different values (an old and a current code, or two labels): {examples(duplicated.unique())}")
+        raise InputError(f"areas appear twice with different values (two labels): {examples(duplicated.unique())}")
+    old = rows[rows["change"].notna()].drop_duplicates(subset=["areacd", "observation"])
+    # codes of another level's history (a county when districts are asked for) are not this level's areas
+    old = old[old["areacd"].isin(vintages.history(level)["from"])]
+    superseded = old[old["current_code"].isin(keep["current_code"])]
+    old = old[~old["current_code"].isin(keep["current_code"])]
+    twice = old["areacd"][old["areacd"].duplicated()]
+    if len(twice):
+        raise InputError(f"areas appear twice with different values (two labels): {examples(twice.unique())}")
+    values = old.set_index(pd.Index(old["areacd"].astype(str), dtype=object))[["observation"]]
+    mapped, recoded, problems = vintages.combine(values, level, {"observation": kind}, incomplete="missing")
+    carried = old.set_index(pd.Index(old["areacd"].astype(str), dtype=object))
+    parts = [keep]
+    for record in recoded:
+        if record["change"] == "recoded":
+            parts.append(carried.loc[[record["code"]]].assign(current_code=record["to"]))
+    merged = [to for to in mapped.index if all(r["change"] == "merged" for r in recoded if r["to"] == to)]
+    if merged:
+        first = carried.drop_duplicates("current_code").set_index("current_code")
+        built = first.reindex(merged).drop(columns=["areacd"], errors="ignore")
+        built["observation"] = mapped.loc[merged, "observation"].to_numpy()
+        for column in ("lci_95", "uci_95"):
+            if column in built.columns:
+                built[column] = float("nan")
+        built["areacd"] = merged
+        built["areanm"] = lookups.areas(level)["name"].reindex(merged).to_numpy()
+        built["change"] = "merged"
+        parts.append(built.reset_index(names="current_code"))
+    keep = pd.concat(parts, ignore_index=True)
     result = keep.set_index(pd.Index(keep["current_code"], name=level, dtype="string"))
     result = result.drop(columns=["current_code"])
-    result.attrs["old_areas"] = old_areas
+    unused = set(superseded["areacd"]) | {str(c) for c in values.index if not any(r["code"] == c for r in recoded)}
+    result.attrs["old_areas"] = sorted(unused)
+    result.attrs["missing"] = problems
+    result.attrs["recoded"] = recoded
     return result

@@ -84,7 +84,7 @@ def hotspots(
         raise InputError(f"method={method!r}; expected one of {METHODS}")
     if permutations < 1:
         raise InputError(f"permutations={permutations!r}; a permutation test needs at least 1 (999 is usual)")
-    prepared = prepare(data, columns=[value], level=level, code=code)
+    prepared = prepare(data, columns=[value], level=level, code=code, kind="mean")
     y = prepared.frame[value].dropna()
     if len(y) < 3:
         raise InputError(f"value column {value!r} has {len(y)} non-missing areas; local statistics need at least 3")

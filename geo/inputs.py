@@ -2,12 +2,22 @@
 
 Every public function that takes an indicator table passes it through
 :func:`prepare`, which copies it (inputs are never mutated), finds the codes (a column
-or the index), detects or checks the level, and refuses duplicates, missing codes and codes
-of another level or vintage with errors that name the argument and show examples.
+or the index; trimmed and upper-cased), detects or checks the level, maps codes of other
+vintages to the package's areas (:mod:`geo.vintages`: recodes one-to-one, merges summed or
+population-weighted, splits refused), and refuses duplicates, missing codes and codes of
+another level with errors that name the argument and show examples.
+
+Examples
+--------
+>>> table = pd.DataFrame({"jobs": [5, 7]}, index=[" e08000038", "E09000001"])
+>>> prepared = prepare(table, columns=["jobs"], level="lad24", code=None, kind="count")
+>>> prepared.frame.index.tolist(), prepared.recoded[0]["to"]
+(['E09000001', 'E08000016'], 'E08000016')
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -15,7 +25,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from geo import lookups, registry
+from geo import lookups, registry, vintages
+from geo.codes import isin
 from geo.detect import detect_level
 from geo.errors import InputError, examples
 
@@ -27,7 +38,10 @@ class Prepared:
     """A validated indicator table: ``frame`` indexed by code at ``level``.
 
     ``codes`` holds the same codes as an object array, for fast hashing, and ``positions``
-    their positions in :func:`geo.lookups.code_index` of the level.
+    their positions in :func:`geo.lookups.code_index` of the level. ``excluded`` lists codes
+    left out (``errors="report"``); ``recoded`` the codes of other vintages that were mapped
+    (records of :func:`geo.vintages.combine`: ``code``, ``to``, ``change``, ``direction``,
+    ``via``, ``approximate``), also in ``frame.attrs["recoded"]``.
     """
 
     frame: pd.DataFrame
@@ -35,11 +49,12 @@ class Prepared:
     codes: np.ndarray
     positions: np.ndarray
     excluded: list[str] = field(default_factory=list)
+    recoded: list[dict[str, object]] = field(default_factory=list)
 
 
 def codes_of(data: pd.DataFrame, code: str | None) -> pd.Series:
     """Return the area codes of ``data`` (column ``code`` or, when ``None``, the index),
-    stripped of surrounding spaces, as an object-dtype Series aligned with ``data``."""
+    stripped of surrounding spaces and upper-cased, as an object-dtype Series aligned with ``data``."""
     if not isinstance(data, pd.DataFrame):
         raise InputError(f"data must be a pandas DataFrame, got {type(data).__name__}")
     if code is not None and code not in data.columns:
@@ -50,8 +65,31 @@ def codes_of(data: pd.DataFrame, code: str | None) -> pd.Series:
         text = pa.array(values, type=pa.string(), from_pandas=True)
     except (pa.ArrowInvalid, pa.ArrowTypeError):  # numbers or other objects: compare as text
         text = pa.array([None if pd.isna(v) else str(v) for v in values], type=pa.string())
-    trimmed = pc.utf8_trim_whitespace(text).to_numpy(zero_copy_only=False)
+    trimmed = pc.utf8_upper(pc.utf8_trim_whitespace(text)).to_numpy(zero_copy_only=False)
     return pd.Series(np.asarray(trimmed, dtype=object), index=data.index, dtype=object)
+
+
+def _kinds(kind: str | Mapping[str, str | None] | None, columns: list[str]) -> dict[str, str | None]:
+    if kind is None or isinstance(kind, str):
+        if kind is not None and kind not in KINDS:
+            raise InputError(f"kind={kind!r}; expected one of {KINDS}")
+        return dict.fromkeys(columns, kind)
+    return {column: kind.get(column) for column in columns}
+
+
+def _for_detection(codes: pd.Series) -> pd.Series:
+    """Codes with those of other vintages replaced by a package code (for detecting the level)."""
+    steps = vintages.history()
+    old = codes[isin(codes, steps["from"])]
+    if old.empty:
+        return codes
+    out = codes.copy()
+    for level in dict.fromkeys(steps["level"]):
+        found = vintages.resolve(old.unique(), level)
+        target = found["to"].fillna(steps[steps["level"] == level].drop_duplicates("from").set_index("from")["to"].reindex(found.index))
+        mapped = old.map(target.dropna())
+        out[mapped.notna().reindex(out.index, fill_value=False)] = mapped.dropna()
+    return out
 
 
 def prepare(
@@ -61,13 +99,15 @@ def prepare(
     level: str | None,
     code: str | None,
     errors: str = "raise",
+    kind: str | Mapping[str, str | None] | None = None,
+    exclude_option: str | None = None,
 ) -> Prepared:
     """Copy ``data``, index it by validated codes of one level, keep ``columns``.
 
     Parameters
     ----------
     data : DataFrame
-        Codes in column ``code`` or in the index.
+        Codes in column ``code`` or in the index (surrounding spaces and case are ignored).
     columns : list of str
         Value columns that must exist and be numeric.
     level : str, optional
@@ -76,6 +116,21 @@ def prepare(
         Column holding the codes (default: the index).
     errors : {"raise", "report"}
         Codes not in the level: an error, or excluded and listed in ``Prepared.excluded``.
+    kind : str or mapping, optional
+        What the values are (``"count"``, ``"rate"``, ``"mean"``, ``"median"``; one for all
+        columns or a column -> kind mapping). Decides how codes that merged are combined:
+        counts are summed, means and rates weighted by Census 2021 population (flagged
+        approximate); ``None`` or ``"median"``: merged codes are refused.
+    exclude_option : str, optional
+        How the caller lets users exclude unknown codes (``"errors='report'"``), suggested in
+        the error; ``None`` when the caller offers no such option.
+
+    Raises
+    ------
+    InputError
+        For missing or duplicated codes (also an old code next to its current code), codes
+        of no level, merges that cannot be formed (a predecessor missing, no weights, a kind
+        that does not combine) and splits.
     """
     if errors not in {"raise", "report"}:
         raise InputError(f"errors={errors!r}; expected 'raise' or 'report'")
@@ -86,23 +141,28 @@ def prepare(
     missing = [c for c in columns if c not in data.columns]
     if missing:
         raise InputError(f"value column(s) {missing} are not in data; columns are {list(data.columns)[:12]}")
+    kinds = _kinds(kind, columns)
     if pd.Index(codes_array, dtype=object).has_duplicates:
         duplicated = codes[codes.duplicated()]
         raise InputError(
-            f"data has {len(duplicated):,} duplicated area codes ({examples(duplicated.unique())}); each area "
-            "must appear once — filter to one period/indicator or aggregate the duplicates first"
+            f"data has {len(duplicated):,} duplicated area codes ({examples(duplicated.unique())}; codes are "
+            "compared trimmed and upper-case); each area must appear once — filter to one period/indicator "
+            "or aggregate the duplicates first"
         )
     if level is None:
-        level = detect_level(codes, errors="raise" if errors == "raise" else "report").level
+        level = detect_level(_for_detection(codes), errors="report").level
     else:
         level = registry.resolve(level, argument="level")
-    positions = lookups.code_index(level).get_indexer(codes_array)
-    member = positions >= 0
-    unknown = codes[~member]
+    member = lookups.code_index(level).get_indexer(codes_array) >= 0
+    outside = codes[~member]
+    history = vintages.resolve(outside.unique(), level) if len(outside) else pd.DataFrame(columns=["change"])
+    old = outside[outside.isin(history.index[history["change"].notna()])]
+    unknown = outside[~outside.isin(old)]
     if len(unknown) and errors == "raise":
+        how = f", or pass {exclude_option} to exclude them" if exclude_option else ""
         raise InputError(
             f"data has {len(unknown):,} codes that are not {level} areas ({examples(unknown)}); "
-            f"check the level and vintage (geo.detect_level), or pass errors='report' to exclude them"
+            f"check the level and vintage (geo.detect_level){how}"
         )
     frame = data.loc[:, columns].copy()
     for column in columns:
@@ -114,6 +174,15 @@ def prepare(
             frame[column] = converted
         frame[column] = frame[column].astype("float64")
     frame.index = pd.Index(codes_array, name=level, dtype=object)
-    if not member.all():
+    recoded: list[dict[str, object]] = []
+    if len(old):
+        is_old = codes.isin(old).to_numpy()
+        mapped, recoded, _ = vintages.combine(frame.loc[is_old], level, kinds, present=codes[member])
+        frame = pd.concat([frame.loc[member], mapped])
+        frame.index = pd.Index(frame.index, name=level, dtype=object)
+    elif not member.all():
         frame = frame.loc[member]
-    return Prepared(frame, level, codes_array[member], positions[member], sorted(unknown.unique().tolist()))
+    frame.attrs["recoded"] = recoded
+    index = frame.index.to_numpy(dtype=object)
+    positions = lookups.code_index(level).get_indexer(index)
+    return Prepared(frame, level, index, positions, sorted(unknown.unique().tolist()), recoded)

@@ -220,7 +220,7 @@ def lookup(from_level: str, to_level: str, *, best_fit: bool = False) -> pd.Data
     NestingError
         When ``from_level`` does not nest in ``to_level`` (an area would have several
         parents, or ``to_level`` is the finer level): the message says why and points to
-        :func:`geo.disaggregate`.
+        :func:`geo.disaggregate` (:func:`geo.convert` for LSOA 2011 -> 2021).
 
     Examples
     --------
@@ -236,10 +236,13 @@ def lookup(from_level: str, to_level: str, *, best_fit: bool = False) -> pd.Data
     cached = cache.read(key, version=version)
     if cached is not None:
         return cached
-    hint = (
-        f"To express {child} values at {parent}, disaggregate them to a level that nests in both "
-        f"(geo.disaggregate(..., to='lsoa21')) and aggregate from there."
-    )
+    if {child, parent} == {"lsoa11", "lsoa21"}:
+        hint = "LSOA 2011 values move onto LSOA 2021 with geo.convert(data, value=..., kind=...)."
+    else:
+        hint = (
+            f"To express {child} values at {parent}, disaggregate them to a level that nests in both "
+            f"(geo.disaggregate(..., to='lsoa21')) and aggregate from there."
+        )
     if child in registry.spec(parent).nests_in:
         raise NestingError(
             f"{child!r} does not nest in {parent!r}: {parent} is the finer level (each {child} area "
@@ -260,8 +263,8 @@ def lookup(from_level: str, to_level: str, *, best_fit: bool = False) -> pd.Data
         first = shares.loc[shares["child"] == split.index[0], "parent"].tolist()
         raise NestingError(
             f"{child!r} does not nest in {parent!r}: {len(split):,} {child} areas straddle several "
-            f"{parent} areas (e.g. {split.index[0]} is split between {examples(first)}). Pass "
-            f"best_fit=True to assign each to the parent holding most of it. {hint}"
+            f"{parent} areas (e.g. {split.index[0]} is split between {examples(first)}). "
+            f"geo.lookup({child!r}, {parent!r}, best_fit=True) assigns each to the parent holding most of it. {hint}"
         )
     else:
         pairs = shares[["child", "parent"]]

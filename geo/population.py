@@ -71,7 +71,7 @@ def values_and_weights(
     weight is missing, zero or negative, or when ``value`` is entirely missing.
     """
     columns = [value] + ([weight] if weight not in (None, "population") else [])
-    prepared = prepare(data, columns=columns, level=level, code=code)
+    prepared = prepare(data, columns=columns, level=level, code=code, kind={c: "count" if c == weight else "mean" for c in columns})
     frame = prepared.frame.copy()
     frame.index = pd.Index(frame.index, dtype="string", name=prepared.level)
     if frame[value].isna().all():

@@ -122,7 +122,9 @@ def test_read_ess_maps_old_district_codes() -> None:
     allerdale = wellbeing[wellbeing["areacd"] == "E07000026"]
     assert (allerdale["current_code"] == "E06000063").all() and (allerdale["change"] == "merged").all()
     one = at_level(wellbeing, "lad24", kind="mean", indicator="Anxiety", period="2022-04-01/P1Y")
-    assert "E07000026" in one.attrs["old_areas"]  # means are not averaged across merged areas
+    # Cumberland from its three districts, population-weighted (approximate); nothing left unused
+    assert "E06000063" in one.index and "E07000026" not in one.attrs["old_areas"]
+    assert {r["code"] for r in one.attrs["recoded"] if r["to"] == "E06000063"} == {"E07000026", "E07000028", "E07000029"}
     assert one.index.is_unique
     with pytest.raises(geo.InputError, match=r"indicator= is needed"):
         at_level(wellbeing, "lad24", kind="mean")
@@ -151,7 +153,8 @@ def test_ess_counts_of_merged_districts_are_summed(tmp_path: Path) -> None:
     counts = at_level(frame, "lad24", kind="count")
     assert counts.loc["E06000063", "observation"] == 60.0  # Cumberland = Allerdale + Carlisle + Copeland
     assert counts.loc["E06000047", "observation"] == 5.0
-    means = at_level(frame, "lad24", kind="mean")
-    assert "E06000063" not in means.index and means.attrs["old_areas"] == ["E07000026", "E07000028", "E07000029"]
+    medians = at_level(frame, "lad24", kind="median")  # medians do not combine across merged areas
+    assert "E06000063" not in medians.index and medians.attrs["old_areas"] == ["E07000026", "E07000028", "E07000029"]
+    assert "do not combine" in medians.attrs["missing"]["E06000063"]
     totals = geo.aggregate(counts[["observation"]], to="itl1", value="observation", kind="count")
     assert totals.loc["TLD", "observation"] == 60.0 and totals.loc["TLD", "children_present"] == 1

@@ -152,14 +152,16 @@ def read_ess(path_or_id: str | Path) -> pd.DataFrame:
     return frame
 
 
-def at_level(frame: pd.DataFrame, level: str, *, kind: str, indicator: str | None = None, period: str | None = None) -> pd.DataFrame:
+def at_level(
+    frame: pd.DataFrame, level: str, *, kind: str, indicator: str | None = None, period: str | None = None, approximate: bool = False
+) -> pd.DataFrame:
     """Return one indicator and period of an ESS frame at one level, one row per current area.
 
     Rows under older codes are mapped to the current area by :func:`geo.vintages.combine`
     (the rule :func:`geo.inputs.prepare` uses): a recode carries the row over; a merged area
-    needs *every* area it was formed from — its counts are summed, its means and rates
-    weighted by the old districts' Census 2021 population (approximate; only the districts of
-    2022 have one), medians are not combined. A merged area that cannot be formed is left
+    needs *every* area it was formed from — its counts are summed; its means and rates,
+    only with ``approximate=True``, are weighted by the old districts' Census 2021 population
+    (only the districts of 2022 have one); medians are not combined. A merged area that cannot be formed is left
     out: its old codes are listed in ``attrs["old_areas"]`` and the reason in
     ``attrs["missing"]`` (current code -> reason). ``attrs["recoded"]`` lists what was mapped.
     Where a file holds an area under both an old and its current code, the current code wins
@@ -204,7 +206,7 @@ def at_level(frame: pd.DataFrame, level: str, *, kind: str, indicator: str | Non
     if len(twice):
         raise InputError(f"areas appear twice with different values (two labels): {examples(twice.unique())}")
     values = old.set_index(pd.Index(old["areacd"].astype(str), dtype=object))[["observation"]]
-    mapped, recoded, problems = vintages.combine(values, level, {"observation": kind}, incomplete="missing")
+    mapped, recoded, problems = vintages.combine(values, level, {"observation": kind}, incomplete="missing", weigh=approximate)
     carried = old.set_index(pd.Index(old["areacd"].astype(str), dtype=object))
     parts = [keep]
     for record in recoded:

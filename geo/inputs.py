@@ -145,12 +145,13 @@ def prepare(
     if pd.Index(codes_array, dtype=object).has_duplicates:
         duplicated = codes[codes.duplicated()]
         raise InputError(
-            f"data has {len(duplicated):,} duplicated area codes ({examples(duplicated.unique())}; codes are "
+            f"data has {len(duplicated):,} duplicated area codes ({examples(duplicated.unique())}) (codes are "
             "compared trimmed and upper-case); each area must appear once — filter to one period/indicator "
             "or aggregate the duplicates first"
         )
     if level is None:
-        level = detect_level(_for_detection(codes), errors="report").level
+        # detect_level's own hint (errors='report') holds only for callers that offer that option
+        level = detect_level(_for_detection(codes), errors=errors if exclude_option else "report").level
     else:
         level = registry.resolve(level, argument="level")
     member = lookups.code_index(level).get_indexer(codes_array) >= 0

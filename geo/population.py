@@ -51,7 +51,7 @@ def population(level: str = "lsoa21") -> pd.Series:
     if level not in registry.spec("lsoa21").nests_in:
         raise InputError(
             f"level={level!r}: Census 2021 population is available for LSOA 2021 and the levels they nest in "
-            f"({', '.join(registry.spec('lsoa21').nests_in)}); pass weights of your own for {level}"
+            f"({', '.join(registry.spec('lsoa21').nests_in)}); for {level}, use weights of your own (a weight column, where the function takes weight=)"
         )
     parents = lookups.lookup("lsoa21", level).set_index("lsoa21")[level]
     summed = base.groupby(parents.reindex(base.index).to_numpy()).sum()

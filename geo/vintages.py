@@ -36,7 +36,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from geo import catalogue, lookups, products, registry
+from geo import catalogue, products, registry
 from geo.errors import InputError, examples
 
 log = logging.getLogger(__name__)
@@ -172,7 +172,13 @@ def old_population(codes: Iterable[str]) -> pd.Series:
 
 
 def combine(
-    values: pd.DataFrame, level: str, kinds: Mapping[str, str | None], *, present: Iterable[str] = (), incomplete: str = "raise"
+    values: pd.DataFrame,
+    level: str,
+    kinds: Mapping[str, str | None],
+    *,
+    present: Iterable[str] = (),
+    incomplete: str = "raise",
+    weigh: bool = True,
 ) -> tuple[pd.DataFrame, list[dict[str, object]], dict[str, str]]:
     """Put the values of codes of other vintages on the package's areas of ``level``.
 
@@ -186,6 +192,9 @@ def combine(
         Column -> ``"count"``, ``"rate"``, ``"mean"``, ``"median"`` or ``None`` (unknown).
     present : iterable of str
         Current codes the table also holds: an old code of one of them is a duplicate.
+    weigh : bool, default True
+        Combine means and rates of merged areas with Census 2021 population weights (an
+        approximation); with ``False`` such areas cannot be formed.
     incomplete : {"raise", "missing"}
         A merge that cannot be formed (a predecessor missing, a split, no weights, a kind that
         does not combine): an error, or the area left out with the reason in ``problems``.
@@ -225,7 +234,9 @@ def combine(
     held = set(codes)
     overlap = [c for c in codes if any(d in held for d in _descendants(c, before))]
     if overlap:
-        raise InputError(f"data has codes of one area from two vintages ({examples(overlap)} and their predecessors): each area must appear once")
+        raise InputError(
+            f"data has codes of one area from two vintages ({examples(overlap)} and their predecessors): each area must appear once"
+        )
     rows: dict[str, pd.Series] = {}
     records: list[dict[str, object]] = []
     problems: dict[str, str] = {}
@@ -250,6 +261,9 @@ def combine(
         if reason is None and other:
             reason = (f"{target} was formed from {examples(used)}; column(s) {other} are of kind "
                       f"{sorted({str(kinds[c]) for c in other})}, which do not combine across merged areas")
+        elif reason is None and weighted and not weigh:
+            reason = (f"{target} was formed from {examples(used)}; a mean or rate of merged areas needs their "
+                      "denominators, and population weights (an approximation) were not requested")
         elif reason is None and weighted and weights.isna().any():
             reason = (f"{target} was formed from {examples(used)}; no Census 2021 population exists for "
                       f"{examples(weights.index[weights.isna()])} (only districts of 2022 have one) to weigh a mean or rate")

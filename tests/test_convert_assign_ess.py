@@ -122,9 +122,12 @@ def test_read_ess_maps_old_district_codes() -> None:
     allerdale = wellbeing[wellbeing["areacd"] == "E07000026"]
     assert (allerdale["current_code"] == "E06000063").all() and (allerdale["change"] == "merged").all()
     one = at_level(wellbeing, "lad24", kind="mean", indicator="Anxiety", period="2022-04-01/P1Y")
+    assert "E07000026" in one.attrs["old_areas"]  # means are not averaged across merged areas by default
+    assert "denominators" in one.attrs["missing"]["E06000063"]
+    weighted = at_level(wellbeing, "lad24", kind="mean", indicator="Anxiety", period="2022-04-01/P1Y", approximate=True)
     # Cumberland from its three districts, population-weighted (approximate); nothing left unused
-    assert "E06000063" in one.index and "E07000026" not in one.attrs["old_areas"]
-    assert {r["code"] for r in one.attrs["recoded"] if r["to"] == "E06000063"} == {"E07000026", "E07000028", "E07000029"}
+    assert "E06000063" in weighted.index and "E07000026" not in weighted.attrs["old_areas"]
+    assert {r["code"] for r in weighted.attrs["recoded"] if r["to"] == "E06000063"} == {"E07000026", "E07000028", "E07000029"}
     assert one.index.is_unique
     with pytest.raises(geo.InputError, match=r"indicator= is needed"):
         at_level(wellbeing, "lad24", kind="mean")

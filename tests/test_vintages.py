@@ -122,7 +122,7 @@ def test_codes_are_trimmed_and_upper_cased_everywhere() -> None:
     out = geo.aggregate(data, code="code", to="lad24", value="n", kind="count")
     assert out.loc["E09000001", "n"] == 7.0
     twice = pd.DataFrame({"code": ["e01000001", "E01000001"], "n": [3, 4]})
-    with pytest.raises(geo.InputError, match=r"duplicated area codes \('E01000001'"):
+    with pytest.raises(geo.InputError, match=r"duplicated area codes \('E01000001'\) \(codes are compared trimmed"):
         geo.aggregate(twice, code="code", to="lad24", value="n", kind="count")
 
 
@@ -165,7 +165,8 @@ def test_ess_at_level_needs_every_predecessor(tmp_path: Path, old_population: pd
     assert counts.attrs["old_areas"] == ["E07000026"]
     full = tmp_path / "full.csv"
     full.write_text(header + "".join(line.format(c, n, v) for (c, n), v in zip(CUMBERLAND.items(), (10, 20, 40), strict=True)))
-    means = at_level(geo.read_ess(full), "lad24", kind="mean")
+    assert "E06000063" not in at_level(geo.read_ess(full), "lad24", kind="mean").index  # only on request
+    means = at_level(geo.read_ess(full), "lad24", kind="mean", approximate=True)
     w = old_population.reindex(list(CUMBERLAND)).to_numpy()
     assert means.loc["E06000063", "observation"] == pytest.approx((w * [10, 20, 40]).sum() / w.sum())
     assert all(r["approximate"] for r in means.attrs["recoded"])
@@ -198,3 +199,12 @@ def test_best_fit_hint_names_geo_lookup() -> None:
     text = str(caught.value)
     assert "best_fit" not in inspect.signature(geo.aggregate).parameters and "Pass best_fit=True" not in text
     assert "geo.lookup('msoa21', 'rgn24', best_fit=True)" in text and "best_fit" in inspect.signature(geo.lookup).parameters
+
+
+def test_cli_prints_what_was_mapped(capsys: pytest.CaptureFixture[str]) -> None:
+    from geo import cli
+
+    result = pd.DataFrame({"jobs": [1.0]}, index=["E08000016"])
+    result.attrs["recoded"] = [{"code": "E08000038", "to": "E08000016", "change": "recoded", "approximate": False}]
+    cli._write(result, None, False)
+    assert "E08000038 -> E08000016 (recoded)" in capsys.readouterr().err

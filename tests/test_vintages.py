@@ -185,6 +185,9 @@ def test_hints_name_options_the_caller_has() -> None:
     with pytest.raises(geo.InputError) as caught:
         geo.inequality(unknown, value="v", level="lsoa21", within=None)
     assert "errors=" not in str(caught.value) and "errors" not in inspect.signature(geo.inequality).parameters
+    with pytest.raises(geo.InputError, match=r"not lsoa21 areas \('E01999999'\)") as caught:
+        geo.inequality(unknown, value="v", within=None)  # level detected
+    assert "errors=" not in str(caught.value)
     with pytest.raises(geo.InputError, match=r"pass errors='report'"):
         geo.aggregate(unknown, value="v", kind="count", level="lsoa21", to="lad24")
     assert "errors" in inspect.signature(geo.aggregate).parameters

@@ -154,11 +154,15 @@ def prepare(
         level = detect_level(_for_detection(codes), errors=errors if exclude_option else "report").level
     else:
         level = registry.resolve(level, argument="level")
-    member = lookups.code_index(level).get_indexer(codes_array) >= 0
+    positions = lookups.code_index(level).get_indexer(codes_array)
+    member = positions >= 0
     outside = codes[~member]
-    history = vintages.resolve(outside.unique(), level) if len(outside) else pd.DataFrame(columns=["change"])
-    old = outside[outside.isin(history.index[history["change"].notna()])]
-    unknown = outside[~outside.isin(old)]
+    if len(outside):
+        history = vintages.resolve(outside.unique(), level)
+        old = outside[outside.isin(history.index[history["change"].notna()])]
+        unknown = outside[~outside.isin(old)]
+    else:
+        old = unknown = outside
     if len(unknown) and errors == "raise":
         how = f", or pass {exclude_option} to exclude them" if exclude_option else ""
         raise InputError(
@@ -181,9 +185,8 @@ def prepare(
         mapped, recoded, _ = vintages.combine(frame.loc[is_old], level, kinds, present=codes[member])
         frame = pd.concat([frame.loc[member], mapped])
         frame.index = pd.Index(frame.index, name=level, dtype=object)
+        positions = np.concatenate([positions[member], lookups.code_index(level).get_indexer(mapped.index.to_numpy(dtype=object))])
     elif not member.all():
-        frame = frame.loc[member]
+        frame, positions = frame.loc[member], positions[member]
     frame.attrs["recoded"] = recoded
-    index = frame.index.to_numpy(dtype=object)
-    positions = lookups.code_index(level).get_indexer(index)
-    return Prepared(frame, level, index, positions, sorted(unknown.unique().tolist()), recoded)
+    return Prepared(frame, level, frame.index.to_numpy(dtype=object), positions, sorted(unknown.unique().tolist()), recoded)

@@ -13,6 +13,7 @@ import pandas as pd
 from geo import cache, catalogue, lookups, products, registry
 from geo.errors import InputError, examples
 from geo.inputs import prepare
+from geo.values import finite, positive_weights
 
 PRODUCT = "census21_population"
 
@@ -68,12 +69,14 @@ def values_and_weights(
 
     ``weight``: ``None`` (every area counts once), ``"population"`` (Census 2021 residents)
     or a column of ``data``. Returns the frame indexed by code and the level; raises when a
-    weight is missing, zero or negative, or when ``value`` is entirely missing.
+    value or weight is infinite, a weight is missing, zero or negative, or ``value`` is
+    entirely missing.
     """
     columns = [value] + ([weight] if weight not in (None, "population") else [])
     prepared = prepare(data, columns=columns, level=level, code=code)
     frame = prepared.frame.copy()
     frame.index = pd.Index(frame.index, dtype="string", name=prepared.level)
+    finite(frame, columns)
     if frame[value].isna().all():
         raise InputError(f"value column {value!r} is entirely missing (NaN); nothing to measure")
     if weight is None:
@@ -82,9 +85,7 @@ def values_and_weights(
         frame["__w"] = population(prepared.level).reindex(frame.index).to_numpy()
     else:
         frame["__w"] = frame[weight]
-    bad = frame.index[frame["__w"].isna() | (frame["__w"] <= 0)]
-    if len(bad):
-        hint = (" (Census 2021 covers England and Wales only: pass weight=None to weigh areas equally)"
-                if weight == "population" else "")
-        raise InputError(f"weight {weight!r} is missing, zero or negative for {len(bad):,} areas ({examples(bad)}); weights must be positive{hint}")
+    hint = (" (Census 2021 covers England and Wales only: pass weight=None to weigh areas equally)"
+            if weight == "population" else "")
+    positive_weights(frame["__w"], argument=f"weight {weight!r}", hint=hint)
     return frame, prepared.level

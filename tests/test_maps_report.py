@@ -101,7 +101,7 @@ def test_area_names_from_data_cannot_run_script(iod: pd.DataFrame, tmp_path: Pat
 
 
 def test_static_plot(iod: pd.DataFrame, tmp_path: Path) -> None:
-    found = geo.pockets(iod, code="LSOA21CD", value="IMD_score")
+    found = geo.pockets(iod, code="LSOA21CD", value="IMD_score", worse="high")
     figure = geo.plot(iod, code="LSOA21CD", value="IMD_score", within="TLC", highlight=found[found["itl1"] == "TLC"], higher_is_better=False)
     for suffix in (".png", ".svg", ".pdf"):
         geo.export(figure, tmp_path / f"map{suffix}")
@@ -129,7 +129,7 @@ def test_outlines_dissolved_through_finer_outlines_equal_direct_dissolve() -> No
 
 
 def test_export_round_trips_through_pyogrio(iod: pd.DataFrame, tmp_path: Path) -> None:
-    found = geo.pockets(iod, code="LSOA21CD", value="IMD_score", min_population=5000)
+    found = geo.pockets(iod, code="LSOA21CD", value="IMD_score", worse="high", min_population=5000)
     lads = geo.boundaries("lad24", within="TLC").reset_index()
     geo.export({"pockets": found, "districts": lads}, tmp_path / "pack.gpkg")
     for name, original in (("pockets", found), ("districts", lads)):

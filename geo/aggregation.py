@@ -164,7 +164,7 @@ def aggregate(
         raise InputError(f"weight= applies to kind='mean' or 'median'; a {kind} needs none")
 
     prepared = prepare(data, columns=list(dict.fromkeys(needed)), level=level, code=code, errors=errors)
-    finite(prepared.frame, list(dict.fromkeys(needed)))
+    finite(prepared.frame, [c for c in dict.fromkeys(needed) if c != weight])  # weights: positive_weights below
     if kind == "count":
         exact_counts(prepared.frame, values)
     elif kind == "rate":

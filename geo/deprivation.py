@@ -123,7 +123,7 @@ def deprivation_summary(
     weight_columns = [] if weight == "population" else [weight]
     prepared = prepare(data, columns=[score, rank, *weight_columns], level=level, code=code)
     frame, child = prepared.frame, prepared.level
-    finite(frame, [score, rank, *weight_columns])
+    finite(frame, [score, rank])  # weights: positive_weights below
     missing = frame.index[frame[[score, rank]].isna().any(axis=1)]
     if len(missing):
         raise InputError(f"score/rank are missing for {len(missing):,} areas ({examples(missing)}); deprivation summaries need every LSOA of an area")

@@ -42,16 +42,16 @@ def _arrays(values: np.ndarray, weights: np.ndarray | None, what: str) -> tuple[
     if x.size == 0:
         raise InputError(f"values: the {what} of no values is undefined; pass at least one value")
     if not np.isfinite(x).all():
-        raise InputError(f"values: the {what} needs finite values; found {examples(x[~np.isfinite(x)])}")
+        raise InputError(f"values: the {what} needs finite values; found {examples(x[~np.isfinite(x)].tolist())}")
     if (x < 0).any():
-        raise InputError(f"values: the {what} needs values >= 0; found {examples(x[x < 0])}")
+        raise InputError(f"values: the {what} needs values >= 0; found {examples(x[x < 0].tolist())}")
     if weights is None:
         return x, np.ones_like(x)
     w = np.asarray(weights, dtype="float64").ravel()
     if w.shape != x.shape:
         raise InputError(f"weights: {w.size} weights for {x.size} values; pass one weight per value")
     if not (np.isfinite(w) & (w > 0)).all():
-        raise InputError(f"weights: must be finite and positive; found {examples(w[~(np.isfinite(w) & (w > 0))])}")
+        raise InputError(f"weights: must be finite and positive; found {examples(w[~(np.isfinite(w) & (w > 0))].tolist())}")
     return x, w
 
 

@@ -76,7 +76,7 @@ def values_and_weights(
     prepared = prepare(data, columns=columns, level=level, code=code)
     frame = prepared.frame.copy()
     frame.index = pd.Index(frame.index, dtype="string", name=prepared.level)
-    finite(frame, columns)
+    finite(frame, [value])
     if frame[value].isna().all():
         raise InputError(f"value column {value!r} is entirely missing (NaN); nothing to measure")
     if weight is None:

@@ -171,6 +171,8 @@ def aggregate(
         exact_counts(prepared.frame, [c for c in (numerator, denominator) if c], what="rate")
     if not isinstance(to, str):
         targets = [registry.resolve(t, argument="to") for t in to]
+        if not targets:
+            raise InputError("to=[]; pass a level or a non-empty list of levels")
         return {t: _aggregate_to(prepared, t, values, kind, weight, numerator, denominator, needed, min_coverage, out_name if kind == "rate" else None) for t in targets}
     return _aggregate_to(prepared, registry.resolve(to, argument="to"), values, kind, weight, numerator, denominator, needed, min_coverage, out_name if kind == "rate" else None)
 

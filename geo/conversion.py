@@ -115,6 +115,8 @@ def convert(
     if kind not in KINDS or kind == "median":
         raise InputError(f"kind={kind!r}; convert supports 'count', 'rate' (values that are rates) and 'mean'")
     values = [value] if isinstance(value, str) else list(value)
+    if not values:
+        raise InputError("value=[]; pass a value column or a non-empty list of them")
     if weight not in ("population", "area"):
         raise InputError(f"weight={weight!r}; expected 'population' (Census 2021 residents) or 'area'")
     prepared = prepare(data, columns=values, level="lsoa11", code=code)

@@ -83,6 +83,8 @@ def disaggregate(
     if kind not in KINDS:
         raise InputError(f"kind={kind!r}; expected one of {KINDS}")
     values = [value] if isinstance(value, str) else list(value)
+    if not values:
+        raise InputError("value=[]; pass a value column or a non-empty list of them")
     prepared = prepare(data, columns=values, level=level, code=code)
     frame, parent_level = prepared.frame, prepared.level
     finite(frame, values)

@@ -20,6 +20,7 @@ from scipy.sparse.csgraph import connected_components
 
 from geo import lookups, registry
 from geo.codes import isin
+from geo.contiguity import KINDS as CONTIGUITY
 from geo.contiguity import neighbour_pairs
 from geo.coverage import covers_nation, national_coverage, require_national
 from geo.errors import InputError, NestingError
@@ -46,6 +47,17 @@ def _direction(worse: object) -> str:
             "or worse='low' (low values are worse, as healthy life expectancy) — there is no default"
         )
     return str(worse)
+
+
+def _national(threshold: object) -> tuple[int, int] | None:
+    """(10, N) for "national_decile_N", (100, P) for "national_percentile_P", else None."""
+    match = _NATIONAL.fullmatch(threshold) if isinstance(threshold, str) else None
+    if not match:
+        return None
+    parts, share = (10 if match.group(1) == "decile" else 100), int(match.group(2))
+    if not 1 <= share <= parts:
+        raise InputError(f"threshold={threshold!r}; N must run from 1 to {parts} for national_{match.group(1)}_N")
+    return parts, share
 
 
 def beyond(a: pd.Series | np.ndarray, b: pd.Series | np.ndarray | float, worse: str) -> np.ndarray:
@@ -87,12 +99,9 @@ def qualifying(values: pd.Series, *, threshold: str | float, worse: str | None, 
             raise InputError(f"threshold={threshold!r}; a numeric threshold must be a finite number")
         return values >= threshold if worse == "high" else values <= threshold
     text = str(threshold)
-    match = _NATIONAL.fullmatch(text)
-    if match:
-        parts = 10 if match.group(1) == "decile" else 100
-        share = int(match.group(2))
-        if not 1 <= share <= parts:
-            raise InputError(f"threshold={threshold!r}; N must run from 1 to {parts} for national_{match.group(1)}_N")
+    national = _national(text)
+    if national:
+        parts, share = national
         present = values.dropna()
         if len(present) == 0 or np.isclose(present.min(), present.max(), rtol=RTOL, atol=1e-12):
             return pd.Series(False, index=values.index)
@@ -187,6 +196,8 @@ def pockets(
     """
     worse = _direction(worse)
     minimum = number(min_population, argument="min_population", low=0, high=np.inf, closed="left")
+    if contiguity not in CONTIGUITY:
+        raise InputError(f"contiguity={contiguity!r}; expected one of {CONTIGUITY}")
     frame, child = values_and_weights(data, value, weight, level, code)
     missing = int(frame[value].isna().sum())
     frame = frame.dropna(subset=[value])
@@ -194,7 +205,7 @@ def pockets(
     target = registry.resolve(within, argument="within")
     if target not in registry.spec(child).nests_in:
         raise NestingError(f"within={within!r}: {child} does not nest in {target}; it nests in {', '.join(registry.spec(child).nests_in)}")
-    if isinstance(threshold, str) and _NATIONAL.fullmatch(threshold):
+    if _national(threshold):
         require_national(values.index, child, what=f"threshold={threshold!r}", how=_HOW)
     national_ok = covers_nation(values.index, child)
     people = _residents(child).reindex(values.index)

@@ -72,6 +72,9 @@ def values_and_weights(
     value or weight is infinite, a weight is missing, zero or negative, or ``value`` is
     entirely missing.
     """
+    if isinstance(data, pd.DataFrame) and weight is not None and (not isinstance(weight, str) or (weight != "population" and weight not in data.columns)):
+        raise InputError(f"weight={weight!r}; expected 'population' (Census 2021 residents), None (areas count equally) "
+                         f"or a column of data; columns are {list(data.columns)[:12]}")
     columns = [value] + ([weight] if weight not in (None, "population") else [])
     prepared = prepare(data, columns=columns, level=level, code=code)
     frame = prepared.frame.copy()

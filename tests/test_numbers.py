@@ -410,3 +410,23 @@ def test_gini_is_in_unit_interval_for_non_negative_data(values: list[float], wei
         assert 0 <= g < 1
         assert theil(x, w) >= -1e-12
     assert gini(x) <= (len(x) - 1) / len(x) + 1e-12  # unweighted maximum: everything held by one
+
+
+def test_other_parameters_are_named() -> None:
+    city = pd.DataFrame({"x": [1.0, 2.0, 3.0, 4.0]}, index=CITY)
+    with pytest.raises(geo.InputError, match=r"contiguity='bishop'; expected one of"):
+        geo.pockets(city, value="x", worse="high", threshold=1000, contiguity="bishop")  # refused even with no pocket
+    with pytest.raises(geo.InputError, match=r"weight='people'; expected 'population'.*None.*or a column of data"):
+        geo.inequality(city, value="x", within=None, weight="people")
+    with pytest.raises(geo.InputError, match=r"to=\[\]; pass a level"):
+        geo.aggregate(city, to=[], value="x", kind="count")
+    with pytest.raises(geo.InputError, match=r"value=\[\]; pass a value column"):
+        geo.disaggregate(pd.DataFrame({"x": [1.0]}, index=["E09000001"]), to="lsoa21", value=[], kind="count")
+    with pytest.raises(geo.InputError, match=r"codes: no area given"):
+        geo.contiguity("lad24", pd.Index([]))
+    with pytest.raises(geo.InputError, match=r"codes: duplicated \('E06000001'\)"):
+        geo.contiguity("lad24", pd.Index(["E06000001", "E06000001"]))
+    with pytest.raises(geo.InputError, match=r"threshold='national_decile_11'; N must run from 1 to 10"):
+        geo.pockets(city, value="x", worse="high", threshold="national_decile_11")
+    with pytest.raises(geo.InputError, match=r"threshold=nan; a numeric threshold must be a finite number"):
+        geo.pockets(city, value="x", worse="high", threshold=float("nan"))

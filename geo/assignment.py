@@ -53,7 +53,7 @@ def _as_points(points: pd.DataFrame, x: str | None, y: str | None, crs: str | No
             )
     if crs is None:
         raise InputError(f"crs= is needed to read columns {x!r}/{y!r} (EPSG:4326 for degrees, EPSG:27700 for metres)")
-    crs = _crs(crs)
+    known = _crs(crs)
     for column in (x, y):
         if column not in points.columns:
             raise InputError(f"x=/y=: {column!r} is not a column of points; columns are {list(points.columns)[:12]}")
@@ -64,7 +64,7 @@ def _as_points(points: pd.DataFrame, x: str | None, y: str | None, crs: str | No
     infinite = points.index[np.isinf(xs.to_numpy(dtype="float64")) | np.isinf(ys.to_numpy(dtype="float64"))]
     if len(infinite):
         raise InputError(f"points has {len(infinite):,} rows with infinite coordinates in {x!r}/{y!r} (index {examples(infinite)}); drop them first")
-    return gpd.GeoSeries(gpd.points_from_xy(xs, ys), index=points.index, crs=crs).to_crs(CRS)
+    return gpd.GeoSeries(gpd.points_from_xy(xs, ys), index=points.index, crs=known).to_crs(CRS)
 
 
 def assign(

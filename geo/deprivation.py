@@ -32,8 +32,8 @@ import numpy as np
 import pandas as pd
 
 from geo import lookups, registry
-from geo.errors import InputError, examples
 from geo.coverage import covers_nation
+from geo.errors import InputError, examples
 from geo.inputs import prepare
 from geo.population import population
 from geo.values import finite, integer, positive_weights

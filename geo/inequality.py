@@ -124,7 +124,7 @@ def weighted_quantile(values: np.ndarray, q: float, weights: np.ndarray | None =
     _, w = _arrays(np.zeros_like(x), weights, "weighted quantile")
     order = np.argsort(x, kind="mergesort")
     share = np.cumsum(w[order]) / np.sum(w)
-    return float(x[order][min(np.searchsorted(share, q - 1e-12), len(x) - 1)])
+    return float(x[order][min(int(np.searchsorted(share, q - 1e-12)), len(x) - 1)])
 
 
 def decile_groups(values: pd.Series) -> tuple[pd.Series, pd.Series]:

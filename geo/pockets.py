@@ -4,13 +4,18 @@ A pocket is a connected set of areas (queen or rook contiguity, islands joined t
 nearest area) that all meet the threshold and lie in the same ``within`` parent. Each pocket
 reports the parents it lies in at every coarser level, its population-weighted value, its
 parent's own average and whether it is *hidden*: inside a parent whose average is better than
-the national average, so that the parent's figure conceals it.
+the national average (by more than a rounding error), so that the parent's figure conceals it.
+
+National thresholds and the ``hidden`` flag need data for a whole nation (at least 99 % of
+its areas, :mod:`geo.coverage`); the direction (``worse=``) has no default; no area meeting
+the threshold gives an empty result, not an error.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Mapping
 
 import geopandas as gpd
 import numpy as np
@@ -20,8 +25,7 @@ from scipy.sparse.csgraph import connected_components
 
 from geo import lookups, registry
 from geo.codes import isin
-from geo.contiguity import KINDS as CONTIGUITY
-from geo.contiguity import neighbour_pairs
+from geo.contiguity import KINDS as CONTIGUITY, neighbour_pairs
 from geo.coverage import covers_nation, national_coverage, require_national
 from geo.errors import InputError, NestingError
 from geo.hotspots import hotspots
@@ -291,7 +295,7 @@ def pockets(
     return result
 
 
-def _empty(attrs: dict[str, object]) -> gpd.GeoDataFrame:
+def _empty(attrs: Mapping[str, object]) -> gpd.GeoDataFrame:
     """A result with no pocket: every column of a full result, no row, and the attrs."""
     table = pd.DataFrame({
         "pocket": pd.Series(dtype="int64"), "codes": pd.Series(dtype=object), "n_areas": pd.Series(dtype="int64"),
@@ -300,7 +304,7 @@ def _empty(attrs: dict[str, object]) -> gpd.GeoDataFrame:
         "parent": pd.Series(dtype=object), "parent_name": pd.Series(dtype=object), "parent_value": pd.Series(dtype="float64"),
         "hidden": pd.Series(dtype="boolean"),
     })
-    result = gpd.GeoDataFrame(table, geometry=gpd.GeoSeries([], crs="EPSG:27700"), crs="EPSG:27700")
+    result = gpd.GeoDataFrame(table[list(COLUMNS)], geometry=gpd.GeoSeries([], crs="EPSG:27700"), crs="EPSG:27700")
     result.attrs.update(attrs)
     return result
 

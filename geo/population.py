@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from geo import cache, catalogue, lookups, products, registry
-from geo.errors import InputError, examples
+from geo.errors import InputError
 from geo.inputs import prepare
 from geo.values import finite, positive_weights
 

@@ -41,6 +41,8 @@ def _as_points(points: pd.DataFrame, x: str | None, y: str | None, crs: str | No
         return geometry.to_crs(CRS)
     if not isinstance(points, pd.DataFrame):
         raise InputError(f"points must be a GeoDataFrame or DataFrame, got {type(points).__name__}")
+    if (x is None) != (y is None):
+        raise InputError(f"x={x!r}, y={y!r}: pass both coordinate columns (and crs=), or neither to detect them")
     if x is None or y is None:
         for cx, cy, ccrs in _XY:
             if cx in points.columns and cy in points.columns:

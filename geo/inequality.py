@@ -128,7 +128,17 @@ def weighted_quantile(values: np.ndarray, q: float, weights: np.ndarray | None =
 
 
 def decile_groups(values: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Return the top-decile and bottom-decile values (rule in the module docstring)."""
+    """Return the top-decile and bottom-decile values (rule in the module docstring).
+
+    Examples
+    --------
+    >>> top, bottom = decile_groups(pd.Series([1.0, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 12]))
+    >>> top.tolist(), bottom.tolist()
+    ([12.0, 12.0], [1.0])
+    """
+    values = values.dropna()
+    if len(values) == 0:
+        raise InputError("values: the decile groups of no values are undefined; pass at least one value")
     n = len(values)
     k = max(1, round(n / 10))
     ordered = values.sort_values(kind="mergesort")

@@ -430,3 +430,12 @@ def test_other_parameters_are_named() -> None:
         geo.pockets(city, value="x", worse="high", threshold="national_decile_11")
     with pytest.raises(geo.InputError, match=r"threshold=nan; a numeric threshold must be a finite number"):
         geo.pockets(city, value="x", worse="high", threshold=float("nan"))
+
+
+def test_half_given_coordinates_and_empty_decile_groups_are_refused() -> None:
+    from geo.inequality import decile_groups
+
+    with pytest.raises(geo.InputError, match=r"x='e', y=None: pass both coordinate columns"):
+        geo.assign(pd.DataFrame({"e": [530000.0], "lon": [-0.09], "lat": [51.5]}), x="e")
+    with pytest.raises(geo.InputError, match=r"decile groups of no values are undefined"):
+        decile_groups(pd.Series([], dtype=float))

@@ -18,7 +18,7 @@ def main(region: str = "North East", out: Path | None = None) -> gpd.GeoDataFram
     out = out or Path(tempfile.mkdtemp())
     iod = products.load("iod2025")
     place = geo.area(region)
-    found = geo.pockets(iod, code="LSOA21CD", value="IMD_score", within="lad24")  # national deciles
+    found = geo.pockets(iod, code="LSOA21CD", value="IMD_score", worse="high", within="lad24")  # national deciles
     itl1 = geo.lookup(place.level, "itl1").set_index(place.level).loc[place.code, "itl1"]
     mine = found[found["itl1"].str.contains(itl1)]  # pockets may straddle borders: "TLC,TLD"
     print(f"{place.name}: {len(mine)} pockets of England's most deprived 10% of LSOAs, "

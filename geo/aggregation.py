@@ -23,6 +23,7 @@ from geo import cache, catalogue, lookups, registry
 from geo.errors import InputError, examples
 from geo.inputs import KINDS, Prepared, prepare
 from geo.population import population
+from geo.values import exact_counts, number, positive_weights
 
 
 def _as_list(value: str | list[str] | None) -> list[str]:
@@ -104,8 +105,8 @@ def aggregate(
     level, code : str, optional
         Level of the codes (detected when omitted) and the column holding them (default index).
     min_coverage : float, optional
-        Parents whose present children hold less than this share of the weight get NaN
-        values and ``below_min_coverage = True``.
+        A share in [0, 1]: parents whose present children hold less than this share of the
+        weight get NaN values and ``below_min_coverage = True``.
     errors : {"raise", "report"}
         Codes not in the level: an error, or excluded and listed in ``result.attrs["excluded"]``.
     approximate : bool, default False
@@ -125,9 +126,16 @@ def aggregate(
     >>> crimes = pd.DataFrame({"crimes": [3, 4]}, index=["E01000001", "E01000002"])
     >>> float(aggregate(crimes, to="lad24", value="crimes", kind="count").loc["E09000001", "crimes"])
     7.0
+
+    Values must be finite numbers or missing (``inf`` is refused like text); counts, numerators
+    and denominators must stay below 2**53 (exact in float64); weights finite and positive.
     """
     if kind not in KINDS:
         raise InputError(f"kind={kind!r}; expected one of {KINDS}")
+    if min_coverage is not None:
+        min_coverage = number(min_coverage, argument="min_coverage", low=0, high=1)
+    if not isinstance(approximate, (bool, np.bool_)):
+        raise InputError(f"approximate={approximate!r}; expected True or False")
     values = _as_list(value)
     if kind == "median" and not approximate:
         raise InputError(
@@ -156,8 +164,14 @@ def aggregate(
         raise InputError(f"weight= applies to kind='mean' or 'median'; a {kind} needs none")
 
     prepared = prepare(data, columns=list(dict.fromkeys(needed)), level=level, code=code, errors=errors, kind={c: kind if c in values else "count" for c in needed}, exclude_option="errors='report'")
+    if kind == "count":
+        exact_counts(prepared.frame, values)
+    elif kind == "rate":
+        exact_counts(prepared.frame, [c for c in (numerator, denominator) if c], what="rate")
     if not isinstance(to, str):
         targets = [registry.resolve(t, argument="to") for t in to]
+        if not targets:
+            raise InputError("to=[]; pass a level or a non-empty list of levels")
         return {t: _aggregate_to(prepared, t, values, kind, weight, numerator, denominator, needed, min_coverage, out_name if kind == "rate" else None) for t in targets}
     return _aggregate_to(prepared, registry.resolve(to, argument="to"), values, kind, weight, numerator, denominator, needed, min_coverage, out_name if kind == "rate" else None)
 
@@ -202,10 +216,8 @@ def _aggregate_to(
             weights[weights <= 0] = np.nan
         else:
             weights = frame[weight]
-        if weights.isna().any():
-            raise InputError(f"weight {weight!r} is missing for {int(weights.isna().sum()):,} areas ({examples(frame.index[weights.isna()])})")
-        if (weights <= 0).any():
-            raise InputError(f"weight {weight!r} has {int((weights <= 0).sum()):,} zero or negative values ({examples(frame.index[weights <= 0])}); weights must be positive")
+        hint = " (Census 2021 covers England and Wales only: pass weight= a column of your own)" if weight == "population" else ""
+        positive_weights(weights, argument=f"weight {weight!r}", hint=hint)
         frame["__weight"] = weights.to_numpy()
 
     group_of_row = tree.parent_of[position]
@@ -260,6 +272,7 @@ def _aggregate_to(
         result.loc[low, value_columns] = np.nan
         result["below_min_coverage"] = low
     result.attrs.update(
-        {"level": child, "to": target, "kind": kind, "coverage_basis": basis, "excluded": prepared.excluded}
+        {"level": child, "to": target, "kind": kind, "coverage_basis": basis, "excluded": prepared.excluded,
+         "recoded": prepared.recoded}
     )
     return result

@@ -12,6 +12,7 @@ from __future__ import annotations
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyproj
 
 from geo import registry
 from geo.errors import InputError, examples
@@ -19,6 +20,15 @@ from geo.layers import CRS, boundaries
 
 _XY = (("longitude", "latitude", "EPSG:4326"), ("lon", "lat", "EPSG:4326"), ("Longitude", "Latitude", "EPSG:4326"),
        ("easting", "northing", "EPSG:27700"), ("x", "y", None))
+
+
+def _crs(crs: object) -> pyproj.CRS:
+    """Return ``crs`` as a pyproj CRS, or refuse an unknown one naming ``crs=``."""
+    try:
+        return pyproj.CRS.from_user_input(crs)
+    except (pyproj.exceptions.CRSError, TypeError, ValueError):
+        raise InputError(f"crs={crs!r} is not a known coordinate reference system; expected e.g. 'EPSG:4326' "
+                         "(longitude/latitude) or 'EPSG:27700' (British National Grid)") from None
 
 
 def _as_points(points: pd.DataFrame, x: str | None, y: str | None, crs: str | None) -> gpd.GeoSeries:
@@ -31,6 +41,8 @@ def _as_points(points: pd.DataFrame, x: str | None, y: str | None, crs: str | No
         return geometry.to_crs(CRS)
     if not isinstance(points, pd.DataFrame):
         raise InputError(f"points must be a GeoDataFrame or DataFrame, got {type(points).__name__}")
+    if (x is None) != (y is None):
+        raise InputError(f"x={x!r}, y={y!r}: pass both coordinate columns (and crs=), or neither to detect them")
     if x is None or y is None:
         for cx, cy, ccrs in _XY:
             if cx in points.columns and cy in points.columns:
@@ -43,11 +55,18 @@ def _as_points(points: pd.DataFrame, x: str | None, y: str | None, crs: str | No
             )
     if crs is None:
         raise InputError(f"crs= is needed to read columns {x!r}/{y!r} (EPSG:4326 for degrees, EPSG:27700 for metres)")
+    known = _crs(crs)
+    for column in (x, y):
+        if column not in points.columns:
+            raise InputError(f"x=/y=: {column!r} is not a column of points; columns are {list(points.columns)[:12]}")
     xs, ys = pd.to_numeric(points[x], errors="coerce"), pd.to_numeric(points[y], errors="coerce")
     bad = points.index[xs.isna() | ys.isna()]
     if len(bad):
         raise InputError(f"points has {len(bad):,} rows without coordinates in {x!r}/{y!r} (index {examples(bad)}); drop them first")
-    return gpd.GeoSeries(gpd.points_from_xy(xs, ys), index=points.index, crs=crs).to_crs(CRS)
+    infinite = points.index[np.isinf(xs.to_numpy(dtype="float64")) | np.isinf(ys.to_numpy(dtype="float64"))]
+    if len(infinite):
+        raise InputError(f"points has {len(infinite):,} rows with infinite coordinates in {x!r}/{y!r} (index {examples(infinite)}); drop them first")
+    return gpd.GeoSeries(gpd.points_from_xy(xs, ys), index=points.index, crs=known).to_crs(CRS)
 
 
 def assign(
@@ -68,8 +87,11 @@ def assign(
         (EPSG:27700) columns; other names through ``x``, ``y`` and ``crs``.
     level : str, default "lsoa21"
         The level of the areas.
+    x, y, crs : str, optional
+        Coordinate columns and their coordinate reference system (any pyproj input, e.g.
+        ``"EPSG:4326"``; an unknown CRS is refused). Coordinates must be finite.
     nearest_within : float, default 0
-        Give points in no polygon the nearest area within this many metres.
+        Give points in no polygon the nearest area within this many metres (finite, >= 0).
 
     Returns
     -------
@@ -85,7 +107,10 @@ def assign(
     >>> assign(pts)["lsoa21"].iloc[0]
     'E01032739'
     """
-    level = registry.resolve(level)
+    level = registry.resolve(level, argument="level")
+    if isinstance(nearest_within, bool) or not isinstance(nearest_within, (int, float, np.number)) or not (
+            np.isfinite(nearest_within) and nearest_within >= 0):
+        raise InputError(f"nearest_within={nearest_within!r}; expected a distance in metres >= 0 (0: no nearest match)")
     geometry = _as_points(points, x, y, crs)
     areas = boundaries(level)
     tree_hits = areas.sindex.query(geometry.to_numpy(), predicate="intersects")

@@ -17,9 +17,10 @@ from matplotlib import colormaps
 from matplotlib.colors import to_hex
 
 from geo import lookups, registry
-from geo.errors import InputError
+from geo.errors import InputError, examples
 from geo.inputs import prepare
 from geo.layers import boundaries
+from geo.values import integer
 
 #: Colour for areas with no value.
 MISSING = "#d9d9d9"
@@ -56,7 +57,9 @@ def classify(values: pd.Series, *, scheme: str = "quantiles", k: int = 5, higher
     """Class values with a mapclassify scheme and colour them.
 
     The palette runs from pale (good) to dark red (bad): with ``higher_is_better=True``
-    the lowest class is the darkest.
+    the lowest class is the darkest. ``scheme`` is a mapclassify classifier name (any case,
+    underscores ignored); ``k`` a whole number >= 2, lowered to the number of distinct values
+    when there are fewer. Values must be finite numbers or missing (``inf`` is refused).
 
     Examples
     --------
@@ -64,19 +67,30 @@ def classify(values: pd.Series, *, scheme: str = "quantiles", k: int = 5, higher
     >>> c.index.tolist()
     [0, 0, 1, 1, -1]
     """
-    present = values.dropna().astype("float64")
-    if present.empty:
-        raise InputError("value has no non-missing values to map")
+    k = integer(k, argument="k", minimum=2)
+    if not isinstance(higher_is_better, (bool, np.bool_)):
+        raise InputError(f"higher_is_better={higher_is_better!r}; expected True or False")
+    if not isinstance(scheme, str):
+        raise InputError(f"scheme={scheme!r}; expected one of mapclassify's {sorted(mapclassify.CLASSIFIERS)}")
     name = scheme.lower().replace("_", "")
     schemes = {s.lower(): s for s in mapclassify.CLASSIFIERS}
     if name not in schemes:
         raise InputError(f"scheme={scheme!r}; expected one of mapclassify's {sorted(mapclassify.CLASSIFIERS)}")
-    k = max(1, min(k, present.nunique()))
+    present = pd.to_numeric(values.dropna(), errors="coerce").astype("float64")
+    if present.isna().any():
+        raise InputError(f"values: non-numeric values {examples(values.dropna()[present.isna()].unique())}; values must be numbers or missing")
+    infinite = present.index[np.isinf(present.to_numpy())]
+    if len(infinite):
+        raise InputError(f"values: {len(infinite):,} infinite values (at {examples(infinite)}); values must be finite numbers or missing")
+    if present.empty:
+        raise InputError("value has no non-missing values to map")
+    k = min(k, present.nunique())
     classifier = getattr(mapclassify, schemes[name])
+    takes_k = "k" in classifier.__init__.__code__.co_varnames
     try:
-        fitted = classifier(present.to_numpy(), k=k) if "k" in classifier.__init__.__code__.co_varnames else classifier(present.to_numpy())
-    except TypeError:
-        fitted = classifier(present.to_numpy())
+        fitted = classifier(present.to_numpy(), k=k) if takes_k else classifier(present.to_numpy())
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"scheme={scheme!r} cannot class these values ({exc}); try scheme='quantiles' or 'natural_breaks'") from None
     index = pd.Series(-1, index=values.index, dtype="int64")
     index[present.index] = fitted.yb
     n = len(fitted.bins)

@@ -155,7 +155,10 @@ def _cmd_pockets(args: argparse.Namespace) -> None:
     result = pockets(data, value=args.value, level=args.level, within=args.within, worse=args.worse,
                      threshold=threshold, min_population=args.min_population, code=args.code or str(data.columns[0]),
                      weight=None if args.weight == "none" else args.weight)
-    print(f"{len(result):,} pockets; {int(result['hidden'].sum()):,} hidden; {result.attrs['dropped_small']:,} small pockets dropped", file=sys.stderr)
+    hidden = f"hidden not computed: {result.attrs['hidden_reason']}" if result.attrs["hidden_reason"] else f"{int(result['hidden'].sum()):,} hidden"
+    unknown = result.attrs["dropped_unknown_population"]
+    print(f"{len(result):,} pockets; {hidden}; {result.attrs['dropped_small']:,} small pockets dropped"
+          + (f"; {unknown:,} of unknown population dropped" if unknown else ""), file=sys.stderr)
     _write(result, args.out, args.overwrite)
 
 
@@ -239,13 +242,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--kind", required=True, choices=("count", "rate", "mean", "median"))
     p.set_defaults(func=_cmd_disaggregate)
 
-    example = "Example: levelup pockets iod.csv --code LSOA21CD --value IMD_score --within lad24 --out pockets.gpkg"
+    example = "Example: levelup pockets iod.csv --code LSOA21CD --value IMD_score --worse high --within lad24 --out pockets.gpkg"
     p = commands.add_parser("pockets", help="find contiguous left-behind pockets", description="Find contiguous left-behind pockets.", epilog=example)
     _common(p, kinds=False)
     p.add_argument("--within", default="lad24", help="parent level (default lad24)")
-    p.add_argument("--worse", default="high", choices=("high", "low"), help="are high values worse? (default high)")
+    p.add_argument("--worse", required=True, choices=("high", "low"),
+                   help="required: 'high' if high values are worse (deprivation scores), 'low' if low values are (life expectancy)")
     p.add_argument("--threshold", default="national_decile_1", help="national_decile_N, national_percentile_P, parent_mean, hotspot or a number")
-    p.add_argument("--min-population", type=float, default=0, help="drop pockets with fewer residents")
+    p.add_argument("--min-population", type=float, default=0,
+                   help="drop pockets with fewer residents (Census 2021; above 0, pockets of unknown population are dropped too)")
     p.add_argument("--weight", default="population",
                    help="weights of pocket and parent averages: population (Census 2021, England and Wales), none (equal), or a column")
     p.set_defaults(func=_cmd_pockets, level="lsoa21")

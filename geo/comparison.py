@@ -7,6 +7,12 @@ has them. With 95% confidence intervals, a difference is *statistically clear* w
 area's interval and the parent's interval do not overlap (or, when the parent has no
 interval, when the area's interval excludes the parent's value) — the rule ONS uses in
 Explore Local Statistics.
+
+The parents' and the nation's values are read from the table's own rows (published figures),
+never computed from the areas present, so a table that holds one council and its region and
+nation is compared correctly; a parent level with no row in the table gets no columns.
+Values must be numbers or missing: text and ``inf`` are refused. There is no default
+direction: ``rank_in_<parent>`` needs ``higher_is_better`` and is missing without it.
 """
 
 from __future__ import annotations
@@ -27,7 +33,7 @@ def compare(
     *,
     value: str,
     level: str | None = None,
-    higher_is_better: bool = True,
+    higher_is_better: bool | None = None,
     code: str | None = None,
     lci: str = "lci_95",
     uci: str = "uci_95",
@@ -43,13 +49,19 @@ def compare(
         The indicator column (``"observation"`` for ESS files).
     level : str, optional
         The level compared (default: the level holding most of the codes).
+    higher_is_better : bool, optional
+        Orients ``rank_in_<parent>`` (1 = best); without it those ranks are missing.
+    code : str, optional
+        Column of codes (default: the index).
+    lci, uci : str
+        Columns of the 95% confidence limits, if the table has them.
 
     Returns
     -------
     DataFrame
         Indexed by the areas' codes: ``name``, ``value``; for each parent level ``p`` in the
         table: ``p`` (code), ``p_value``, ``diff_p`` (area minus parent), ``rank_in_p`` (1 =
-        best among the areas sharing that parent) and ``clear_p`` (statistically clear, or
+        best among the table's areas sharing that parent; missing without ``higher_is_better``) and ``clear_p`` (statistically clear, or
         missing without intervals); ``uk_value``/``diff_uk`` when the UK row is present.
 
     Examples
@@ -57,7 +69,7 @@ def compare(
     >>> import geo
     >>> hle = geo.read_ess("healthy-life-expectancy")
     >>> one = hle[(hle["indicator"] == "Female healthy life expectancy") & (hle["period"] == "2021-01-01/P3Y")]
-    >>> table = compare(one.drop_duplicates("areacd"), code="areacd", value="observation", level="lad24")
+    >>> table = compare(one.drop_duplicates("areacd"), code="areacd", value="observation", level="lad24", higher_is_better=True)
     >>> print(*table.loc["E06000001", ["name", "value", "rgn24_value", "ctry_value", "clear_ctry"]])
     Hartlepool 53.3 57.5 61.9 True
     """
@@ -66,13 +78,16 @@ def compare(
         raise InputError(f"data has duplicated codes ({examples(codes[codes.duplicated()].unique())}); keep one period and indicator")
     if value not in data.columns:
         raise InputError(f"value={value!r} is not a column of data; columns are {list(data.columns)[:12]}")
+    if higher_is_better is not None and not isinstance(higher_is_better, (bool, np.bool_)):
+        raise InputError(f"higher_is_better={higher_is_better!r}; expected True, False or None (no ranks)")
+    index = pd.Index(codes.to_numpy(dtype=object), dtype="string")
     table = pd.DataFrame(
         {
-            "value": pd.to_numeric(data[value], errors="coerce").to_numpy(dtype="float64"),
-            "lci": pd.to_numeric(data[lci], errors="coerce").to_numpy(dtype="float64") if lci in data else np.nan,
-            "uci": pd.to_numeric(data[uci], errors="coerce").to_numpy(dtype="float64") if uci in data else np.nan,
+            "value": _numbers(data[value], value, index),
+            "lci": _numbers(data[lci], lci, index) if lci in data else np.nan,
+            "uci": _numbers(data[uci], uci, index) if uci in data else np.nan,
         },
-        index=pd.Index(codes.to_numpy(dtype=object), dtype="string"),
+        index=index,
     )
     candidates = ("lsoa21", "msoa21", "lad24", "utla23", "pfa24", "rgn24", "itl1", "ctry")
     if level is None:
@@ -97,13 +112,28 @@ def compare(
         result[parent] = link.to_numpy()
         result[f"{parent}_value"] = theirs["value"].to_numpy()
         result[f"diff_{parent}"] = result["value"] - result[f"{parent}_value"]
-        result[f"rank_in_{parent}"] = (sign * -result["value"]).groupby(link.to_numpy()).rank(method="min").astype("Int64")
+        ranks = (sign * -result["value"]).groupby(link.to_numpy()).rank(method="min").astype("Int64")
+        result[f"rank_in_{parent}"] = ranks if higher_is_better is not None else pd.array([pd.NA] * len(result), dtype="Int64")
         result[f"clear_{parent}"] = _clear(areas, theirs)
     if _UK in table.index:
         result["uk_value"] = table.loc[_UK, "value"]
         result["diff_uk"] = result["value"] - result["uk_value"]
     result.attrs.update({"level": level, "higher_is_better": higher_is_better})
     return result
+
+
+def _numbers(column: pd.Series, name: str, index: pd.Index) -> np.ndarray:
+    """``column`` as float64; text (other than blanks) and ``inf`` are refused, naming the column."""
+    converted = pd.to_numeric(column, errors="coerce").to_numpy(dtype="float64")
+    text = column.notna().to_numpy() & np.isnan(converted) & (column.astype("string").str.strip().fillna("") != "").to_numpy()
+    if text.any():
+        raise InputError(f"column {name!r} has non-numeric values ({examples(column[text].unique())}) at {examples(index[text])}; "
+                         "values must be numbers or missing")
+    infinite = np.isinf(converted)
+    if infinite.any():
+        raise InputError(f"column {name!r} has {int(infinite.sum()):,} infinite values (at {examples(index[infinite])}); "
+                         "values must be finite numbers or missing (NaN)")
+    return converted
 
 
 def _clear(areas: pd.DataFrame, parents: pd.DataFrame) -> pd.array:

@@ -83,6 +83,10 @@ def contiguity(level: str, codes: pd.Index | None = None, *, kind: str = "queen"
     pairs = neighbour_pairs(level, kind=kind)
     layer = boundaries(level)
     codes = pd.Index(layer.index if codes is None else codes, dtype="string")
+    if len(codes) == 0:
+        raise InputError("codes: no area given; pass at least one code (or None for every area of the level)")
+    if codes.has_duplicates:
+        raise InputError(f"codes: duplicated ({examples(codes[codes.duplicated()].unique())}); pass each area once")
     unknown = codes[~isin(codes, layer.index)]
     if len(unknown):
         raise InputError(f"codes: {len(unknown):,} are not {level} areas ({examples(unknown)})")

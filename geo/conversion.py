@@ -23,10 +23,11 @@ import pandas as pd
 
 from geo import catalogue, products, registry
 from geo.codes import isin
-from geo.errors import InputError
+from geo.errors import InputError, examples
 from geo.inputs import KINDS, prepare
 from geo.layers import boundaries
 from geo.population import population
+from geo.values import exact_counts
 
 LOOKUP = "lsoa11_lsoa21_lad22"
 
@@ -80,7 +81,7 @@ def convert(
     data : DataFrame
         One row per 2011 LSOA (codes in ``code`` or the index).
     value : str or list of str
-        Value column(s).
+        Value column(s): finite numbers or missing (``inf`` refused); counts below 2**53.
     kind : {"count", "rate", "mean"}
         Counts are split and summed; rates (given as values) and means are weighted.
     to, level : str
@@ -114,10 +115,17 @@ def convert(
     if kind not in KINDS or kind == "median":
         raise InputError(f"kind={kind!r}; convert supports 'count', 'rate' (values that are rates) and 'mean'")
     values = [value] if isinstance(value, str) else list(value)
+    if not values:
+        raise InputError("value=[]; pass a value column or a non-empty list of them")
+    if weight not in ("population", "area"):
+        raise InputError(f"weight={weight!r}; expected 'population' (Census 2021 residents) or 'area'")
     prepared = prepare(data, columns=values, level="lsoa11", code=code, kind=kind)
     frame = prepared.frame
-    if kind == "count" and (frame[values] < 0).any().any():
-        raise InputError("count values cannot be negative")
+    if kind == "count":
+        exact_counts(frame, values)
+        negative = frame.index[(frame[values] < 0).any(axis=1).to_numpy()]
+        if len(negative):
+            raise InputError(f"value: count values cannot be negative; found at {examples(negative)}")
     pairs = _pairs(weight)
     pairs = pairs[isin(pairs["lsoa21"], pairs.loc[isin(pairs["lsoa11"], frame.index), "lsoa21"])]
     x = frame.reindex(pairs["lsoa11"].to_numpy())
@@ -141,5 +149,6 @@ def convert(
     total = pd.Series(shared).groupby(target).sum()
     out["coverage"] = (covered / total.where(total > 0)).reindex(out.index).fillna(0.0)
     used = pairs[isin(pairs["lsoa11"], frame.index)].drop_duplicates("lsoa11")
-    out.attrs.update({"level": "lsoa11", "to": "lsoa21", "kind": kind, "weight": weight, "routes": used["route"].value_counts().to_dict()})
+    out.attrs.update({"level": "lsoa11", "to": "lsoa21", "kind": kind, "weight": weight, "routes": used["route"].value_counts().to_dict(),
+                     "recoded": prepared.recoded})
     return out

@@ -17,7 +17,13 @@ national percentile :math:`c_i = \lceil 100\, r_i / N \rceil` (1 = most deprived
   :math:`q_i \le p_i`): :math:`\sum q_i \tilde r_i / \sum q_i`
 
 Each measure is also ranked among the parent areas (``rank_of_<measure>``, 1 = most
-deprived; ties share the lowest rank).
+deprived; ties share the lowest rank). National means national: for a level (``to="lad24"``
+...) these ranks place an area among all the nation's areas, so they are given only when the
+data hold at least 99 % of the LSOAs of every nation present (:func:`geo.coverage.require_national`);
+otherwise they are missing (``<NA>``) and ``attrs["rank_reason"]`` says why — one council's
+LSOAs would make it "1st". For a grouping column of your own they rank the groups given.
+The five measures themselves use the national ranks of the data's rank column and are
+correct for any subset of LSOAs.
 """
 
 from __future__ import annotations
@@ -26,9 +32,11 @@ import numpy as np
 import pandas as pd
 
 from geo import lookups, registry
+from geo.coverage import covers_nation
 from geo.errors import InputError, examples
 from geo.inputs import prepare
 from geo.population import population
+from geo.values import integer, positive_weights
 
 MEASURES = ("average_score", "average_rank", "proportion_most_deprived_10", "extent", "local_concentration")
 
@@ -84,16 +92,18 @@ def deprivation_summary(
     level, code : str, optional
         Level of the codes (detected when omitted) and their column (default index).
     national_count : int, optional
-        Number of LSOAs ranked nationally (:math:`N`). Default: every area of the level in the
-        nations the data cover (33,755 English LSOAs for the IoD2025), so a subset of LSOAs is
-        still placed nationally.
+        Number of LSOAs ranked nationally (:math:`N`, a whole number >= 1). Default: every area
+        of the level in the nations the data cover (33,755 English LSOAs for the IoD2025), so a
+        subset of LSOAs is still placed nationally.
 
     Returns
     -------
     DataFrame
         Indexed by parent (named after ``to``): ``name`` (for levels), ``n_lsoas`` (and, for
         levels, ``lsoas_expected`` and ``lsoas_missing``: the measures of an area with missing
-        LSOAs describe only those present), ``population``, the five measures and ``rank_of_<measure>``. Formulae: module docstring.
+        LSOAs describe only those present), ``population``, the five measures and
+        ``rank_of_<measure>`` (missing without national data; module docstring). Formulae:
+        module docstring.
 
     Examples
     --------
@@ -105,6 +115,10 @@ def deprivation_summary(
     >>> round(float(lads.loc["E06000009", "proportion_most_deprived_10"]), 3)  # 38 of 94 LSOAs
     0.404
     """
+    if national_count is not None:
+        national_count = integer(national_count, argument="national_count", minimum=1)
+    if not isinstance(to, str):
+        raise InputError(f"to={to!r}; expected a level id (e.g. 'lad24') or the name of a grouping column of data")
     grouping = to if to in data.columns and code != to else None
     weight_columns = [] if weight == "population" else [weight]
     prepared = prepare(data, columns=[score, rank, *weight_columns], level=level, code=code)
@@ -124,13 +138,11 @@ def deprivation_summary(
         if groups.isna().any():
             raise InputError(f"{int(groups.isna().sum()):,} {child} areas are outside {target}'s coverage ({examples(frame.index[groups.isna()])})")
     nations = sorted(set(frame.index.str[0]))
-    n = national_count or int(lookups.areas(child).index.str[0].isin(nations).sum())
+    n = national_count if national_count is not None else int(lookups.areas(child).index.str[0].isin(nations).sum())
     if frame[rank].max() > n or frame[rank].min() < 1:
         raise InputError(f"rank column {rank!r} runs from {frame[rank].min():g} to {frame[rank].max():g}; national ranks must lie in 1..{n} (national_count)")
     pop = population(child).reindex(frame.index) if weight == "population" else frame[weight]
-    if pop.isna().any() or (pop <= 0).any():
-        bad = frame.index[pop.isna() | (pop <= 0)]
-        raise InputError(f"weight {weight!r} is missing, zero or negative for {len(bad):,} areas ({examples(bad)})")
+    positive_weights(pd.Series(pop.to_numpy(dtype="float64"), index=frame.index), argument=f"weight {weight!r}")
     work = pd.DataFrame(
         {
             "group": groups.to_numpy(),
@@ -155,8 +167,13 @@ def deprivation_summary(
             "local_concentration": _local_concentration(work),
         }
     )
+    national = bool(grouping) or covers_nation(frame.index, child)
     for measure in MEASURES:
-        result[f"rank_of_{measure}"] = result[measure].rank(ascending=False, method="min").astype(int)
+        ranks = result[measure].rank(ascending=False, method="min").astype("Int64")
+        result[f"rank_of_{measure}"] = ranks if national else pd.array([pd.NA] * len(result), dtype="Int64")
+    reason = "" if national else (
+        f"rank_of_* place an area among all the nation's areas, so they need data for at least 99 % of a nation's "
+        f"{child} areas; these data hold {len(frame):,} — pass the full national file for national ranks")
     result.index = pd.Index(result.index, name=target, dtype="string")
     if not grouping:  # coverage: every LSOA of an area should be there
         expected = lookups.hierarchy(child, target)
@@ -164,5 +181,5 @@ def deprivation_summary(
         result.insert(1, "lsoas_expected", sizes.reindex(result.index).to_numpy())
         result.insert(2, "lsoas_missing", result["lsoas_expected"] - result["n_lsoas"])
         result.insert(0, "name", lookups.areas(target)["name"].reindex(result.index).to_numpy())
-    result.attrs.update({"level": child, "to": target, "national_count": n, "weight": weight})
+    result.attrs.update({"level": child, "to": target, "national_count": n, "weight": weight, "rank_reason": reason})
     return result.sort_index()

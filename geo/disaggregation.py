@@ -7,6 +7,7 @@ broadcast unchanged to every child and marked ``inherited`` (a child's own value
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from geo import lookups, registry
@@ -14,6 +15,7 @@ from geo.codes import isin
 from geo.errors import InputError, NestingError, examples
 from geo.inputs import KINDS, prepare
 from geo.population import population
+from geo.values import exact_counts
 
 
 def _weights(weight: str | pd.Series, children: pd.Index, target: str) -> pd.Series:
@@ -27,11 +29,13 @@ def _weights(weight: str | pd.Series, children: pd.Index, target: str) -> pd.Ser
         return pd.Series(1.0, index=children)
     else:
         raise InputError(f"weight={weight!r}; expected 'population', 'equal' or a Series indexed by {target} code")
+    found = pd.Series(pd.to_numeric(found, errors="coerce").to_numpy(dtype="float64"), index=children)
     if found.isna().any():
-        raise InputError(f"{what} is missing for {int(found.isna().sum()):,} {target} areas ({examples(children[found.isna()])})")
-    if (found < 0).any():
-        raise InputError(f"{what} has negative values for {examples(children[found < 0])}; weights cannot be negative")
-    return found.astype("float64")
+        raise InputError(f"{what} is missing (or not a number) for {int(found.isna().sum()):,} {target} areas ({examples(children[found.isna()])})")
+    bad = np.isinf(found.to_numpy()) | (found.to_numpy() < 0)
+    if bad.any():
+        raise InputError(f"{what} is infinite or negative for {examples(children[bad])}; weights must be finite and >= 0")
+    return found
 
 
 def disaggregate(
@@ -57,7 +61,8 @@ def disaggregate(
     kind : {"count", "rate", "mean", "median"}
         Counts are split; the others are broadcast and marked ``inherited``.
     weight : "population", "equal" or Series
-        Split weights for counts, per target area (default Census 2021 population).
+        Split weights for counts, per target area (default Census 2021 population): finite
+        and >= 0. A parent whose children all weigh zero cannot be split: refused, naming it.
     level, code : str, optional
         Level of ``data`` (detected when omitted) and the code column (default index).
 
@@ -78,8 +83,12 @@ def disaggregate(
     if kind not in KINDS:
         raise InputError(f"kind={kind!r}; expected one of {KINDS}")
     values = [value] if isinstance(value, str) else list(value)
+    if not values:
+        raise InputError("value=[]; pass a value column or a non-empty list of them")
     prepared = prepare(data, columns=values, level=level, code=code, kind=kind)
     frame, parent_level = prepared.frame, prepared.level
+    if kind == "count":
+        exact_counts(frame, values)
     target = registry.resolve(to, argument="to")
     if parent_level not in registry.spec(target).nests_in:
         raise NestingError(
@@ -91,8 +100,9 @@ def disaggregate(
     result = pd.DataFrame({parent_level: parents.to_numpy()}, index=pd.Index(parents.index, name=target, dtype="string"))
     broadcast = frame.reindex(parents.to_numpy())
     if kind == "count":
-        if (frame[values] < 0).any().any():
-            raise InputError("count values cannot be negative")
+        negative = frame.index[(frame[values] < 0).any(axis=1).to_numpy()]
+        if len(negative):
+            raise InputError(f"value: count values cannot be negative; found at {examples(negative)}")
         w = _weights(weight, result.index, target)
         totals = w.groupby(parents.to_numpy()).transform("sum")
         empty = parents[(totals == 0).to_numpy()].unique()
@@ -106,5 +116,5 @@ def disaggregate(
         for column in values:
             result[column] = broadcast[column].to_numpy()
         result["inherited"] = True
-    result.attrs.update({"level": parent_level, "to": target, "kind": kind})
+    result.attrs.update({"level": parent_level, "to": target, "kind": kind, "recoded": prepared.recoded})
     return result.sort_index()

@@ -16,6 +16,13 @@ For areas :math:`i` of a group with values :math:`x_i \ge 0` and weights :math:`
   areas with the highest and the lowest values, plus any area tied with the :math:`k`-th
   (so ties never split arbitrarily); the gap is the median of the top decile's values minus
   the median of the bottom decile's (unweighted medians of areas, not of people).
+
+Edge cases (documented results, not errors): constant values give Gini 0 and Theil 0; all
+values zero count as constant (everyone equal): Gini 0 and Theil 0 (and a decomposition of
+zeros); a single area gives Gini 0, Theil 0 and a decile gap of 0. Refused with
+:class:`~geo.errors.InputError`: negative values (Gini and Theil need values >= 0; in
+:func:`inequality` such a group's ``gini``/``theil`` are NaN instead), no values, missing or
+infinite values, and weights that are not finite and positive.
 """
 
 from __future__ import annotations
@@ -26,10 +33,37 @@ import pandas as pd
 from geo import lookups, registry
 from geo.errors import InputError, NestingError, examples
 from geo.population import values_and_weights
+from geo.values import number
+
+
+def _arrays(values: np.ndarray, weights: np.ndarray | None, what: str) -> tuple[np.ndarray, np.ndarray]:
+    """Check values (finite, >= 0, at least one) and weights (finite, positive, same length)."""
+    x = np.asarray(values, dtype="float64").ravel()
+    if x.size == 0:
+        raise InputError(f"values: the {what} of no values is undefined; pass at least one value")
+    if not np.isfinite(x).all():
+        raise InputError(f"values: the {what} needs finite values; found {examples(x[~np.isfinite(x)].tolist())}")
+    if (x < 0).any():
+        raise InputError(f"values: the {what} needs values >= 0; found {examples(x[x < 0].tolist())}")
+    if weights is None:
+        return x, np.ones_like(x)
+    w = np.asarray(weights, dtype="float64").ravel()
+    if w.shape != x.shape:
+        raise InputError(f"weights: {w.size} weights for {x.size} values; pass one weight per value")
+    if not (np.isfinite(w) & (w > 0)).all():
+        raise InputError(f"weights: must be finite and positive; found {examples(w[~(np.isfinite(w) & (w > 0))].tolist())}")
+    return x, w
+
+
+def _constant(x: np.ndarray) -> bool:
+    return bool(np.isclose(x.min(), x.max(), rtol=1e-12, atol=0.0))
 
 
 def gini(values: np.ndarray, weights: np.ndarray | None = None) -> float:
-    """Weighted Gini coefficient (formula in the module docstring).
+    """Weighted Gini coefficient (formula and edge cases in the module docstring).
+
+    Values must be finite and >= 0; weights finite and positive. Constant values (all
+    zeros included) give 0.
 
     Examples
     --------
@@ -37,30 +71,35 @@ def gini(values: np.ndarray, weights: np.ndarray | None = None) -> float:
     0.375
     >>> round(gini(np.array([1.0, 5.0]), np.array([3.0, 1.0])), 4)
     0.375
+    >>> gini(np.zeros(3)), gini(np.array([7.0]))
+    (0.0, 0.0)
     """
-    x = np.asarray(values, dtype="float64")
-    w = np.ones_like(x) if weights is None else np.asarray(weights, dtype="float64")
+    x, w = _arrays(values, weights, "Gini")
+    if _constant(x):
+        return 0.0
     order = np.argsort(x, kind="mergesort")
     x, w = x[order], w[order]
     total_w, total = w.sum(), (w * x).sum()
-    if total == 0:
-        return 0.0
     cumulative = np.cumsum(w)
     return float((w * x * (2 * cumulative - w - total_w)).sum() / (total_w * total))
 
 
 def theil(values: np.ndarray, weights: np.ndarray | None = None) -> float:
-    """Weighted Theil T index (formula in the module docstring).
+    """Weighted Theil T index (formula and edge cases in the module docstring).
+
+    Values must be finite and >= 0; weights finite and positive. Constant values (all
+    zeros included) give 0.
 
     Examples
     --------
-    >>> round(theil(np.array([1.0, 1.0])), 12)
-    0.0
+    >>> theil(np.array([1.0, 1.0])), theil(np.zeros(2))
+    (0.0, 0.0)
     >>> round(theil(np.array([1.0, 3.0])), 4)  # 0.5 * (0.5 ln 0.5 + 1.5 ln 1.5)
     0.1308
     """
-    x = np.asarray(values, dtype="float64")
-    w = np.ones_like(x) if weights is None else np.asarray(weights, dtype="float64")
+    x, w = _arrays(values, weights, "Theil index")
+    if _constant(x):
+        return 0.0
     mean = (w * x).sum() / w.sum()
     ratio = x / mean
     terms = np.where(ratio > 0, ratio * np.log(np.where(ratio > 0, ratio, 1.0)), 0.0)
@@ -68,18 +107,38 @@ def theil(values: np.ndarray, weights: np.ndarray | None = None) -> float:
 
 
 def weighted_quantile(values: np.ndarray, q: float, weights: np.ndarray | None = None) -> float:
-    """Quantile ``q`` of ``values``: numpy's linear rule, or with weights the smallest value whose
-    cumulative weight share reaches ``q``."""
+    """Quantile ``q`` (in [0, 1]) of ``values``: numpy's linear rule, or with weights the
+    smallest value whose cumulative weight share reaches ``q``.
+
+    Examples
+    --------
+    >>> weighted_quantile(np.array([1.0, 2.0, 10.0]), 0.5, np.array([1.0, 1.0, 5.0]))
+    10.0
+    """
+    q = number(q, argument="q", low=0, high=1)
     x = np.asarray(values, dtype="float64")
+    if x.size == 0:
+        raise InputError("values: a quantile of no values is undefined; pass at least one value")
     if weights is None:
         return float(np.quantile(x, q))
+    _, w = _arrays(np.zeros_like(x), weights, "weighted quantile")
     order = np.argsort(x, kind="mergesort")
-    share = np.cumsum(np.asarray(weights, dtype="float64")[order]) / np.sum(weights)
-    return float(x[order][np.searchsorted(share, q - 1e-12)])
+    share = np.cumsum(w[order]) / np.sum(w)
+    return float(x[order][min(int(np.searchsorted(share, q - 1e-12)), len(x) - 1)])
 
 
 def decile_groups(values: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Return the top-decile and bottom-decile values (rule in the module docstring)."""
+    """Return the top-decile and bottom-decile values (rule in the module docstring).
+
+    Examples
+    --------
+    >>> top, bottom = decile_groups(pd.Series([1.0, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 12]))
+    >>> top.tolist(), bottom.tolist()
+    ([12.0, 12.0], [1.0])
+    """
+    values = values.dropna()
+    if len(values) == 0:
+        raise InputError("values: the decile groups of no values are undefined; pass at least one value")
     n = len(values)
     k = max(1, round(n / 10))
     ordered = values.sort_values(kind="mergesort")
@@ -110,7 +169,7 @@ def inequality(
     within: str | None,
     level: str | None = None,
     weight: str | None = None,
-    higher_is_better: bool = True,
+    higher_is_better: bool | None = None,
     code: str | None = None,
 ) -> pd.DataFrame:
     """Summarise how unequal areas are within each parent area.
@@ -126,8 +185,9 @@ def inequality(
         areas as one group (index ``"all"``).
     weight : str, optional
         ``"population"`` (Census 2021) or a weight column; ``None`` weighs areas equally.
-    higher_is_better : bool, default True
-        Orients ``best_code``/``worst_code``.
+    higher_is_better : bool, optional
+        Orients ``best_code``/``worst_code``. No default direction: when it is not given,
+        ``best_code`` and ``worst_code`` are missing (the other columns do not depend on it).
 
     Returns
     -------
@@ -135,8 +195,9 @@ def inequality(
         One row per parent: ``n``, ``mean``, ``median``, ``p10``, ``p90``, ``p90_p10_ratio``,
         ``min``/``min_code``/``min_name``, ``max``/``max_code``/``max_name``, ``best_code``,
         ``worst_code``, ``decile_gap``, ``gini``, ``theil`` (definitions in the module docstring;
-        Gini and Theil need non-negative values and are NaN otherwise). Areas with a missing
-        value are left out and counted in ``n_missing``.
+        Gini and Theil need non-negative values and are NaN otherwise; constant or all-zero
+        values give 0). Areas with a missing value are left out and counted in ``n_missing``;
+        ``inf`` is refused.
 
     Examples
     --------
@@ -147,6 +208,8 @@ def inequality(
     >>> int(durham["n"]), round(float(durham["decile_gap"]), 1), round(float(durham["gini"]), 3)
     (330, 56.2, 0.316)
     """
+    if higher_is_better is not None and not isinstance(higher_is_better, (bool, np.bool_)):
+        raise InputError(f"higher_is_better={higher_is_better!r}; expected True, False or None (no direction)")
     frame, child = values_and_weights(data, value, weight, level, code)
     parents, target = _parents(frame.index, child, within)
     names = lookups.areas(child)["name"]
@@ -177,17 +240,17 @@ def inequality(
                 "max": float(present[value].max()),
                 "max_code": high,
                 "max_name": names.get(high),
-                "best_code": high if higher_is_better else low,
-                "worst_code": low if higher_is_better else high,
+                "best_code": None if higher_is_better is None else (high if higher_is_better else low),
+                "worst_code": None if higher_is_better is None else (low if higher_is_better else high),
                 "decile_gap": float(top.median() - bottom.median()),
                 "gini": gini(x, w) if non_negative else np.nan,
-                "theil": theil(x, w) if non_negative and (x > 0).any() else np.nan,
+                "theil": theil(x, w) if non_negative else np.nan,
             }
         )
     result = pd.DataFrame(rows).set_index(target or "group")
     if target:
         result.insert(0, "name", lookups.areas(target)["name"].reindex(result.index).to_numpy())
-    result.attrs.update({"level": child, "within": target, "value": value, "weight": weight})
+    result.attrs.update({"level": child, "within": target, "value": value, "weight": weight, "higher_is_better": higher_is_better})
     return result
 
 
@@ -200,7 +263,7 @@ def decompose(
     weight: str | None = None,
     code: str | None = None,
 ) -> pd.Series:
-    """Split the national Theil T exactly into between-parent and within-parent parts.
+    """Split the Theil T of all the areas given exactly into between-parent and within-parent parts.
 
     Parameters
     ----------
@@ -224,7 +287,7 @@ def decompose(
         ``total``, ``between``, ``within`` (``between + within == total`` to floating
         precision), then one entry per parent: its contribution
         :math:`\\frac{W_g \\mu_g}{W \\mu} T_g` to the within part. With ``weight=None`` this
-        equals PySAL ``inequality.theil.TheilD``.
+        equals PySAL ``inequality.theil.TheilD``. Constant or all-zero values: every entry 0.
 
     Examples
     --------
@@ -241,6 +304,8 @@ def decompose(
     parents, _ = _parents(frame.index, child, within)
     x, w = frame[value].to_numpy(), frame["__w"].to_numpy()
     total_w, mean = w.sum(), (w * x).sum() / w.sum()
+    if mean == 0:  # all zero: everyone equal (module docstring)
+        mean = 1.0
     grouped = pd.DataFrame({"g": parents.to_numpy(), "x": x, "w": w, "wx": w * x}).groupby("g")
     group_w, group_wx = grouped["w"].sum(), grouped["wx"].sum()
     group_mean = group_wx / group_w

@@ -29,6 +29,7 @@ from geo import lookups, registry, vintages
 from geo.codes import isin
 from geo.detect import detect_level
 from geo.errors import InputError, examples
+from geo.values import finite
 
 KINDS = ("count", "rate", "mean", "median")
 
@@ -179,6 +180,7 @@ def prepare(
             frame[column] = converted
         frame[column] = frame[column].astype("float64")
     frame.index = pd.Index(codes_array, name=level, dtype=object)
+    finite(frame, columns)  # inf is refused like text: a value is a number or missing
     recoded: list[dict[str, object]] = []
     if len(old):
         is_old = codes.isin(old).to_numpy()

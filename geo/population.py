@@ -11,8 +11,9 @@ from __future__ import annotations
 import pandas as pd
 
 from geo import cache, catalogue, lookups, products, registry
-from geo.errors import InputError, examples
+from geo.errors import InputError
 from geo.inputs import prepare
+from geo.values import positive_weights
 
 PRODUCT = "census21_population"
 
@@ -68,8 +69,12 @@ def values_and_weights(
 
     ``weight``: ``None`` (every area counts once), ``"population"`` (Census 2021 residents)
     or a column of ``data``. Returns the frame indexed by code and the level; raises when a
-    weight is missing, zero or negative, or when ``value`` is entirely missing.
+    value or weight is infinite, a weight is missing, zero or negative, or ``value`` is
+    entirely missing.
     """
+    if isinstance(data, pd.DataFrame) and weight is not None and (not isinstance(weight, str) or (weight != "population" and weight not in data.columns)):
+        raise InputError(f"weight={weight!r}; expected 'population' (Census 2021 residents), None (areas count equally) "
+                         f"or a column of data; columns are {list(data.columns)[:12]}")
     columns = [value] + ([weight] if weight not in (None, "population") else [])
     prepared = prepare(data, columns=columns, level=level, code=code, kind={c: "count" if c == weight else "mean" for c in columns})
     frame = prepared.frame.copy()
@@ -82,9 +87,7 @@ def values_and_weights(
         frame["__w"] = population(prepared.level).reindex(frame.index).to_numpy()
     else:
         frame["__w"] = frame[weight]
-    bad = frame.index[frame["__w"].isna() | (frame["__w"] <= 0)]
-    if len(bad):
-        hint = (" (Census 2021 covers England and Wales only: pass weight=None to weigh areas equally)"
-                if weight == "population" else "")
-        raise InputError(f"weight {weight!r} is missing, zero or negative for {len(bad):,} areas ({examples(bad)}); weights must be positive{hint}")
+    hint = (" (Census 2021 covers England and Wales only: pass weight=None to weigh areas equally)"
+            if weight == "population" else "")
+    positive_weights(frame["__w"], argument=f"weight {weight!r}", hint=hint)
     return frame, prepared.level

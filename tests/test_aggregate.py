@@ -105,7 +105,7 @@ def test_median_is_refused_unless_approximate(iod: pd.DataFrame) -> None:
         ({"kind": "count", "value": "nope"}, r"value column\(s\) \['nope'\] are not in data"),
         ({"kind": "rate", "value": "x"}, r"kind='rate' needs denominator="),
         ({"kind": "count", "value": "x", "weight": "w"}, r"weight= applies to kind='mean'"),
-        ({"kind": "mean", "value": "x", "weight": "zero"}, r"weight 'zero' has 1 zero or negative values"),
+        ({"kind": "mean", "value": "x", "weight": "zero"}, r"weight 'zero' is missing, infinite, zero or negative for 1 areas \('E01000001'\)"),
         ({"kind": "count", "value": "neg"}, r"count column 'neg' has 1 negative values"),
         ({"kind": "count", "value": "x", "to": "lsoa11"}, r"'lsoa21' and 'lsoa11' have no lookup path"),
         ({"kind": "count", "value": "x", "errors": "skip"}, r"errors='skip'"),
@@ -191,7 +191,7 @@ def test_inputs_are_not_mutated(iod: pd.DataFrame) -> None:
 
 def test_missing_weights_and_codes_are_refused() -> None:
     data = pd.DataFrame({"x": [1.0, 2.0], "w": [1.0, np.nan]}, index=CITY[:2])
-    with pytest.raises(geo.InputError, match=r"weight 'w' is missing for 1 areas \('E01000002'\)"):
+    with pytest.raises(geo.InputError, match=r"weight 'w' is missing, infinite, zero or negative for 1 areas \('E01000002'\)"):
         geo.aggregate(data, to="lad24", value="x", kind="mean", weight="w")
     no_code = pd.DataFrame({"code": ["E01000001", None], "x": [1.0, 2.0]})
     with pytest.raises(geo.InputError, match=r"data has 1 rows with no area code"):

@@ -101,7 +101,7 @@ def test_area_names_from_data_cannot_run_script(iod: pd.DataFrame, tmp_path: Pat
 
 
 def test_static_plot(iod: pd.DataFrame, tmp_path: Path) -> None:
-    found = geo.pockets(iod, code="LSOA21CD", value="IMD_score")
+    found = geo.pockets(iod, code="LSOA21CD", value="IMD_score", worse="high")
     figure = geo.plot(iod, code="LSOA21CD", value="IMD_score", within="TLC", highlight=found[found["itl1"] == "TLC"], higher_is_better=False)
     for suffix in (".png", ".svg", ".pdf"):
         geo.export(figure, tmp_path / f"map{suffix}")
@@ -129,7 +129,7 @@ def test_outlines_dissolved_through_finer_outlines_equal_direct_dissolve() -> No
 
 
 def test_export_round_trips_through_pyogrio(iod: pd.DataFrame, tmp_path: Path) -> None:
-    found = geo.pockets(iod, code="LSOA21CD", value="IMD_score", min_population=5000)
+    found = geo.pockets(iod, code="LSOA21CD", value="IMD_score", worse="high", min_population=5000)
     lads = geo.boundaries("lad24", within="TLC").reset_index()
     geo.export({"pockets": found, "districts": lads}, tmp_path / "pack.gpkg")
     for name, original in (("pockets", found), ("districts", lads)):
@@ -170,9 +170,9 @@ def test_map_errors(iod: pd.DataFrame) -> None:
 
 def test_cli_commands(tmp_path: Path, mirror: Path, capsys: pytest.CaptureFixture[str]) -> None:
     iod = str(mirror / "indicators/IoD2025_LSOA21_EN_scores_ranks_deciles.csv")
-    assert main(["pockets", iod, "--value", "IMD_score", "--out", str(tmp_path / "p.gpkg")]) == 0
+    assert main(["pockets", iod, "--value", "IMD_score", "--worse", "high", "--out", str(tmp_path / "p.gpkg")]) == 0
     assert len(pyogrio.read_dataframe(tmp_path / "p.gpkg")) > 900
-    assert main(["pockets", iod, "--value", "IMD_score", "--weight", "none", "--within", "itl1", "--out", str(tmp_path / "q.gpkg")]) == 0
+    assert main(["pockets", iod, "--value", "IMD_score", "--worse", "high", "--weight", "none", "--within", "itl1", "--out", str(tmp_path / "q.gpkg")]) == 0
     equal = pyogrio.read_dataframe(tmp_path / "q.gpkg")
     assert equal["parent"].str.startswith("TL").all() and equal["n_areas"].sum() == 3375
     assert main(["map", iod, "--value", "IMD_score", "--within", "E06000047", "--lower-is-better", "--out", str(tmp_path / "m.png")]) == 0
@@ -215,7 +215,10 @@ def test_pockets_of_uk_areas_weigh_equally_when_asked() -> None:
     table = at_level(one, "utla23", kind="mean")[["observation"]]
     with pytest.raises(geo.InputError, match=r"weight 'population' is missing.*S12.*pass weight=None"):
         geo.pockets(table, value="observation", level="utla23", within="itl1", worse="low")
-    found = geo.pockets(table, value="observation", level="utla23", within="itl1", worse="low", weight=None)
+    # HLE has no City of London or Isles of Scilly: 151 of 153 English utla23 areas, short of the 99 % national rule
+    with pytest.raises(geo.CoverageError, match=r"151 of England's 153 utla23 areas"):
+        geo.pockets(table, value="observation", level="utla23", within="itl1", worse="low", weight=None)
+    found = geo.pockets(table, value="observation", level="utla23", within="itl1", worse="low", weight=None, threshold=60)
     assert found["n_areas"].sum() == found.attrs["areas_meeting_threshold"]
     scottish = found[found["itl1"] == "TLM"]
     assert len(scottish) and scottish["population"].isna().all()  # no Census 2021 E&W population: unknown, not zero

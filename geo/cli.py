@@ -28,7 +28,7 @@ from pathlib import Path
 import pandas as pd
 import pyogrio
 
-from geo import cache, catalogue, lookups, products, registry, settings
+from geo import cache, catalogue, csvsafe, lookups, products, registry, settings
 from geo.aggregation import aggregate
 from geo.disaggregation import disaggregate
 from geo.errors import InputError, LevelupError, examples
@@ -36,6 +36,7 @@ from geo.export import export
 from geo.layers import boundaries
 from geo.maps import map as choropleth
 from geo.places import area
+from geo.readers import read_table
 from geo.plotting import plot
 from geo.pockets import pockets
 from geo.report import build_report
@@ -109,21 +110,15 @@ def _cmd_area(args: argparse.Namespace) -> None:
 
 def _read_table(path: str) -> pd.DataFrame:
     """A CSV or a GeoPackage/GeoParquet/GeoJSON layer's attributes (codes kept as text)."""
-    target = Path(path)
-    if not target.is_file():
-        raise InputError(f"INPUT {path!r}: no such file")
-    if target.suffix.lower() == ".csv":
-        return pd.read_csv(target, dtype={0: "string"})
-    if target.suffix.lower() == ".parquet":
-        return pd.read_parquet(target)
-    return pd.DataFrame(pyogrio.read_dataframe(target, read_geometry=False))
+    return read_table(path, argument="INPUT")
 
 
 def _write(result: object, out: str | None, overwrite: bool) -> None:
+    """Write a result to ``--out`` (by extension) or as spreadsheet-safe CSV to stdout."""
     if out is None:
         assert isinstance(result, pd.DataFrame)
         table = pd.DataFrame(result.drop(columns="geometry")) if "geometry" in result.columns else result
-        table.to_csv(sys.stdout)
+        csvsafe.to_csv(table, sys.stdout)
     else:
         export(result, out, overwrite=overwrite)
         print(f"wrote {out}", file=sys.stderr)

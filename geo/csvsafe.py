@@ -111,9 +111,22 @@ def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
+def _has_carriage_return(frame: pd.DataFrame) -> bool:
+    labels = [*frame.columns.to_flat_index(), *frame.index.to_flat_index(), *frame.index.names]
+    cells = (v for position in range(frame.shape[1]) for v in frame.iloc[:, position].to_numpy(dtype=object))
+    texts = (str(v) if isinstance(v, tuple) else v for v in (*labels, *cells))
+    return any(isinstance(v, str) and "\r" in v for v in texts)
+
+
 def to_csv(frame: pd.DataFrame, target: str | os.PathLike[str] | IO[Any] | None, **options: Any) -> str | None:
     """Write ``frame`` as CSV after :func:`neutralise`; ``options`` go to ``DataFrame.to_csv``.
 
-    ``target`` is a path or an open text handle; ``None`` returns the CSV as a string.
+    ``target`` is a path or an open text handle; ``None`` returns the CSV as a string. Lines
+    end with ``\n``; when some text holds a carriage return, they end with ``\r\n`` (RFC
+    4180), which makes Python's CSV writer quote that text — with ``\n`` line ends it would
+    write a bare carriage return that spreadsheets read as the end of a row.
     """
-    return neutralise(frame).to_csv(target, **options)
+    safe = neutralise(frame)
+    if "lineterminator" not in options and _has_carriage_return(safe):
+        options["lineterminator"] = "\r\n"
+    return safe.to_csv(target, **options)

@@ -32,6 +32,9 @@ log = logging.getLogger(__name__)
 
 #: British National Grid, the CRS of every layer returned.
 CRS = "EPSG:27700"
+#: A shape whose area is at most this share of its layer's bounding box is degenerate
+#: (about 1 m² for the UK, in degrees or in metres).
+DEGENERATE = 1e-12
 
 
 def boundaries(level: str, *, within: str | None = None, dissolve_from: str | None = None) -> gpd.GeoDataFrame:
@@ -122,7 +125,10 @@ def valid_shapes(geometry: gpd.GeoSeries, codes: pd.Series, *, what: str) -> gpd
     ------
     DataError
         Naming ``what`` and the codes, when shapes are null or empty, or have no area once
-        repaired (a ring collapsed to a line).
+        repaired (a ring collapsed to a line). "No area" is at most :data:`DEGENERATE` of the
+        layer's bounding box — about 1 m² for a UK layer in degrees or metres (the smallest
+        LSOA 2021 has ~1,250 m²) — so that a ring of nearly collinear points, "valid" with
+        an area of 1e-16 square degrees, is refused too.
 
     Examples
     --------
@@ -151,7 +157,8 @@ def valid_shapes(geometry: gpd.GeoSeries, codes: pd.Series, *, what: str) -> gpd
         shapes[invalid] = [_polygonal(shape) for shape in shapes[invalid]]
         log.info("%s: repaired %d invalid shapes with make_valid (polygonal parts kept): %s; first reason: %s",
                  what, int(invalid.sum()), examples(labels[invalid]), reasons[0])
-    degenerate = shapely.is_empty(shapes) | (shapely.area(shapes) <= 0)
+    minx, miny, maxx, maxy = shapely.total_bounds(shapes)
+    degenerate = shapely.is_empty(shapes) | (shapely.area(shapes) <= DEGENERATE * (maxx - minx) * (maxy - miny))
     if degenerate.any():
         raise DataError(
             f"{what}: {int(degenerate.sum()):,} areas have a degenerate shape with no area (a ring "
@@ -186,7 +193,9 @@ def _from_product(item: registry.LevelSpec) -> gpd.GeoDataFrame:
     codes = frame[source.field(item.id)].astype("string")
     what = f"{item.id} boundaries from product {source.id!r}"
     try:
-        return _finish(item, codes, frame.geometry.to_crs(CRS), what=what)
+        # checked as published (a ring collinear in degrees is not collinear once projected)
+        shapes = valid_shapes(frame.geometry, codes, what=what)
+        return _finish(item, codes, shapes.to_crs(CRS), what=f"{what}, projected")
     except DataError as exc:
         # the product's cache entry holds the file as published; drop it so that a
         # corrected file is read on the next run

@@ -50,7 +50,18 @@ _NOT_WRITABLE = {errno.EACCES, errno.EPERM, errno.EROFS}
 
 
 def clear_memory() -> None:
-    """Forget the entries verified in this process (the files stay on disk)."""
+    """Forget the entries verified in this process (the files stay on disk).
+
+    The next :func:`read` verifies the file again (checksum and rows), as a new process would.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> _ = write("examples/memory", pd.DataFrame({"a": [1]}), source="example", version="1")
+    >>> clear_memory()
+    >>> read("examples/memory", version="1")["a"].tolist()
+    [1]
+    """
     _verified.clear()
 
 

@@ -109,12 +109,30 @@ def _cmd_area(args: argparse.Namespace) -> None:
 
 
 def _read_table(path: str) -> pd.DataFrame:
-    """A CSV or a GeoPackage/GeoParquet/GeoJSON layer's attributes (codes kept as text)."""
+    """A CSV or a GeoPackage/GeoParquet/GeoJSON layer's attributes (codes kept as text).
+
+    Any problem with the file is an InputError naming INPUT (see :func:`geo.readers.read_table`).
+
+    Examples
+    --------
+    >>> _read_table("missing.csv")
+    Traceback (most recent call last):
+    ...
+    geo.errors.InputError: INPUT 'missing.csv': no such file; give the path of a .csv, ... file
+    """
     return read_table(path, argument="INPUT")
 
 
 def _write(result: object, out: str | None, overwrite: bool) -> None:
-    """Write a result to ``--out`` (by extension) or as spreadsheet-safe CSV to stdout."""
+    """Write a result to ``--out`` (by extension) or as spreadsheet-safe CSV to stdout.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> _write(pd.DataFrame({"n": [-1]}, index=pd.Index(["=x"], name="code")), None, False)
+    code,n
+    '=x,-1
+    """
     if out is None:
         assert isinstance(result, pd.DataFrame)
         table = pd.DataFrame(result.drop(columns="geometry")) if "geometry" in result.columns else result

@@ -125,6 +125,14 @@ def to_csv(frame: pd.DataFrame, target: str | os.PathLike[str] | IO[Any] | None,
     end with ``\n``; when some text holds a carriage return, they end with ``\r\n`` (RFC
     4180), which makes Python's CSV writer quote that text — with ``\n`` line ends it would
     write a bare carriage return that spreadsheets read as the end of a row.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> print(to_csv(pd.DataFrame({"-name": ["@x", "b"]}), None, index=False), end="")
+    '-name
+    '@x
+    b
     """
     safe = neutralise(frame)
     if "lineterminator" not in options and _has_carriage_return(safe):

@@ -5,11 +5,11 @@ British National Grid, which is what a user would do by hand; ``geo.boundaries("
 gives the same layer, checked and repaired. Claims, each asserted with a floor (see
 conftest.py; ratio = plain way / package, above 1 the package is faster):
 
-- from the warm cache on disk (a new process), at least 5 times faster (floor 5; measured 11
+- from the warm cache on disk (a new process), at least 5 times faster (floor 5; measured 11-14
   on 2026-11-25);
 - a second call in the same process, at least 50 times faster (floor 50; measured > 10,000);
 - ``geo.lookup("lsoa21", "itl1")`` warm, against reading and merging the two ONS lookup
-  CSVs with pandas, at least 10 times faster (floor 10; measured ~1,800).
+  CSVs with pandas, at least 10 times faster (floor 10; measured 340-1,800).
 """
 
 from __future__ import annotations

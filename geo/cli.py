@@ -26,7 +26,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
-import pyogrio
 
 from geo import cache, catalogue, csvsafe, lookups, products, registry, settings
 from geo.aggregation import aggregate
@@ -36,9 +35,9 @@ from geo.export import export
 from geo.layers import boundaries
 from geo.maps import map as choropleth
 from geo.places import area
-from geo.readers import read_table
 from geo.plotting import plot
 from geo.pockets import pockets
+from geo.readers import read_table
 from geo.report import build_report
 
 

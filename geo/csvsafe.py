@@ -49,9 +49,8 @@ def neutralise_text(value: object) -> object:
 
 def _values(values: pd.Series | pd.Index) -> np.ndarray | None:
     """The neutralised values as an object array, or ``None`` when nothing needs a change."""
-    dtype = values.dtype
-    if is_numeric_dtype(dtype) or is_bool_dtype(dtype) or is_datetime64_any_dtype(dtype) or is_timedelta64_dtype(dtype):
-        return None  # no text can hide in these
+    if not _is_text(values.dtype):
+        return None  # no text can hide in numbers, booleans or dates
     raw = values.to_numpy(dtype=object)
     hit = np.fromiter((isinstance(v, str) and v.startswith(TRIGGERS) for v in raw), dtype=bool, count=len(raw))
     if not hit.any():
@@ -111,10 +110,14 @@ def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
+def _is_text(dtype: object) -> bool:
+    return not (is_numeric_dtype(dtype) or is_bool_dtype(dtype) or is_datetime64_any_dtype(dtype) or is_timedelta64_dtype(dtype))
+
+
 def _has_carriage_return(frame: pd.DataFrame) -> bool:
     labels = [*frame.columns.to_flat_index(), *frame.index.to_flat_index(), *frame.index.names]
-    cells = (v for position in range(frame.shape[1]) for v in frame.iloc[:, position].to_numpy(dtype=object))
-    texts = (str(v) if isinstance(v, tuple) else v for v in (*labels, *cells))
+    columns = [frame.iloc[:, p].to_numpy(dtype=object) for p in range(frame.shape[1]) if _is_text(frame.dtypes.iloc[p])]
+    texts = (str(v) if isinstance(v, tuple) else v for v in (*labels, *(v for column in columns for v in column)))
     return any(isinstance(v, str) and "\r" in v for v in texts)
 
 

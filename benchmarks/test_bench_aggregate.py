@@ -2,16 +2,24 @@
 
 Baseline: what an analyst writes by hand with the lookup already in memory — one pandas merge
 and a groupby-sum per level. ``geo.aggregate`` also validates codes, checks nesting and reports
-coverage; its warm path must not be slower than the baseline in the same run.
+coverage. Asserted (see conftest.py; ratio = plain way / package, above 1 the package is
+faster):
+
+- all four levels in one call: not slower than the plain way (floor 1.0; measured 1.3-1.6);
+- one call per level: KNOWN SLOWER than the plain way — each call validates the codes and
+  reports coverage again (measured 0.43-0.54 on 2026-11-25). The floor 0.3 guards against it
+  getting worse; making it faster is issue 11.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import assert_ratio
 
 import geo
 
@@ -28,7 +36,8 @@ def data(tmp_path_factory: pytest.TempPathFactory) -> pd.DataFrame:
     return frame
 
 
-def test_baseline_merge_groupby(benchmark, data: pd.DataFrame) -> None:  # type: ignore[no-untyped-def]
+def plain_way(data: pd.DataFrame) -> Callable[[], list[pd.Series]]:
+    """One merge and groupby-sum per level, the lookups already in memory (fetched untimed)."""
     lookups = {level: geo.lookup("lsoa21", level) for level in LEVELS}
 
     def baseline() -> list[pd.Series]:
@@ -37,7 +46,11 @@ def test_baseline_merge_groupby(benchmark, data: pd.DataFrame) -> None:  # type:
             for level in LEVELS
         ]
 
-    result = benchmark(baseline)
+    return baseline
+
+
+def test_baseline_merge_groupby(benchmark, data: pd.DataFrame) -> None:  # type: ignore[no-untyped-def]
+    result = benchmark(plain_way(data))
     assert result[-1].sum() == data["usual_residents_2021"].sum()
 
 
@@ -47,6 +60,7 @@ def test_geo_aggregate_all_levels(benchmark, data: pd.DataFrame) -> None:  # typ
 
     result = benchmark(run)
     assert result["itl1"]["usual_residents_2021"].sum() == data["usual_residents_2021"].sum()
+    assert_ratio(benchmark, run, plain_way(data), floor=1.0, claim="aggregate to four levels in one call vs merge + groupby")
 
 
 def test_geo_aggregate_one_level_at_a_time(benchmark, data: pd.DataFrame) -> None:  # type: ignore[no-untyped-def]
@@ -55,3 +69,4 @@ def test_geo_aggregate_one_level_at_a_time(benchmark, data: pd.DataFrame) -> Non
 
     result = benchmark(run)
     assert result[-1]["usual_residents_2021"].sum() == data["usual_residents_2021"].sum()
+    assert_ratio(benchmark, run, plain_way(data), floor=0.3, claim="aggregate one level at a time vs merge + groupby (known slower)")

@@ -26,9 +26,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
-import pyogrio
 
-from geo import cache, catalogue, lookups, products, registry, settings, vintages
+from geo import cache, catalogue, csvsafe, lookups, products, registry, settings, vintages
 from geo.aggregation import aggregate
 from geo.disaggregation import disaggregate
 from geo.errors import InputError, LevelupError, examples
@@ -38,6 +37,7 @@ from geo.maps import map as choropleth
 from geo.places import area
 from geo.plotting import plot
 from geo.pockets import pockets
+from geo.readers import read_table
 from geo.report import build_report
 
 
@@ -108,24 +108,36 @@ def _cmd_area(args: argparse.Namespace) -> None:
 
 
 def _read_table(path: str) -> pd.DataFrame:
-    """A CSV or a GeoPackage/GeoParquet/GeoJSON layer's attributes (codes kept as text)."""
-    target = Path(path)
-    if not target.is_file():
-        raise InputError(f"INPUT {path!r}: no such file")
-    if target.suffix.lower() == ".csv":
-        return pd.read_csv(target, dtype={0: "string"})
-    if target.suffix.lower() == ".parquet":
-        return pd.read_parquet(target)
-    return pd.DataFrame(pyogrio.read_dataframe(target, read_geometry=False))
+    """A CSV or a GeoPackage/GeoParquet/GeoJSON layer's attributes (codes kept as text).
+
+    Any problem with the file is an InputError naming INPUT (see :func:`geo.readers.read_table`).
+
+    Examples
+    --------
+    >>> _read_table("missing.csv")
+    Traceback (most recent call last):
+    ...
+    geo.errors.InputError: INPUT 'missing.csv': no such file; give the path of a .csv, ... file
+    """
+    return read_table(path, argument="INPUT")
 
 
 def _write(result: object, out: str | None, overwrite: bool) -> None:
+    """Write a result to ``--out`` (by extension) or as spreadsheet-safe CSV to stdout.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> _write(pd.DataFrame({"n": [-1]}, index=pd.Index(["=x"], name="code")), None, False)
+    code,n
+    '=x,-1
+    """
     if isinstance(result, pd.DataFrame) and result.attrs.get("recoded"):
         print(vintages.describe(result.attrs["recoded"]), file=sys.stderr)
     if out is None:
         assert isinstance(result, pd.DataFrame)
         table = pd.DataFrame(result.drop(columns="geometry")) if "geometry" in result.columns else result
-        table.to_csv(sys.stdout)
+        csvsafe.to_csv(table, sys.stdout)
     else:
         export(result, out, overwrite=overwrite)
         print(f"wrote {out}", file=sys.stderr)

@@ -3,6 +3,8 @@
 ``.gpkg`` (a GeoDataFrame, or a dict of named layers in one file), ``.parquet``
 (GeoParquet), ``.geojson`` (WGS84, as the format requires), ``.csv`` (geometry dropped),
 ``.html`` (a folium map, self-contained), ``.png``/``.svg``/``.pdf`` (a matplotlib figure).
+A CSV is spreadsheet-safe: text cells, labels and index values that a spreadsheet would run
+as a formula get a leading ``'`` (:mod:`geo.csvsafe`); numbers are written as they are.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import pandas as pd
 import pyogrio
 from matplotlib.figure import Figure
 
+from geo import csvsafe
 from geo.atomic import atomic_open, umask
 from geo.errors import InputError
 from geo.maps import to_html
@@ -54,9 +57,10 @@ def export(obj: Any, path: str | os.PathLike[str], *, overwrite: bool = False) -
     ----------
     obj : GeoDataFrame, DataFrame, mapping of name to GeoDataFrame, folium.Map or Figure
         What to write: a (Geo)DataFrame to ``.gpkg``, ``.parquet`` (GeoParquet),
-        ``.geojson`` or ``.csv``; a mapping of layer names to GeoDataFrames to ``.gpkg``
-        (one file, several layers); a folium map to ``.html``; a matplotlib figure to
-        ``.png``, ``.svg`` or ``.pdf``.
+        ``.geojson`` or ``.csv`` (text starting with ``=``, ``+``, ``-``, ``@``, a tab or a
+        carriage return is prefixed with ``'``, see :mod:`geo.csvsafe`); a mapping of layer
+        names to GeoDataFrames to ``.gpkg`` (one file, several layers); a folium map to
+        ``.html``; a matplotlib figure to ``.png``, ``.svg`` or ``.pdf``.
     path : str or PathLike
         The file written. It is written to a temporary file beside it and renamed into
         place, so a failure never leaves a partial file.
@@ -114,7 +118,7 @@ def export(obj: Any, path: str | os.PathLike[str], *, overwrite: bool = False) -
             raise InputError(f"a .csv file holds a DataFrame, got {type(obj).__name__}")
         table = pd.DataFrame(obj.drop(columns=obj.geometry.name)) if isinstance(obj, gpd.GeoDataFrame) else obj
         with atomic_open(target, "w") as handle:
-            table.to_csv(handle)
+            csvsafe.to_csv(table, handle)
     elif suffix == ".html":
         if not isinstance(obj, folium.Map):
             raise InputError(f"a .html file holds a folium.Map (geo.map), got {type(obj).__name__}")

@@ -6,6 +6,13 @@ finer layers through the lookups — in England and Wales from the LSOA layer, s
 follow LSOA edges and maps show no slivers, and in Scotland and Northern Ireland from the LAD
 layer. The December 2021 counties file predates the April 2023 reorganisation and is never
 used for ``utla23``.
+
+Every shape is checked when a layer is built (from a mirror or a publisher alike): an area
+whose geometry is null, empty or degenerate (zero area, also after repair) is refused with a
+:class:`~geo.errors.DataError` naming the product and the codes — an area without a shape
+cannot be mapped, and silently dropping it would drop its data from maps and pockets; an
+invalid geometry (a self-intersecting "bow-tie" ring) is repaired with ``make_valid``,
+keeping only its polygonal parts, and the repaired codes are logged.
 """
 
 from __future__ import annotations
@@ -14,6 +21,7 @@ import logging
 
 import geopandas as gpd
 import pandas as pd
+import shapely
 
 from geo import cache, catalogue, lookups, products, registry
 from geo.codes import isin
@@ -24,6 +32,9 @@ log = logging.getLogger(__name__)
 
 #: British National Grid, the CRS of every layer returned.
 CRS = "EPSG:27700"
+#: A shape whose area is at most this share of its layer's bounding box is degenerate
+#: (about 1 m² for the UK, in degrees or in metres).
+DEGENERATE = 1e-12
 
 
 def boundaries(level: str, *, within: str | None = None, dissolve_from: str | None = None) -> gpd.GeoDataFrame:
@@ -84,14 +95,86 @@ def _layer(item: registry.LevelSpec, base: str | None) -> gpd.GeoDataFrame:
     return layer
 
 
-def _finish(item: registry.LevelSpec, codes: pd.Series, geometry: gpd.GeoSeries) -> gpd.GeoDataFrame:
+def _polygonal(shape: shapely.Geometry) -> shapely.Geometry:
+    """``make_valid`` keeping only the polygonal parts (lines and points of a collapsed ring go)."""
+    fixed = shapely.make_valid(shape)
+    if fixed.geom_type in ("Polygon", "MultiPolygon"):
+        return fixed
+    parts = [p for part in shapely.get_parts(fixed) for p in shapely.get_parts(part) if p.geom_type == "Polygon" and p.area > 0]
+    return parts[0] if len(parts) == 1 else shapely.MultiPolygon(parts)
+
+
+def valid_shapes(geometry: gpd.GeoSeries, codes: pd.Series, *, what: str) -> gpd.GeoSeries:
+    """Return ``geometry`` with invalid shapes repaired; refuse null, empty or degenerate ones.
+
+    Parameters
+    ----------
+    geometry : GeoSeries
+        One shape per area.
+    codes : Series
+        The area codes, aligned with ``geometry`` by position (named in messages).
+    what : str
+        What the shapes are, for messages (``"product 'lad24_buc'"``).
+
+    Returns
+    -------
+    GeoSeries
+        Same index and CRS; invalid shapes replaced by ``make_valid``'s polygonal parts.
+
+    Raises
+    ------
+    DataError
+        Naming ``what`` and the codes, when shapes are null or empty, or have no area once
+        repaired (a ring collapsed to a line). "No area" is at most :data:`DEGENERATE` of the
+        layer's bounding box — about 1 m² for a UK layer in degrees or metres (the smallest
+        LSOA 2021 has ~1,250 m²) — so that a ring of nearly collinear points, "valid" with
+        an area of 1e-16 square degrees, is refused too.
+
+    Examples
+    --------
+    >>> import pandas as pd, shapely
+    >>> bow_tie = shapely.Polygon([(0, 0), (2, 2), (2, 0), (0, 2)])
+    >>> fixed = valid_shapes(gpd.GeoSeries([bow_tie]), pd.Series(["X1"]), what="an example")
+    >>> fixed[0].geom_type, fixed[0].area, bool(fixed.is_valid.all())
+    ('MultiPolygon', 2.0, True)
+    >>> valid_shapes(gpd.GeoSeries([None]), pd.Series(["X2"]), what="an example")
+    Traceback (most recent call last):
+    ...
+    geo.errors.DataError: an example: 1 areas have no shape (null or empty geometry): 'X2'. ...
+    """
+    shapes = geometry.to_numpy().copy()
+    labels = pd.Series(codes.to_numpy(), dtype="string")
+    fix = "Replace the file with the publisher's edition (or fetch it again) and run again."
+    missing = shapely.is_missing(shapes) | shapely.is_empty(shapes)
+    if missing.any():
+        raise DataError(
+            f"{what}: {int(missing.sum()):,} areas have no shape (null or empty geometry): "
+            f"{examples(labels[missing])}. An area without a shape cannot be mapped. {fix}"
+        )
+    invalid = ~shapely.is_valid(shapes)
+    if invalid.any():
+        reasons = shapely.is_valid_reason(shapes[invalid])
+        shapes[invalid] = [_polygonal(shape) for shape in shapes[invalid]]
+        log.info("%s: repaired %d invalid shapes with make_valid (polygonal parts kept): %s; first reason: %s",
+                 what, int(invalid.sum()), examples(labels[invalid]), reasons[0])
+    minx, miny, maxx, maxy = shapely.total_bounds(shapes)
+    degenerate = shapely.is_empty(shapes) | (shapely.area(shapes) <= DEGENERATE * (maxx - minx) * (maxy - miny))
+    if degenerate.any():
+        raise DataError(
+            f"{what}: {int(degenerate.sum()):,} areas have a degenerate shape with no area (a ring "
+            f"collapsed to a line or a point): {examples(labels[degenerate])}. {fix}"
+        )
+    return gpd.GeoSeries(shapes, index=geometry.index, crs=geometry.crs)
+
+
+def _finish(item: registry.LevelSpec, codes: pd.Series, geometry: gpd.GeoSeries, *, what: str) -> gpd.GeoDataFrame:
     names = lookups.areas(item.id)["name"]
     extra = codes[~isin(codes, names.index)]
     if len(extra):
         raise DataError(f"{item.id} boundaries: {len(extra):,} codes are not in the {item.id} area list: {examples(extra)}")
     layer = gpd.GeoDataFrame(
         {"name": names.reindex(codes).to_numpy()},
-        geometry=geometry.make_valid().to_numpy(),
+        geometry=valid_shapes(geometry, codes, what=what).to_numpy(),
         index=pd.Index(codes.to_numpy(), name="code", dtype="string"),
         crs=CRS,
     ).sort_index()
@@ -107,8 +190,17 @@ def _from_product(item: registry.LevelSpec) -> gpd.GeoDataFrame:
     frame = products.load(source.id)
     if frame.crs is None:
         raise DataError(f"product {source.id!r} has no CRS; the catalogue says {source.crs}")
-    projected = frame.geometry.to_crs(CRS)
-    return _finish(item, frame[source.field(item.id)].astype("string"), projected)
+    codes = frame[source.field(item.id)].astype("string")
+    what = f"{item.id} boundaries from product {source.id!r}"
+    try:
+        # checked as published (a ring collinear in degrees is not collinear once projected)
+        shapes = valid_shapes(frame.geometry, codes, what=what)
+        return _finish(item, codes, shapes.to_crs(CRS), what=f"{what}, projected")
+    except DataError as exc:
+        # the product's cache entry holds the file as published; drop it so that a
+        # corrected file is read on the next run
+        cache.discard(f"products/{source.id}", f"its shapes were refused: {exc}")
+        raise
 
 
 def _dissolved(item: registry.LevelSpec, bases: tuple[str, ...]) -> gpd.GeoDataFrame:
@@ -135,7 +227,8 @@ def _dissolved(item: registry.LevelSpec, bases: tuple[str, ...]) -> gpd.GeoDataF
     if not pieces:
         raise DataError(f"{item.id}: nothing to dissolve from {bases}")
     merged = pd.concat(pieces)
-    return _finish(item, merged.index.to_series().astype("string"), merged.geometry)
+    what = f"{item.id} boundaries dissolved from {' + '.join(bases)}"
+    return _finish(item, merged.index.to_series().astype("string"), merged.geometry, what=what)
 
 
 def _codes_within(level: str, within: str) -> pd.Index:

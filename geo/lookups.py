@@ -298,6 +298,14 @@ class Hierarchy(NamedTuple):
     is the position in ``parents`` of ``children[i]``'s parent; ``sizes[j]`` counts the
     children of ``parents[j]``; ``by_code[k]`` is the position in ``children`` of the k-th
     code of :func:`code_index` (``-1`` outside the parent level's coverage).
+
+    Examples
+    --------
+    >>> tree = hierarchy("lad24", "itl1")
+    >>> len(tree.children), len(tree.parents), int(tree.sizes.sum())
+    (361, 12, 361)
+    >>> tree.parents[tree.parent_of[tree.children.get_loc("E06000047")]]
+    'TLC'
     """
 
     children: pd.Index
@@ -309,7 +317,14 @@ class Hierarchy(NamedTuple):
 
 
 def hierarchy(child: str, parent: str, *, best_fit: bool = False) -> Hierarchy:
-    """Return :func:`lookup` as a :class:`Hierarchy`, memoised per catalogue and cache."""
+    """Return :func:`lookup` as a :class:`Hierarchy`, memoised per catalogue and cache.
+
+    Examples
+    --------
+    >>> tree = hierarchy("lsoa21", "region")
+    >>> dict(zip(tree.parents[:2], tree.sizes[:2].tolist()))
+    {'E12000001': 1682, 'E12000002': 4567}
+    """
     child, parent = registry.resolve(child), registry.resolve(parent)
     return _hierarchy(child, parent, best_fit, catalogue.version(), str(cache.entry_path("")))
 
@@ -325,7 +340,14 @@ def _hierarchy(child: str, parent: str, best_fit: bool, version: str, where: str
 
 
 def code_index(level: str) -> pd.Index:
-    """Return the codes of a level as an object-dtype index (memoised), for fast membership."""
+    """Return the codes of a level as an object-dtype index (memoised), for fast membership.
+
+    Examples
+    --------
+    >>> codes = code_index("itl1")
+    >>> len(codes), codes[0], "TLC" in codes
+    (12, 'TLC', True)
+    """
     level = registry.resolve(level)
     return _code_index(level, catalogue.version(), str(cache.entry_path("")))
 

@@ -28,7 +28,16 @@ from geo.errors import UnknownLevelError
 
 @dataclass(frozen=True)
 class LevelSpec:
-    """One geography level as declared in the catalogue."""
+    """One geography level as declared in the catalogue.
+
+    Examples
+    --------
+    >>> lad = spec("lad24")
+    >>> lad.title, lad.coverage, lad.boundaries
+    ('Local Authority Districts (May 2024)', ('E', 'W', 'S', 'N'), 'lad24_buc')
+    >>> lad.prefixes
+    ('E06', 'E07', 'E08', 'E09', 'W06', 'S12', 'N09')
+    """
 
     id: str
     title: str
@@ -59,7 +68,13 @@ class LevelSpec:
 
 @cache
 def specs() -> dict[str, LevelSpec]:
-    """Return every level, keyed by canonical id, in the catalogue's order (finest first)."""
+    """Return every level, keyed by canonical id, in the catalogue's order (finest first).
+
+    Examples
+    --------
+    >>> list(specs())[:3]
+    ['lsoa21', 'lsoa11', 'msoa21']
+    """
     found = {}
     for level_id, raw in catalogue.graph()["level"].items():
         found[level_id] = LevelSpec(
@@ -95,6 +110,15 @@ def resolve(level: str, *, argument: str = "level") -> str:
     ------
     UnknownLevelError
         Naming ``argument`` and listing the known ids and aliases.
+
+    Examples
+    --------
+    >>> resolve(" District "), resolve("PFA")
+    ('lad24', 'pfa24')
+    >>> resolve("ward", argument="to")
+    Traceback (most recent call last):
+    ...
+    geo.errors.UnknownLevelError: to='ward' is not a known geography level; expected one of: lsoa21, ...
     """
     if not isinstance(level, str):
         raise UnknownLevelError(f"{argument}={level!r} must be a level id such as 'lsoa21' or 'lad24'")
@@ -107,7 +131,13 @@ def resolve(level: str, *, argument: str = "level") -> str:
 
 
 def spec(level: str, *, argument: str = "level") -> LevelSpec:
-    """Return the declaration of a level given by id or alias."""
+    """Return the declaration of a level given by id or alias.
+
+    Examples
+    --------
+    >>> spec("region").id, spec("region").areas
+    ('rgn24', 9)
+    """
     return specs()[resolve(level, argument=argument)]
 
 

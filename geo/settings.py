@@ -16,6 +16,14 @@ needed (not at import), so tests and CI can point the package elsewhere:
     The cache directory (default: the platform user cache directory).
 ``LEVELUP_OFFLINE``
     ``1`` to never contact a publisher (the cache and the mirror are still used).
+
+Examples
+--------
+>>> import geo
+>>> geo.settings.page_size
+2000
+>>> geo.settings.get_mirror() is not None   # the tests point LEVELUP_MIRROR at the mirror
+True
 """
 
 from __future__ import annotations
@@ -46,13 +54,30 @@ progress: bool | None = None
 
 
 def get_mirror() -> str | None:
-    """Return the configured mirror (setting, then ``LEVELUP_MIRROR``) or ``None``."""
+    """Return the configured mirror (setting, then ``LEVELUP_MIRROR``) or ``None``.
+
+    Examples
+    --------
+    >>> import os
+    >>> get_mirror() == os.environ.get("LEVELUP_MIRROR")
+    True
+    """
     value = mirror if mirror is not None else os.environ.get("LEVELUP_MIRROR")
     return os.fspath(value) if value else None
 
 
 def get_cache_dir() -> Path:
-    """Return the cache directory (setting, then ``LEVELUP_CACHE``, then platform default)."""
+    """Return the cache directory (setting, then ``LEVELUP_CACHE``, then platform default).
+
+    A read-only folder is allowed: it is read, and new entries go to a temporary folder
+    (see :mod:`geo.cache`).
+
+    Examples
+    --------
+    >>> import os
+    >>> str(get_cache_dir()) == os.path.expanduser(os.environ.get("LEVELUP_CACHE", str(get_cache_dir())))
+    True
+    """
     value = cache_dir if cache_dir is not None else os.environ.get("LEVELUP_CACHE")
     if value:
         return Path(value).expanduser()
@@ -60,7 +85,14 @@ def get_cache_dir() -> Path:
 
 
 def is_offline() -> bool:
-    """Return whether publishers must not be contacted."""
+    """Return whether publishers must not be contacted.
+
+    Examples
+    --------
+    >>> import os
+    >>> is_offline() == (os.environ.get("LEVELUP_OFFLINE") == "1")
+    True
+    """
     if offline is not None:
         return bool(offline)
     return os.environ.get("LEVELUP_OFFLINE", "").strip().lower() in {"1", "true", "yes"}

@@ -9,6 +9,16 @@ from hypothesis import given, settings as hsettings, strategies as st
 import geo
 from geo import registry
 
+
+def _raw(name: str) -> pd.DataFrame:
+    """A published lookup of the mirror, read with plain pandas (expected values come from it)."""
+    return pd.read_csv(f"{geo.settings.get_mirror()}/lookups/{name}", dtype=str)
+
+
+#: English regions are ITL1 areas one to one, North East E12000001 = TLC ... South West
+#: E12000009 = TLK (the mirror's README, after ONS's ITL1 list).
+REGION_ITL1 = {f"E1200000{n}": f"TL{c}" for n, c in zip(range(1, 10), "CDEFGHIJK", strict=True)}
+
 EXPECTED_AREAS = {
     "lsoa21": 35672, "lsoa11": 34753, "msoa21": 7264, "lad24": 361, "utla23": 218, "pfa24": 43,
     "rgn24": 9, "itl1": 12, "ctry": 4, "dz11": 6976, "sdz21": 850,
@@ -57,6 +67,10 @@ def test_lsoa21_to_itl1_is_complete_and_correct() -> None:
     assert (by_code[by_code.index.str.startswith("W")] == "TLL").all()
     assert set(by_code[by_code.index.str.startswith("E")]) == {f"TL{c}" for c in "CDEFGHIJK"}
     assert table.set_index("lsoa21").loc["E01000001", "itl1_name"] == "London"
+    # every row against the published files: LSOA -> LAD -> region -> ITL1; Wales is TLL
+    raw = _raw("LSOA21_WD24_LAD24_EW_LU.csv").merge(_raw("LAD24_RGN24_EN_LU.csv"), on="LAD24CD", how="left")
+    expected = raw.set_index("LSOA21CD")["RGN24CD"].map(REGION_ITL1).fillna("TLL")
+    assert by_code.astype(str).to_dict() == expected.to_dict()
 
 
 def test_english_regions_map_one_to_one_onto_itl1() -> None:
@@ -68,15 +82,22 @@ def test_english_regions_map_one_to_one_onto_itl1() -> None:
 def test_lsoa21_to_utla23_uses_2023_structure() -> None:
     table = geo.lookup("lsoa21", "utla23")
     assert len(table) == 35672
-    cumbria = geo.lookup("lsoa21", "lad24").query("lad24 in ['E06000063', 'E06000064']")
-    utla = table.set_index("lsoa21")["utla23"].reindex(cumbria["lsoa21"])
-    assert set(utla) == {"E06000063", "E06000064"}
+    raw = _raw("LSOA21_WD24_LAD24_EW_LU.csv").merge(_raw("LTLA23_UTLA23_EW_LU.csv"), left_on="LAD24CD", right_on="LTLA23CD")
+    expected = raw.set_index("LSOA21CD")["UTLA23CD"]
+    assert len(expected) == 35672
+    assert table.set_index("lsoa21")["utla23"].astype(str).to_dict() == expected.to_dict()
+    cumbria = raw.loc[raw["LAD24CD"].isin(["E06000063", "E06000064"]), "LSOA21CD"]
+    assert set(table.set_index("lsoa21")["utla23"].reindex(cumbria)) == {"E06000063", "E06000064"}
     assert "E10000006" not in set(table["utla23"])  # the abolished Cumbria county
 
 
 def test_lsoa21_to_pfa24_is_complete() -> None:
     table = geo.lookup("lsoa21", "pfa24")
     assert len(table) == 35672 and table["pfa24"].nunique() == 43
+    pfa = _raw("LAD24_CSP24_PFA24_EW_LU.csv").drop_duplicates("LAD24CD").set_index("LAD24CD")["PFA24CD"]
+    expected = _raw("LSOA21_WD24_LAD24_EW_LU.csv").set_index("LSOA21CD")["LAD24CD"].map(pfa)
+    assert expected.notna().all()
+    assert table.set_index("lsoa21")["pfa24"].astype(str).to_dict() == expected.to_dict()
     assert table.set_index("lsoa21").loc["E01000001", "pfa24_name"] == "London, City of"
 
 
@@ -85,6 +106,9 @@ def test_lad24_to_pfa24_reduces_csp_rows_to_one_pfa_per_lad() -> None:
     assert raw["LAD24CD"].duplicated().any()  # the published file repeats LADs
     table = geo.lookup("lad24", "pfa24")
     assert len(table) == 318 and table["lad24"].is_unique
+    expected = raw.drop_duplicates("LAD24CD").set_index("LAD24CD")["PFA24CD"]
+    assert raw.groupby("LAD24CD")["PFA24CD"].nunique().max() == 1  # one force per district, as published
+    assert table.set_index("lad24")["pfa24"].astype(str).to_dict() == expected.to_dict()
 
 
 def test_lad24_to_itl1_covers_the_uk() -> None:

@@ -1,0 +1,130 @@
+"""Read a user's table file (CSV, Parquet, or a vector layer's attributes) with clear errors.
+
+Every problem with the file — no such path, a folder, no permission, binary content, an
+empty file, a header without rows, an extension the package does not read, a damaged
+file — is an :class:`~geo.errors.InputError` naming the argument, never a pandas, pyarrow
+or GDAL traceback. In a CSV, codes keep their exact text (leading zeros included).
+
+Examples
+--------
+>>> import pathlib, tempfile
+>>> path = pathlib.Path(tempfile.mkdtemp()) / "codes.csv"
+>>> _ = path.write_text("code,count\\n01234,7\\nE06000047,3\\n")
+>>> table = read_table(path)
+>>> table["code"].tolist(), table["count"].tolist()
+(['01234', 'E06000047'], [7, 3])
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+import pandas as pd
+import pyogrio
+
+from geo.errors import InputError, LevelupError
+
+log = logging.getLogger(__name__)
+
+#: Extensions :func:`read_table` reads: CSV, (Geo)Parquet, and vector layers via pyogrio.
+READABLE = (".csv", ".parquet", ".gpkg", ".geojson", ".shp", ".fgb")
+
+
+def read_table(path: str | os.PathLike[str], *, argument: str = "path") -> pd.DataFrame:
+    """Return the attribute table of a CSV, Parquet or vector file (geometry dropped).
+
+    Parameters
+    ----------
+    path : str or PathLike
+        A ``.csv``, ``.parquet``, ``.gpkg``, ``.geojson``, ``.shp`` or ``.fgb`` file.
+    argument : str, default "path"
+        The name shown in messages (the CLI passes ``"INPUT"``).
+
+    Returns
+    -------
+    DataFrame
+        At least one column and one row. In a CSV every column is read as text first; a
+        column other than the first becomes numeric only when all its values are numbers and
+        none has a leading zero (``"01234"`` stays text). The first column, the default code
+        column of the CLI, is always text.
+
+    Raises
+    ------
+    InputError
+        Naming ``argument``: a missing path, a folder, an unreadable, binary, empty or
+        header-only file, an unknown extension, or a file its format cannot parse.
+
+    Examples
+    --------
+    >>> read_table("no/such.csv", argument="INPUT")
+    Traceback (most recent call last):
+    ...
+    geo.errors.InputError: INPUT 'no/such.csv': no such file; give the path of a .csv, .parquet, .gpkg, .geojson, .shp or .fgb file
+    """
+    target = Path(path)
+    where = f"{argument} {str(path)!r}"
+    kinds = ", ".join(READABLE[:-1]) + f" or {READABLE[-1]}"
+    if not target.exists():
+        raise InputError(f"{where}: no such file; give the path of a {kinds} file")
+    if target.is_dir():
+        raise InputError(f"{where} is a folder; give the path of a {kinds} file inside it")
+    suffix = target.suffix.lower()
+    if suffix not in READABLE:
+        shown = f"a {suffix} file" if suffix else "a file without an extension"
+        raise InputError(f"{where}: cannot read {shown}; expected a {kinds} file (save a spreadsheet as 'CSV UTF-8')")
+    try:
+        if suffix == ".csv":
+            table = _read_csv(target, where)
+        elif suffix == ".parquet":
+            table = pd.DataFrame(pd.read_parquet(target))
+            table = table.drop(columns=[c for c in ("geometry",) if c in table.columns])
+        else:
+            table = pd.DataFrame(pyogrio.read_dataframe(target, read_geometry=False))
+    except LevelupError:
+        raise
+    except PermissionError:
+        raise InputError(f"{where}: permission denied; make the file readable or copy it somewhere readable") from None
+    except Exception as exc:  # pandas, pyarrow and GDAL each raise their own kinds
+        text = str(exc).strip()
+        reason = text.splitlines()[0][:200] if text else type(exc).__name__
+        raise InputError(f"{where}: cannot read it as a {suffix} file ({reason}); is it damaged or in another format?") from None
+    if table.shape[1] == 0:
+        raise InputError(f"{where} has no columns; expected a column of area codes and value columns")
+    if len(table) == 0:
+        shown = ", ".join(map(str, table.columns[:5]))
+        raise InputError(f"{where} has a header ({shown}) but no rows of data; expected one row per area")
+    return table
+
+
+def _read_csv(target: Path, where: str) -> pd.DataFrame:
+    with target.open("rb") as handle:
+        head = handle.read(1 << 16)
+    if not head.strip():
+        raise InputError(f"{where} is empty; expected a header line and one row per area")
+    if b"\x00" in head:
+        raise InputError(f"{where} holds binary data, not CSV text; export the table as 'CSV UTF-8'")
+    try:
+        text = pd.read_csv(target, dtype=str, encoding="utf-8-sig")  # Excel's "CSV UTF-8" starts with a BOM
+    except UnicodeDecodeError:
+        try:
+            text = pd.read_csv(target, dtype=str, encoding="cp1252")  # Excel's plain "CSV" on Windows
+        except UnicodeDecodeError:
+            raise InputError(f"{where} is neither UTF-8 nor Windows-1252 text; save it as 'CSV UTF-8'") from None
+        log.info("%s is not UTF-8; read as Windows-1252", where)
+    columns = {
+        name: text.iloc[:, position].astype("string") if position == 0 else _numeric_or_text(text.iloc[:, position])
+        for position, name in enumerate(text.columns)
+    }
+    return pd.DataFrame(columns, index=text.index)
+
+
+def _numeric_or_text(column: pd.Series) -> pd.Series:
+    """The column as numbers when every value is one and none has a leading zero, else text."""
+    present = column.dropna().str.strip()
+    numbers = pd.to_numeric(present.astype(object), errors="coerce")
+    if numbers.isna().any() or present.str.match(r"[+-]?0\d").any():
+        return column
+    # object in, numpy int64/float64 out: the dtypes pandas itself gives a numeric CSV column
+    return pd.to_numeric(column.str.strip().astype(object), errors="coerce")

@@ -189,7 +189,7 @@ def _read_workbook(item: catalogue.Product, path: Path, text_columns: dict[str, 
                 f"product {item.id!r}: the workbook {path.name} has no sheet {sheet!r}; it has "
                 f"{book.sheet_names[:8]}. The publisher may have revised it: update the entry's source.sheet."
             )
-        frame = book.parse(sheet, dtype=text_columns)
+        frame = pd.read_excel(book, sheet_name=sheet, dtype=text_columns)
     return frame.astype({column: "string" for column in text_columns if column in frame.columns})
 
 

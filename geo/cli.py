@@ -59,9 +59,10 @@ def _cmd_status(args: argparse.Namespace) -> None:
     for entry in entries:
         size = entry.get("bytes", 0) / 1e6
         print(f"  {entry.get('key', '?'):<40} {entry.get('rows', '?'):>8} rows {size:8.2f} MB  from {entry.get('source', '?')}")
-    missing = [p for p in catalogue.products().values() if p.kind != "table" and f"products/{p.id}" not in cached]
+    concrete = ("table", "indicator_template")
+    missing = [p for p in catalogue.products().values() if p.kind not in concrete and f"products/{p.id}" not in cached]
     if missing:
-        print(f"\n{len(missing)} catalogue products not cached yet:")
+        print(f"\n{len(missing)} catalogue products not cached yet (fetch one with `levelup data fetch --product ID`):")
         for item in missing:
             print(f"  {item.id:<28} {item.file}  (publisher: {products.source_of(item)})")
 

@@ -137,7 +137,7 @@ def fetch_level(level: str) -> Outcome:
             lookups.lookup(level, parent)
     except LevelupError as exc:
         return Outcome(f"level {level}", "failed", _reason(exc))
-    return Outcome(f"level {level}", "ready", f"{len(layer):,} areas, lookups to {', '.join(spec.nests_in) or 'none'}")
+    return Outcome(f"level {level}", "ready", f"{level} ({len(layer):,} areas, lookups to {', '.join(spec.nests_in) or 'none'})")
 
 
 def fetch_all(*, refresh: bool = False) -> list[Outcome]:

@@ -114,4 +114,4 @@ def test_fetch_exits_cleanly_every_time(mirror: Path, tmp_path: Path) -> None:
         done = subprocess.run([str(levelup), "data", "fetch", "pfa24"], env=env, capture_output=True, text=True, timeout=60)
         assert "terminate called" not in done.stderr, f"run {run}: {done.stderr[-500:]}"
         assert done.returncode == 0, f"run {run}: rc {done.returncode}: {done.stderr[-500:]}"
-        assert done.stdout.startswith("level pfa24") and "ready: 43 areas" in done.stdout
+        assert done.stdout.startswith("level pfa24") and "ready: pfa24 (43 areas" in done.stdout

@@ -100,6 +100,30 @@ def writable_dir() -> Path:
     return Path(stand_in.name) if stand_in is not None else root
 
 
+def scratch_dir() -> Path:
+    """Return a new empty folder for a download, inside the cache (or its stand-in when the
+    cache folder cannot be written); the caller removes it.
+
+    Examples
+    --------
+    >>> import shutil
+    >>> folder = scratch_dir()
+    >>> folder.is_dir(), list(folder.iterdir())
+    (True, [])
+    >>> shutil.rmtree(folder)
+    """
+    root = writable_dir() / "downloads"
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        return Path(tempfile.mkdtemp(dir=root))
+    except OSError as exc:
+        if exc.errno not in _NOT_WRITABLE:
+            raise
+        root = _use_stand_in(settings.get_cache_dir(), exc) / "downloads"
+        root.mkdir(parents=True, exist_ok=True)
+        return Path(tempfile.mkdtemp(dir=root))
+
+
 def _stand_in_path(key: str) -> Path | None:
     stand_in = _stand_ins.get(settings.get_cache_dir())
     return Path(stand_in.name) / f"{key}.parquet" if stand_in is not None else None

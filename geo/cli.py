@@ -27,12 +27,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from geo import cache, catalogue, csvsafe, lookups, products, registry, settings, vintages
+from geo import cache, catalogue, csvsafe, fetch, lookups, products, registry, settings, vintages
 from geo.aggregation import aggregate
 from geo.disaggregation import disaggregate
-from geo.errors import InputError, LevelupError, examples
+from geo.errors import DataUnavailableError, InputError, LevelupError, examples
 from geo.export import export
-from geo.layers import boundaries
 from geo.maps import map as choropleth
 from geo.places import area
 from geo.plotting import plot
@@ -60,28 +59,31 @@ def _cmd_status(args: argparse.Namespace) -> None:
     for entry in entries:
         size = entry.get("bytes", 0) / 1e6
         print(f"  {entry.get('key', '?'):<40} {entry.get('rows', '?'):>8} rows {size:8.2f} MB  from {entry.get('source', '?')}")
-    missing = [p for p in catalogue.products().values() if p.kind != "table" and f"products/{p.id}" not in cached]
+    concrete = ("table", "indicator_template")
+    missing = [p for p in catalogue.products().values() if p.kind not in concrete and f"products/{p.id}" not in cached]
     if missing:
-        print(f"\n{len(missing)} catalogue products not cached yet:")
+        print(f"\n{len(missing)} catalogue products not cached yet (fetch one with `levelup data fetch --product ID`):")
         for item in missing:
             print(f"  {item.id:<28} {item.file}  (publisher: {products.source_of(item)})")
 
 
 def _cmd_fetch(args: argparse.Namespace) -> None:
-    if args.all == bool(args.level):
-        raise InputError("data fetch: give one LEVEL or --all, e.g. `levelup data fetch lsoa21`")
-    if args.all:
-        for item in catalogue.products().values():
-            products.load(item.id, refresh=args.refresh)
-            print(f"fetched product {item.id}")
-        wanted = list(registry.specs())
+    if sum((bool(args.level), args.all, bool(args.product))) != 1:
+        raise InputError("data fetch: give one LEVEL, --product ID or --all, e.g. `levelup data fetch lsoa21`")
+    if args.level:
+        outcomes = [fetch.fetch_level(registry.resolve(args.level, argument="LEVEL"))]
+    elif args.all:
+        outcomes = fetch.fetch_all(refresh=args.refresh)
     else:
-        wanted = [registry.resolve(args.level, argument="LEVEL")]
-    for level in wanted:
-        layer = boundaries(level)
-        for parent in registry.spec(level).nests_in:
-            lookups.lookup(level, parent)
-        print(f"ready: {level} ({len(layer):,} areas, lookups to {', '.join(registry.spec(level).nests_in) or 'none'})")
+        outcomes = [fetch.fetch_product(item, refresh=args.refresh) for item in fetch.resolve(args.product)]
+    for outcome in outcomes:
+        print(outcome.line())
+    print(f"data fetch: {fetch.summary(outcomes)}")
+    if fetch.failures(outcomes):
+        raise DataUnavailableError(
+            f"data fetch: {fetch.failures(outcomes)}; the reasons are listed above. Set LEVELUP_MIRROR to a "
+            "folder holding the files, or retry one with `levelup data fetch --product ID`."
+        )
 
 
 def _cmd_lookup(args: argparse.Namespace) -> None:
@@ -216,10 +218,13 @@ def build_parser() -> argparse.ArgumentParser:
     data = commands.add_parser("data", help="inspect or fill the cache").add_subparsers(dest="data_command", required=True)
     p = data.add_parser("status", help="what is cached, where from, sizes", description="Example: levelup data status")
     p.set_defaults(func=_cmd_status)
-    p = data.add_parser("fetch", help="fetch a level (boundaries and lookups) or everything",
-                        description="Examples: levelup data fetch lsoa21; levelup data fetch --all")
+    p = data.add_parser("fetch", help="fetch a level (boundaries and lookups), a product, or everything",
+                        description="Examples: levelup data fetch lsoa21; levelup data fetch --product lad24_buc; "
+                                    "levelup data fetch --product ess_healthy-life-expectancy; levelup data fetch --all")
     p.add_argument("level", nargs="?", metavar="LEVEL")
-    p.add_argument("--all", action="store_true", help="every product and level")
+    p.add_argument("--product", action="append", metavar="ID",
+                   help="a catalogue product id, ess_<indicator>, or ess (every known indicator); repeat for several")
+    p.add_argument("--all", action="store_true", help="every product and level; reports each and continues past failures")
     p.add_argument("--refresh", action="store_true", help="fetch again even when cached")
     p.set_defaults(func=_cmd_fetch)
 

@@ -130,13 +130,16 @@ def download_feature_service(
     expected_rows: int | None = None,
     base_url: str | None = None,
 ) -> Path:
-    """Download every feature of a FeatureServer layer or table, paging by object id.
+    """Download every feature of a FeatureServer layer or table, paging by offset.
 
-    Pages of ``min(settings.page_size, maxRecordCount)`` features are requested ordered by
-    the object-id field, with ``resultOffset`` advanced by the number actually received, while
-    the server says ``exceededTransferLimit`` or fewer features than its count have arrived.
-    The total must equal the layer's count (and ``expected_rows`` when given) with no repeated
-    object ids, or the download fails.
+    The layer's ``/query`` is asked for its count (``returnCountOnly=true``), then for pages
+    by offset: ``resultOffset`` (the number of features received so far) and
+    ``resultRecordCount`` (``min(settings.page_size, maxRecordCount)``), with
+    ``orderByFields=<object-id field> ASC`` so that consecutive pages neither overlap nor skip.
+    The offset advances by the number of features actually received (a server may return
+    fewer than asked), while the server says ``exceededTransferLimit`` or fewer features than
+    its count have arrived. The total must equal the layer's count (and ``expected_rows``
+    when given) with no repeated object ids, or the download fails.
 
     Parameters
     ----------

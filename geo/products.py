@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import logging
 import shutil
-import tempfile
 import zipfile
 from pathlib import Path, PurePosixPath
 from typing import TypeAlias
@@ -98,7 +97,7 @@ def _fetch(item: catalogue.Product) -> tuple[Frame, str]:
         f"at {settings.get_cache_dir()} (no valid entry); " + "; ".join(tried) + ". "
         "To work offline, point the package at a mirror holding the ONS files named as "
         "distributed: set LEVELUP_MIRROR=/path/or/url (or geo.settings.mirror), or fetch "
-        "once while online with `levelup data fetch --all`."
+        f"it once while online with `levelup data fetch --product {item.id}`."
     )
 
 
@@ -141,9 +140,7 @@ class _scratch:
     """A temporary download folder inside the cache directory, always removed."""
 
     def __enter__(self) -> Path:
-        root = settings.get_cache_dir() / "downloads"
-        root.mkdir(parents=True, exist_ok=True)
-        self.path = Path(tempfile.mkdtemp(dir=root))
+        self.path = cache.scratch_dir()
         return self.path
 
     def __exit__(self, *exc: object) -> None:
@@ -152,12 +149,12 @@ class _scratch:
 
 def _parse(item: catalogue.Product, path: Path, *, as_published: bool = False) -> Frame:
     """Read a downloaded or mirrored file; ``as_published``: in the publisher's form (a
-    ``member`` of a zip archive, ``columns`` to select and rename)."""
+    ``member`` of a zip archive, a ``sheet`` of an ``.xlsx`` workbook, ``columns`` to select
+    and rename)."""
     text_columns = {column: "string" for key, column in item.fields.items() if key != "population"}
     renames = item.columns if as_published else {}
     if renames:
-        published = {v: k for k, v in renames.items()}
-        text_columns = {published.get(c, c): t for c, t in text_columns.items()}
+        text_columns = {published: "string" for published, mirrored in renames.items() if mirrored in text_columns}
     try:
         if item.is_spatial:
             frame = pyogrio.read_dataframe(path, use_arrow=True)
@@ -167,6 +164,8 @@ def _parse(item: catalogue.Product, path: Path, *, as_published: bool = False) -
         elif as_published and item.member:
             with zipfile.ZipFile(path) as archive, archive.open(_member(item, archive, path)) as handle:
                 frame = pd.read_csv(handle, dtype=text_columns)
+        elif as_published and path.suffix.lower() == ".xlsx":
+            frame = _read_workbook(item, path, text_columns)
         else:
             frame = pd.read_csv(path, dtype=text_columns)
     except LevelupError:
@@ -174,15 +173,50 @@ def _parse(item: catalogue.Product, path: Path, *, as_published: bool = False) -
     except Exception as exc:
         raise DataError(f"product {item.id!r}: cannot parse {path.name}: {exc}") from exc
     if renames:
-        missing = [column for column in renames if column not in frame.columns]
-        if missing:
-            raise DataError(
-                f"product {item.id!r}: the publisher's file {path.name} lacks the columns {missing[:4]} "
-                f"that the catalogue maps; it has {list(frame.columns)[:8]}. The publisher may have "
-                "revised the file: update the entry's [source.columns]."
-            )
-        frame = frame[list(renames)].rename(columns=renames)
+        frame = _select(item, frame, path)
     return _validated(item, frame, str(path))
+
+
+def _read_workbook(item: catalogue.Product, path: Path, text_columns: dict[str, str]) -> pd.DataFrame:
+    """One worksheet of an ``.xlsx`` workbook (the entry's ``sheet``, else the first)."""
+    with pd.ExcelFile(path, engine="openpyxl") as book:
+        sheet = item.sheet if item.sheet is not None else book.sheet_names[0]
+        if sheet not in book.sheet_names:
+            raise DataError(
+                f"product {item.id!r}: the workbook {path.name} has no sheet {sheet!r}; it has "
+                f"{book.sheet_names[:8]}. The publisher may have revised it: update the entry's source.sheet."
+            )
+        frame = pd.read_excel(book, sheet_name=sheet, dtype=text_columns)
+    return frame.astype({column: "string" for column in text_columns if column in frame.columns})
+
+
+def _select(item: catalogue.Product, frame: pd.DataFrame, path: Path) -> pd.DataFrame:
+    """Keep and rename the publisher's columns named in ``[source.columns]``.
+
+    Several publisher names may map to one mirrored column (editions of a service that name
+    a field differently); exactly one of them must be in the file.
+    """
+    chosen: dict[str, str] = {}
+    missing: list[str] = []
+    for mirrored in dict.fromkeys(item.columns.values()):
+        names = [published for published, target in item.columns.items() if target == mirrored]
+        present = [name for name in names if name in frame.columns]
+        if len(present) > 1:
+            raise DataError(
+                f"product {item.id!r}: the publisher's file {path.name} has {present}, which the "
+                f"catalogue all maps to {mirrored!r}; expected one. Update the entry's [source.columns]."
+            )
+        if present:
+            chosen[present[0]] = mirrored
+        else:
+            missing.append(" or ".join(names))
+    if missing:
+        raise DataError(
+            f"product {item.id!r}: the publisher's file {path.name} lacks the columns {missing[:4]} "
+            f"that the catalogue maps; it has {list(frame.columns)[:8]}. The publisher may have "
+            "revised the file: update the entry's [source.columns]."
+        )
+    return frame[list(chosen)].rename(columns=chosen)
 
 
 def _member(item: catalogue.Product, archive: zipfile.ZipFile, path: Path) -> str:

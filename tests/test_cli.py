@@ -67,7 +67,7 @@ def test_data_status_and_fetch(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     assert "boundaries/pfa24" in out and "products/pfa20_buc" in out
     assert main(["data", "fetch"]) == 2
-    assert "give one LEVEL or --all" in capsys.readouterr().err
+    assert "give one LEVEL, --product ID or --all" in capsys.readouterr().err
 
 
 def test_area_command(capsys: pytest.CaptureFixture[str]) -> None:

@@ -82,3 +82,136 @@ def test_a_product_only_a_mirror_can_give_says_why(publisher: FakeArcGIS) -> Non
     with pytest.raises(geo.DataUnavailableError, match=r"census21_population_by_age.*not read from the publisher: the six age bands"):
         products.load("census21_population_by_age")
     assert publisher.log == []  # the publisher was not contacted
+
+
+# -- editions of a FeatureServer lookup, a NISRA workbook, the ONS ESS data repository -------
+
+LOOKUP = "lsoa11_lsoa21_lad22"
+
+
+def _lookup_edition(mirror: Path, folder: Path, *, first: str) -> str:
+    """The LSOA 2011 -> 2021 lookup in an edition's layout: the first field named ``first``
+    (v5: LSOA11CD; the unversioned service: F_LSOA11CD), fields in the service's order, plus
+    the Welsh LAD name the mirror does not keep."""
+    frame = pd.read_csv(mirror / str(catalogue.product(LOOKUP).file), dtype=str)
+    frame["LAD22NMW"] = ""
+    frame = frame[["LSOA11CD", "LSOA11NM", "CHGIND", "LSOA21CD", "LSOA21NM", "LAD22CD", "LAD22NM", "LAD22NMW"]]
+    name = f"lookup_{first}.csv"
+    frame.rename(columns={"LSOA11CD": first}).to_csv(folder / name, index=False)
+    return name
+
+
+@pytest.mark.parametrize("first", ["LSOA11CD", "F_LSOA11CD"])
+def test_either_edition_of_the_lookup_service_gives_the_mirrored_table(
+    mirror: Path, tmp_path: Path, empty_cache: Path, monkeypatch: pytest.MonkeyPatch, first: str
+) -> None:
+    name = _lookup_edition(mirror, tmp_path, first=first)
+    monkeypatch.delenv("LEVELUP_MIRROR", raising=False)
+    monkeypatch.setattr(geo.settings, "offline", False)
+    monkeypatch.setattr(geo.settings, "progress", False)
+    with FakeArcGIS(tmp_path, {"LSOA11_LSOA21_LAD22_EW_LU_v5": name}) as fake:
+        monkeypatch.setattr(geo.settings, "arcgis_base", fake.base)
+        loaded = products.load(LOOKUP)
+    assert any("/LSOA11_LSOA21_LAD22_EW_LU_v5/FeatureServer/0/query" in line for line in fake.log)
+    pd.testing.assert_frame_equal(loaded, _mirrored(LOOKUP, mirror))
+
+
+def test_a_lookup_with_both_or_neither_name_fails_clearly(publisher: FakeArcGIS) -> None:
+    folder = Path(publisher.mirror)
+    (folder / "both.csv").write_text("LSOA11CD,F_LSOA11CD,LSOA11NM,LSOA21CD,LSOA21NM,CHGIND,LAD22CD,LAD22NM\n")
+    item = dataclasses.replace(catalogue.product(LOOKUP), service=None, url=publisher.files + "both.csv", rows=0)
+    with pytest.raises(geo.DataError, match=r"both.csv has \['LSOA11CD', 'F_LSOA11CD'\].*all maps to 'LSOA11CD'"):
+        products.load(item)
+    (folder / "neither.csv").write_text("LSOA11NM,LSOA21CD,LSOA21NM,CHGIND,LAD22CD,LAD22NM\n")
+    item = dataclasses.replace(item, url=publisher.files + "neither.csv")
+    with pytest.raises(geo.DataError, match=r"neither.csv lacks the columns \['LSOA11CD or F_LSOA11CD'\]"):
+        products.load(item)
+
+
+NISRA = "dz21_sdz21_lgd14"
+
+
+def _nisra_workbook(mirror: Path, path: Path, *, cover: bool = False) -> None:
+    """The NISRA lookup as an .xlsx workbook, with the area columns NISRA's table also lists."""
+    frame = pd.read_csv(mirror / str(catalogue.product(NISRA).file), dtype=str)
+    frame["Area_ha"] = 12.5
+    frame["Perim_km"] = 3.25
+    with pd.ExcelWriter(path, engine="openpyxl") as book:
+        if cover:
+            pd.DataFrame({"Contents": ["Lookup tables"]}).to_excel(book, sheet_name="Cover", index=False)
+        frame.to_excel(book, sheet_name="DZ2021_lookup", index=False)
+
+
+def test_the_nisra_workbook_gives_the_mirrored_table(publisher: FakeArcGIS, mirror: Path) -> None:
+    assert str(catalogue.product(NISRA).url).endswith("/geography-dz2021-lookup-tables.xlsx")
+    _nisra_workbook(mirror, Path(publisher.mirror) / "geography-dz2021-lookup-tables.xlsx")
+    loaded = products.load(_at(publisher, NISRA, "geography-dz2021-lookup-tables.xlsx"))
+    pd.testing.assert_frame_equal(loaded, _mirrored(NISRA, mirror))
+
+
+def test_a_workbook_sheet_is_chosen_by_name_or_missing_clearly(publisher: FakeArcGIS, mirror: Path) -> None:
+    _nisra_workbook(mirror, Path(publisher.mirror) / "with-cover.xlsx", cover=True)
+    item = _at(publisher, NISRA, "with-cover.xlsx")
+    with pytest.raises(geo.DataError, match=r"with-cover.xlsx lacks the columns \['DZ2021_cd'"):
+        products.load(item)  # the first sheet is the cover
+    loaded = products.load(dataclasses.replace(item, sheet="DZ2021_lookup"))
+    pd.testing.assert_frame_equal(loaded, _mirrored(NISRA, mirror))
+    with pytest.raises(geo.DataError, match=r"has no sheet 'Lookup'; it has \['Cover', 'DZ2021_lookup'\].*source.sheet"):
+        products.load(dataclasses.replace(item, sheet="Lookup"), refresh=True)
+
+
+ESS_REPO = "ONSdigital/explore-local-statistics-data/main"
+
+
+def test_an_ess_indicator_from_the_ons_data_repository_is_the_mirrored_file(publisher: FakeArcGIS, mirror: Path) -> None:
+    from geo.ess import _product
+
+    indicator = "healthy-life-expectancy"
+    item = _product(indicator)
+    assert item.url == f"https://raw.githubusercontent.com/{ESS_REPO}/{indicator}/{indicator}.csv"
+    served = Path(publisher.mirror) / ESS_REPO / indicator
+    served.mkdir(parents=True)
+    (served / f"{indicator}.csv").write_bytes((mirror / str(item.file)).read_bytes())
+    loaded = products.load(dataclasses.replace(item, url=item.url.replace("https://raw.githubusercontent.com/", publisher.files)))
+    pd.testing.assert_frame_equal(loaded, _mirrored_item(item, mirror))
+    assert any(line == f"/files/{ESS_REPO}/{indicator}/{indicator}.csv" for line in publisher.log)
+
+
+def _mirrored_item(item: catalogue.Product, mirror: Path) -> pd.DataFrame:
+    return products._parse(item, mirror / str(item.file))
+
+
+def test_the_ess_api_csv_is_not_the_tidy_file_and_is_refused_clearly(publisher: FakeArcGIS, mirror: Path) -> None:
+    """The app's own CSV route serves areacd, areanm, period, value, lci_95, uci_95 (its API
+    docs): without the geography label rows cannot be placed at a level, so the package reads
+    the data repository's tidy file instead, and says so if given the API's form."""
+    from geo.ess import _product
+
+    indicator = "healthy-life-expectancy"
+    item = _product(indicator)
+    tidy = pd.read_csv(mirror / str(item.file), dtype=str)
+    api = tidy[["areacd", "areanm", "period", "observation", "lci_95", "uci_95"]].rename(columns={"observation": "value"})
+    route = Path(publisher.mirror) / "explore-local-statistics/api/v1"
+    route.mkdir(parents=True)
+    api.to_csv(route / "data.csv", index=False)
+    url = publisher.files + f"explore-local-statistics/api/v1/data.csv?indicator={indicator}&time=all"
+    with pytest.raises(geo.DataError, match=r"lacks the columns \['geography', 'indicator', 'observation'\]"):
+        products.load(dataclasses.replace(item, url=url))
+
+
+@pytest.mark.parametrize("product_id", ["pfa20_buc", "ctyua21_buc", "msoa21_bsc"])
+def test_boundaries_from_the_corrected_services_equal_the_mirror(
+    mirror: Path, empty_cache: Path, monkeypatch: pytest.MonkeyPatch, product_id: str
+) -> None:
+    item = catalogue.product(product_id)
+    monkeypatch.delenv("LEVELUP_MIRROR", raising=False)
+    monkeypatch.setattr(geo.settings, "offline", False)
+    monkeypatch.setattr(geo.settings, "progress", False)
+    with FakeArcGIS(mirror, {str(item.service): str(item.file)}) as fake:
+        monkeypatch.setattr(geo.settings, "arcgis_base", fake.base)
+        loaded = products.load(product_id)
+    assert any(f"/{item.service}/FeatureServer/0/query" in line for line in fake.log)
+    want = products._parse(item, mirror / str(item.file))
+    assert list(loaded.columns) == list(want.columns)
+    pd.testing.assert_frame_equal(pd.DataFrame(loaded.drop(columns="geometry")), pd.DataFrame(want.drop(columns="geometry")))
+    assert loaded.geometry.geom_equals_exact(want.geometry, tolerance=1e-9).all()

@@ -37,10 +37,13 @@ class Product:
     Attributes mirror the TOML keys: ``fields`` maps level ids (``lad24``) and
     ``<level>_name`` to the column names of the file as distributed (``LAD24CD``,
     ``LAD24NM``). Where the publisher's download differs from the file as mirrored, the
-    ``[source]`` table says how to read it: ``member`` (the file inside a zip archive) and
-    ``columns`` (publisher column -> column as mirrored; only these are kept); or
-    ``unavailable`` (why the publisher's form cannot be read directly: the product then
-    comes from a mirror only).
+    ``[source]`` table says how to read it: ``member`` (the file inside a zip archive),
+    ``sheet`` (the worksheet of an ``.xlsx`` workbook; default the first), ``columns``
+    (publisher column -> column as mirrored; only these are kept; several publisher names
+    may map to one column when editions of the service differ, e.g. ``F_LSOA11CD`` and
+    ``LSOA11CD``, and exactly one of them must be present); or ``unavailable`` (why the
+    publisher's form cannot be read directly: the product then comes from a mirror only).
+    A template (``kind = "indicator_template"``) may list ``known`` ids to fill it with.
     """
 
     id: str
@@ -60,9 +63,11 @@ class Product:
     layer: int = 0
     url: str | None = None
     member: str | None = None
+    sheet: str | None = None
     columns: dict[str, str] = field(default_factory=dict)
     unavailable: str | None = None
     note: str | None = None
+    known: tuple[str, ...] = ()
     data: tuple[dict[str, Any], ...] = field(default=(), repr=False)
     digest: str = field(default="", repr=False)
 
@@ -121,9 +126,11 @@ def _to_product(entry: dict[str, Any]) -> Product:
         layer=int(source.get("layer", 0)),
         url=source.get("url"),
         member=source.get("member"),
+        sheet=source.get("sheet"),
         columns=dict(source.get("columns", {})),
         unavailable=source.get("unavailable"),
         note=entry.get("note"),
+        known=tuple(entry.get("known", ())),
         data=tuple(entry.get("data", ())),
         digest=entry["digest"],
     )

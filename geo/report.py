@@ -288,14 +288,9 @@ def _region_and_nation(place: Area) -> list[Area]:
         if place.code in table.index:  # regions cover England only
             row = table.loc[place.code]
             found.append(Area(parent, str(row[parent]), str(row[f"{parent}_name"])))
-    kept: list[Area] = []
-    seen = {territory.get(place.code, place.code)}
-    for candidate in found:
-        key = territory.get(candidate.code, candidate.code)
-        if key not in seen:
-            kept.append(candidate)
-            seen.add(key)
-    return kept
+    own = territory.get(place.code, place.code)
+    named = {c.code for c in found if c.level != "itl1"}  # a region or nation is named as such, not as its ITL1
+    return [c for c in found if territory.get(c.code, c.code) != own and not (c.level == "itl1" and territory.get(c.code) in named)]
 
 
 def _unit(level: str) -> str:
@@ -433,7 +428,7 @@ def write_report(data: ReportData, place: Area, out: str | os.PathLike[str], *, 
         hint = f"pass --level {' or '.join(others)} with an indicator of that level" if others else "choose an area in a nation the level covers"
         raise CoverageError(
             f"--area {place.name!r} ({place.level} {place.code}) "
-            f"{'is in ' + nation.name + ', which' if nation.name != place.name else ''} has no {_unit(level)}s "
+            f"{'is in ' + nation.name + ', which ' if nation.name != place.name else ''}has no {_unit(level)}s "
             f"({registry.spec(level).title} cover {_nations_of_level(level)} only): {hint}"
         )
     have = inside[isin(inside, data.values)]
@@ -460,7 +455,7 @@ def write_report(data: ReportData, place: Area, out: str | os.PathLike[str], *, 
 
 
 def _write_pack(data: ReportData, place: Area, inside: pd.Index, have: pd.Index, staging: Path, steps: tqdm) -> None:
-    from geo.report_page import page  # the page's wording lives in its own module
+    from geo.report_page import page, short_criterion  # the page's wording lives in its own module
 
     ind, level, within = data.indicator, data.level, data.within
     members = data.found["codes"].str.split(",").explode()
@@ -471,7 +466,7 @@ def _write_pack(data: ReportData, place: Area, inside: pd.Index, have: pd.Index,
     table = _inequality(data, place, have)
     left_behind = _left_behind(ind, local)
     steps.update()
-    highlight = f"{HIGHLIGHT} ({len(local):,})" if len(local) else f"{HIGHLIGHT} (none in {place.name})"
+    highlight = f"{HIGHLIGHT} ({short_criterion(data)})" + ("" if len(local) else f": none in {place.name}")
     m = choropleth(ind.frame, value=ind.value, level=level, within=place.code, highlight=local, highlight_name=highlight,
                    outlines=(within, "itl1"), higher_is_better=ind.higher_is_better, title=ind.title)
     to_html(m, staging / "map.html")

@@ -77,6 +77,19 @@ def criterion(data: ReportData) -> str:
     return f"among the worst {share}% of {nations} on {ind.title}"
 
 
+def short_criterion(data: ReportData) -> str:
+    """The pocket rule in a few words, for the map's layer name ("worst 10%")."""
+    threshold = data.threshold
+    if isinstance(threshold, (int, float)):
+        return f"at or {'below' if data.indicator.higher_is_better else 'above'} {threshold:g}"
+    if threshold == "parent_mean":
+        return "worse than their area's average"
+    if threshold == "hotspot":
+        return "hot spots"
+    text = str(threshold)
+    return f"worst {10 * int(text.rsplit('_', 1)[1]) if text.startswith('national_decile_') else int(text.rsplit('_', 1)[1])}%"
+
+
 def headline(place: Area, data: ReportData, local: gpd.GeoDataFrame, left_behind: pd.DataFrame) -> str:
     """Plain-English sentences: how many pockets, areas, people and hidden pockets — or none."""
     unit = _unit(data.level)

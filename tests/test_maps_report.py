@@ -194,7 +194,8 @@ def test_cli_commands(tmp_path: Path, mirror: Path, capsys: pytest.CaptureFixtur
 
 def test_report_of_a_uk_wide_published_indicator(tmp_path: Path) -> None:
     out = tmp_path / "hle"
-    args = ["report", "--area", "North West", "--indicator", "healthy-life-expectancy", "--value", "Female healthy life expectancy"]
+    args = ["report", "--area", "North West", "--indicator", "healthy-life-expectancy", "--value", "Female healthy life expectancy",
+            "--higher-is-better", "yes"]
     assert main([*args, "--out", str(tmp_path / "lsoa")]) == 2  # not published for LSOAs: says which levels
     assert not (tmp_path / "lsoa").exists()
     assert main([*args, "--level", "utla23", "--within", "itl1", "--out", str(out)]) == 0
@@ -231,7 +232,7 @@ def test_report_of_district_medians_from_a_csv(tmp_path: Path) -> None:
     districts[["observation"]].rename(columns={"observation": "weekly_pay"}).reset_index().to_csv(tmp_path / "pay.csv", index=False)
     out = tmp_path / "pay"
     assert main(["report", "--area", "North East", "--indicator", str(tmp_path / "pay.csv"), "--level", "lad24",
-                 "--within", "itl1", "--kind", "median", "--out", str(out)]) == 0
+                 "--within", "itl1", "--kind", "median", "--higher-is-better", "yes", "--out", str(out)]) == 0
     summary = pd.read_csv(out / "summary.csv", index_col="code")
     assert summary["weekly_pay"].isna().all() and set(summary["note"]) == {"medians do not aggregate"}
     inequality = pd.read_csv(out / "inequality.csv", index_col="code")
@@ -241,7 +242,7 @@ def test_report_of_district_medians_from_a_csv(tmp_path: Path) -> None:
 def test_a_published_indicator_under_old_district_codes_is_reported_not_averaged() -> None:
     from geo.report import load_indicator
 
-    wellbeing = load_indicator("personal-wellbeing-estimates", value="Satisfaction", kind="mean", level="lad24", higher_is_better=None)
+    wellbeing = load_indicator("personal-wellbeing-estimates", value="Satisfaction", kind="mean", level="lad24", higher_is_better=True)
     assert "E06000063" not in wellbeing.frame.index  # Cumberland: formed in 2023 from districts published separately
     assert len(wellbeing.caveats) == 1 and "17 areas are published under district codes" in wellbeing.caveats[0]
     assert "E07000026" in wellbeing.caveats[0] and wellbeing.weight is None  # UK-wide: equal weights

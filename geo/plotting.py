@@ -1,8 +1,8 @@
 """Static maps for reports (matplotlib): same classes and palette as :func:`geo.map`,
 British National Grid north-up, outlines, legend with counts, title and attribution.
 
-Figures are made with :class:`matplotlib.figure.Figure` and an Agg canvas directly, never
-through ``pyplot``: importing or using this module leaves the user's matplotlib backend and
+Figures are made with :class:`matplotlib.figure.Figure` directly (saving picks an off-screen
+renderer for the file's format), never through ``pyplot``: importing or using this module leaves the user's matplotlib backend and
 pyplot's figure list untouched (``plt.show()`` in a notebook works as before).
 """
 
@@ -11,7 +11,6 @@ from __future__ import annotations
 import geopandas as gpd
 import pandas as pd
 from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
@@ -82,8 +81,7 @@ def plot(
     """
     drawn = map_layer(data, value=value, level=level, within=within, code=code, scheme=scheme, k=k, higher_is_better=higher_is_better)
     child, layer, classes = drawn.level, drawn.layer, drawn.classes
-    fig = Figure(figsize=figsize)
-    FigureCanvasAgg(fig)  # off-screen canvas of this figure only; the process's backend is not changed
+    fig = Figure(figsize=figsize)  # no pyplot: the process's backend is not touched; savefig renders off-screen
     ax = fig.add_subplot()
     layer.plot(ax=ax, color=[classes.colour_of(c) for c in layer.index], edgecolor="white", linewidth=0.1)
     for outline, shapes in outline_shapes(layer.geometry, child, outlines).items():

@@ -242,7 +242,7 @@ def prepare_report(
     --------
     >>> data = prepare_report()  # IoD2025 IMD score, LSOAs, pockets within districts
     >>> data.national, len(data.found), data.covered
-    (True, 948, 'England (33,755 Lower layer Super Output Areas (2021)) only')
+    (True, 948, 'England only (33,755 LSOAs)')
     """
     level, within = registry.resolve(level, argument="level"), registry.resolve(within, argument="within")
     data = load_indicator(indicator, value=value, kind=kind, level=level, higher_is_better=higher_is_better)

@@ -83,8 +83,8 @@ def report_all(
     >>> table = report_all(["itl1"], "regions", codes=["TLC", "TLL"])
     >>> table[["code", "outcome"]].values.tolist()
     [['TLC', 'written'], ['TLL', 'refused']]
-    >>> print(table.loc[1, "reason"][:60])
-    IMD score (IoD2025) covers England (33,755 Lower layer Super
+    >>> print(table.loc[1, "reason"])
+    IMD score (IoD2025) covers England only (33,755 LSOAs); Wales is outside it: pass --indicator with a CSV or ESS indicator that covers Wales
     """
     root = _root(out)
     wanted = [registry.resolve(lv.strip(), argument="--all-areas") for lv in levels if lv.strip()]

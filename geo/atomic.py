@@ -108,7 +108,7 @@ def clean_leftovers(target: Path, *, now: float | None = None) -> list[Path]:
     >>> [p.name for p in clean_leftovers(parent / "pack")]
     ['.pack.levelup-staging-abcd']
     """
-    removed = []
+    removed: list[Path] = []
     if not target.parent.is_dir():
         return removed
     moment = time.time() if now is None else now

@@ -228,7 +228,7 @@ class _ChoroplethScript(MacroElement):
         {% endmacro %}"""
     )
 
-    def __init__(self, layer: folium.GeoJson, colours: list[str], rows: list[tuple[str, str]], lists: dict[str, list[str]]) -> None:
+    def __init__(self, layer: _DataLayer, colours: list[str], rows: list[tuple[str, str]], lists: dict[str, list[str]]) -> None:
         super().__init__()
         self._name = "ChoroplethScript"
         self.layer = layer

@@ -418,7 +418,7 @@ def write_report(data: ReportData, place: Area, out: str | os.PathLike[str], *, 
     (for example the IoD2025 for a Welsh council), and :class:`InputError` for an unsafe ``out``.
     """
     target = _check_out(out, overwrite)
-    level, within = data.level, data.within
+    level = data.level
     _check_place(place, level)
     inside = boundaries(level, within=place.code).index
     nation = _nation_of(place)

@@ -106,7 +106,7 @@ def report_all(
                 outcome, reason = "written", ""
             except LevelupError as exc:
                 outcome, reason = "refused", " ".join(str(exc).split())
-            except Exception as exc:  # noqa: BLE001 - a bug in one area must not stop the others; it is shown as crashed
+            except Exception as exc:  # a bug in one area must not stop the others; it is shown as crashed
                 outcome, reason = "crashed", f"{type(exc).__name__}: {' '.join(str(exc).split())}"
                 log.exception("report for %s (%s) crashed", name, code)
             seconds = time.perf_counter() - start

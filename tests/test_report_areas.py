@@ -276,3 +276,18 @@ def test_to_html_leaves_folium_and_jinja_settings_alone(monkeypatch: pytest.Monk
     folium.GeoJson({"type": "Feature", "properties": {}, "geometry": {"type": "Point", "coordinates": [-1.6, 54.7]}}).add_to(users2)
     after = users2.get_root().render()
     assert len(after) == len(before) and '"coordinates": [-1.6, 54.7]' in after  # the user's map: folium's own settings
+
+
+def test_an_area_partly_covered_by_the_data_says_what_it_covers(one_council: Path, tmp_path: Path, raw: pd.DataFrame, mirror: Path) -> None:
+    out = tmp_path / "ne"
+    assert main(["report", "--area", "North East", "--indicator", str(one_council), "--higher-is-better", "no",
+                 "--threshold", "parent_mean", "--out", str(out)]) == 0
+    regions = pd.read_csv(mirror / "lookups/LAD24_RGN24_EN_LU.csv").set_index("LAD24CD")["RGN24CD"]
+    north_east = int((raw["LAD24CD"].map(regions) == "E12000001").sum())
+    text = (out / "index.html").read_text()
+    assert f"has values for 330 of the {north_east:,} LSOAs in North East; the other {north_east - 330:,} are shown as “no data”" in text
+    summary = pd.read_csv(out / "summary.csv", index_col="code")
+    assert summary.loc["E12000001", "note"] == f"from the 330 of its {north_east:,} LSOAs that have a value"
+    assert pd.isna(summary.loc["E92000001", "score"])
+    found = pyogrio.read_dataframe(out / "pockets.gpkg", layer="pockets")
+    assert set(found["parent"]) == {"E06000047"}  # pockets only where there are data

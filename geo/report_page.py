@@ -63,7 +63,8 @@ def _table(frame: pd.DataFrame, columns: list[str] | None = None, limit: int = 2
 def criterion(data: ReportData) -> str:
     """What an area must be to belong to a pocket, in words ("among England's most deprived 10%")."""
     threshold, ind = data.threshold, data.indicator
-    nations = " and ".join(data.coverage.loc[data.coverage["in_data"] > 0, "name"])
+    names = [str(n) for n in data.coverage.loc[data.coverage["in_data"] > 0, "name"]]
+    nations = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}" if names else "no nation"
     if isinstance(threshold, (int, float)):
         return f"at or {'below' if ind.higher_is_better else 'above'} {threshold:g} on {ind.title}"
     if threshold == "parent_mean":

@@ -32,6 +32,13 @@ demo: install
 	$(VENV)/bin/levelup report --area "$(AREA)" --out $(OUT)/report --overwrite
 	@echo "open $(OUT)/report/index.html"
 
+# every area of these levels, in one process: a pack per area in $(OUT)/all-areas and a table of outcomes
+LEVELS ?= lad24,utla23,pfa24,itl1
+.PHONY: all-areas
+all-areas: install
+	$(VENV)/bin/pip install --quiet --no-deps --force-reinstall .
+	$(VENV)/bin/levelup report --all-areas $(LEVELS) --out $(OUT)/all-areas --overwrite
+
 clean:
 	rm -rf $(VENV) build *.egg-info $(OUT)
 

@@ -186,9 +186,24 @@ def _cmd_map(args: argparse.Namespace) -> None:
 
 
 def _cmd_report(args: argparse.Namespace) -> None:
-    target = build_report(args.area, args.out, indicator=args.indicator, value=args.value, kind=args.kind, level=args.level,
-                          within=args.within, higher_is_better=None if args.higher_is_better is None else args.higher_is_better == "yes",
-                          overwrite=args.overwrite)
+    threshold: str | float | None = args.threshold
+    try:
+        threshold = float(args.threshold) if args.threshold is not None else None
+    except ValueError:
+        pass
+    options = dict(indicator=args.indicator, value=args.value, kind=args.kind, level=args.level, within=args.within,
+                   higher_is_better=None if args.higher_is_better is None else args.higher_is_better == "yes", threshold=threshold)
+    if args.all_areas:
+        from geo.report_batch import report_all, summary_text
+
+        table = report_all(args.all_areas.split(","), args.out, overwrite=args.overwrite, **options)
+        print(summary_text(table))
+        crashed = int((table["outcome"] == "crashed").sum())
+        if crashed:
+            print(f"levelup: {crashed:,} areas crashed with an unexpected error (see the table)", file=sys.stderr)
+            raise SystemExit(1)
+        return
+    target = build_report(args.area, args.out, overwrite=args.overwrite, **options)
     print(f"report written to {target}/index.html")
 
 
@@ -282,18 +297,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--title", help="map title")
     p.set_defaults(func=_cmd_map)
 
-    example = 'Example: levelup report --area "County Durham" --out out/durham   (default indicator: IoD2025 IMD score)'
+    example = ('Example: levelup report --area "County Durham" --out out/durham   (default indicator: IoD2025 IMD score); '
+               "every area: levelup report --all-areas lad24,utla23,pfa24,itl1 --out out/all-areas")
     p = commands.add_parser("report", help="the map pack for one area: index.html, map.png, pockets.gpkg, tables",
                             description="The map pack for one area: index.html, map.png, pockets.gpkg, tables.", epilog=example)
-    p.add_argument("--area", required=True, help="area name or code at any level (district, county, region ...)")
-    p.add_argument("--out", required=True, help="output folder (created; must not exist unless --overwrite)")
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--area", help="area name or code at any level (district, county, police force area, region, ITL1, nation)")
+    which.add_argument("--all-areas", metavar="LEVELS",
+                       help="comma-separated levels (e.g. lad24,utla23,pfa24,itl1): a pack for every area, in OUT/LEVEL/CODE, and a table of outcomes")
+    p.add_argument("--out", required=True, help="output folder (new or empty; an earlier report is replaced only with --overwrite)")
     p.add_argument("--indicator", help="catalogue/ESS indicator id or a CSV of codes (default: iod2025)")
     p.add_argument("--value", help="value column or ESS indicator name (default: IMD_score)")
     p.add_argument("--kind", default="mean", choices=("count", "rate", "mean", "median"))
     p.add_argument("--level", default="lsoa21", help="level of the mapped areas (default lsoa21)")
     p.add_argument("--within", default="lad24", help="level of the districts pockets are reported in (default lad24)")
-    p.add_argument("--higher-is-better", choices=("yes", "no"), help="default: no for IoD scores, yes otherwise")
-    p.add_argument("--overwrite", action="store_true", help="replace an existing output folder")
+    p.add_argument("--higher-is-better", choices=("yes", "no"), help="direction of the indicator: required except for the IoD2025 (no)")
+    p.add_argument("--threshold", help="national_decile_N (default national_decile_1 where the indicator covers a whole nation), "
+                                       "national_percentile_P, parent_mean, hotspot or a number")
+    p.add_argument("--overwrite", action="store_true", help="replace an earlier report in --out (never other files)")
     p.set_defaults(func=_cmd_report)
     return parser
 

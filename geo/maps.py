@@ -8,6 +8,10 @@ so they follow the areas' edges exactly. Maps of more than 5,000 areas round to 
 than styles and repeated names, so a national LSOA map stays under 15 MB. Every text that comes from data (names, values) is
 HTML-escaped before it reaches the page. :func:`to_html` writes a self-contained page with
 Leaflet inlined (no CDN, works offline).
+
+The data layers are written by the package's own small Leaflet layer (:class:`_DataLayer`),
+as compact JSON made with :func:`json.dumps`: nothing here changes folium's or Jinja's
+shared settings, so a user's own folium maps render as before.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ import numpy as np
 import pandas as pd
 import shapely
 from branca.element import MacroElement
+from folium.map import Layer
 from jinja2 import Template
 
 from geo import lookups, registry
@@ -170,17 +175,17 @@ def map(  # noqa: A001 - shadows the builtin on purpose: the public name is geo.
     rows = [("n", "Area"), ("c", "Code"), ("v", html.escape(label)), ("r", "National rank (1 = worst)")]
     rows += [(f"p{i}", html.escape(registry.spec(p).title)) for i, p in enumerate(parents)]
     rows += [(f"x{i}", html.escape(c)) for i, c in enumerate(extra)]
-    choropleth = folium.GeoJson(_features(shapes, properties, decimals), name=html.escape(label))
+    choropleth = _DataLayer(_features(shapes, properties, decimals), name=html.escape(label))
     choropleth.add_to(m)
     _ChoroplethScript(choropleth, [*classes.colours, MISSING], rows, lists).add_to(m)
     for outline, dissolved in outline_shapes(shapes, child, outlines).items():
         names = lookups.areas(outline)["name"].reindex(dissolved.index)
         props = pd.DataFrame({"name": [_text(n) for n in names]}, index=dissolved.index)
-        folium.GeoJson(
+        _DataLayer(
             _features(dissolved, props, decimals),
             name=html.escape(registry.spec(outline).title),
-            style_function=lambda feature, w=2.5 if outline == "itl1" else 1.2: {"fill": False, "color": "#222222", "weight": w},
-            tooltip=folium.GeoJsonTooltip(fields=["name"], aliases=[html.escape(registry.spec(outline).title)]),
+            style={"fill": False, "color": "#222222", "weight": 2.5 if outline == "itl1" else 1.2},
+            tooltip=[("name", html.escape(registry.spec(outline).title))],
         ).add_to(m)
     if highlight is not None:
         _add_highlight(m, highlight, highlight_name)
@@ -223,13 +228,52 @@ class _ChoroplethScript(MacroElement):
         {% endmacro %}"""
     )
 
-    def __init__(self, layer: folium.GeoJson, colours: list[str], rows: list[tuple[str, str]], lists: dict[str, list[str]]) -> None:
+    def __init__(self, layer: _DataLayer, colours: list[str], rows: list[tuple[str, str]], lists: dict[str, list[str]]) -> None:
         super().__init__()
         self._name = "ChoroplethScript"
         self.layer = layer
         self.colours = colours
         self.rows = [list(r) for r in rows]
         self.lists = lists
+
+
+def _json(value: Any) -> str:
+    """Compact JSON that is safe inside a ``<script>`` element (``<``, ``>``, ``&``, ``'`` escaped)."""
+    text = json.dumps(value, sort_keys=True, separators=(",", ":"), allow_nan=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").replace("'", "\\u0027")
+
+
+class _DataLayer(Layer):
+    """A Leaflet GeoJSON layer of the package: features as compact JSON, one style for all
+    features, an optional tooltip table of properties (already HTML-escaped in Python).
+
+    Unlike ``folium.GeoJson`` it accepts an empty feature collection (an area with no
+    pocket still gets its, empty, pockets layer) and needs no change to folium's Jinja
+    environment to write compact data. Its name starts with ``geo_json_``, as folium's does.
+    """
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.geoJson({{ this.data }}, {style: function() { return {{ this.style }}; }});
+        {%- if this.fields != "[]" %}
+        {{ this.get_name() }}.bindTooltip(function(item) {
+            var p = item.feature.properties, rows = {{ this.fields }}, out = "<table>";
+            rows.forEach(function(row) {
+                out += "<tr><th style='text-align:left;padding-right:6px'>" + row[1] + "</th><td>" + p[row[0]] + "</td></tr>";
+            });
+            return out + "</table>";
+        }, {sticky: true});
+        {%- endif %}
+        {% endmacro %}"""
+    )
+
+    def __init__(self, features: dict[str, Any], *, name: str, style: dict[str, Any] | None = None,
+                 tooltip: list[tuple[str, str]] | None = None) -> None:
+        super().__init__(name=name, overlay=True, control=True, show=True)
+        self._name = "GeoJson"
+        self.data = _json(features)
+        self.style = _json(style or {})
+        self.fields = _json([list(t) for t in tooltip or []])
 
 
 def _add_highlight(m: folium.Map, shapes: gpd.GeoDataFrame, name: str) -> None:
@@ -239,11 +283,11 @@ def _add_highlight(m: folium.Map, shapes: gpd.GeoDataFrame, name: str) -> None:
     columns = [c for c in ("pocket", "n_areas", "population", "value", "parent_name") if c in frame.columns]
     props = pd.DataFrame({c: [_text(v) for v in frame[c]] for c in columns}, index=[str(i) for i in frame.index])
     geometry = gpd.GeoSeries(frame.geometry.to_numpy(), index=props.index)
-    folium.GeoJson(
+    _DataLayer(
         _features(geometry, props),
         name=html.escape(name),
-        style_function=lambda feature: {"fill": False, "color": "#0033cc", "weight": 3},
-        tooltip=folium.GeoJsonTooltip(fields=columns, aliases=[c.replace("_", " ") for c in columns]) if columns else None,
+        style={"fill": False, "color": "#0033cc", "weight": 3},
+        tooltip=[(c, c.replace("_", " ")) for c in columns],
     ).add_to(m)
 
 
@@ -254,13 +298,7 @@ def to_html(m: folium.Map, path: Any = None) -> str:
     """
     m.default_js = [("leaflet", "levelup://leaflet.js")]
     m.default_css = [("leaflet_css", "levelup://leaflet.css")]
-    policies = folium.GeoJson._template.environment.policies
-    before = policies["json.dumps_kwargs"]
-    policies["json.dumps_kwargs"] = {"sort_keys": True, "separators": (",", ":")}  # compact data
-    try:
-        page = m.get_root().render()
-    finally:
-        policies["json.dumps_kwargs"] = before
+    page = m.get_root().render()  # data layers carry compact JSON of their own (no global settings)
     static = resources.files("geo").joinpath("static")
     script = static.joinpath("leaflet.js").read_text(encoding="utf-8")
     style = static.joinpath("leaflet.css").read_text(encoding="utf-8")

@@ -1,14 +1,16 @@
 """Static maps for reports (matplotlib): same classes and palette as :func:`geo.map`,
-British National Grid north-up, outlines, legend with counts, title and attribution."""
+British National Grid north-up, outlines, legend with counts, title and attribution.
+
+Figures are made with :class:`matplotlib.figure.Figure` directly (saving picks an off-screen
+renderer for the file's format), never through ``pyplot``: importing or using this module leaves the user's matplotlib backend and
+pyplot's figure list untouched (``plt.show()`` in a notebook works as before).
+"""
 
 from __future__ import annotations
 
 import geopandas as gpd
-import matplotlib
-
-matplotlib.use("Agg")  # reports are files, not windows
-import matplotlib.pyplot as plt
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
@@ -79,7 +81,8 @@ def plot(
     """
     drawn = map_layer(data, value=value, level=level, within=within, code=code, scheme=scheme, k=k, higher_is_better=higher_is_better)
     child, layer, classes = drawn.level, drawn.layer, drawn.classes
-    fig, ax = plt.subplots(figsize=figsize)
+    fig = Figure(figsize=figsize)  # no pyplot: the process's backend is not touched; savefig renders off-screen
+    ax = fig.add_subplot()
     layer.plot(ax=ax, color=[classes.colour_of(c) for c in layer.index], edgecolor="white", linewidth=0.1)
     for outline, shapes in outline_shapes(layer.geometry, child, outlines).items():
         shapes.boundary.plot(ax=ax, color="#222222", linewidth=1.6 if outline == "itl1" else 0.8)
@@ -104,7 +107,7 @@ def plot(
     return fig
 
 
-def _scale_bar(ax: plt.Axes) -> None:
+def _scale_bar(ax: Axes) -> None:
     """Draw a scale bar (a round number of kilometres, about a fifth of the width) bottom right."""
     x0, x1 = ax.get_xlim()
     y0, y1 = ax.get_ylim()

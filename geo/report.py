@@ -3,21 +3,37 @@
 Writes, for the chosen area: ``index.html`` (interactive map with pockets highlighted and
 district and region outlines, the area's summary compared with its region and nation, the
 pockets and left-behind areas, within-area inequality, and a plain-English method note),
-``map.html``, ``map.png``, ``pockets.gpkg`` (layers ``areas``, ``pockets``, ``outlines``),
-``summary.csv`` and ``inequality.csv``. Everything is built in a temporary folder beside the
-output and renamed into place at the end, so a failure leaves no half-written folder.
+``map.html``, ``map.png``, ``pockets.gpkg`` (layers ``areas``, ``pockets``, ``outlines``;
+the pockets layer is empty, with its columns, when the area has none), ``summary.csv``,
+``inequality.csv`` and the marker file ``.levelup-report``.
+
+The work is split in two: :func:`prepare_report` does the national steps once (load the
+indicator, check its national coverage, find every pocket), :func:`write_report` writes one
+area's pack from them; :func:`build_report` does both, and :mod:`geo.report_batch` runs
+many areas on one preparation.
+
+National means national: pockets by national deciles, "hidden" flags and the region and
+nation rows need data for at least 99 % of a nation's areas (:mod:`geo.coverage`).
+Otherwise the report needs a threshold that is not national (a number, or ``parent_mean``)
+and leaves the national cells blank with the reason.
+
+Files are never lost: the pack is built in a staging folder beside ``out`` and renamed
+into place; an existing ``out`` is replaced (with ``overwrite``) only when it is empty or
+holds a previous report (its ``.levelup-report`` marker), never the working folder, one of
+its parents or the home folder. Leftovers of killed runs are removed by the next run.
 """
 
 from __future__ import annotations
 
-import html
+import json
 import logging
 import os
 import shutil
-import tempfile
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -26,23 +42,32 @@ from tqdm import tqdm
 
 from geo import catalogue, lookups, products, registry, settings
 from geo.aggregation import aggregate
-from geo.atomic import umask
+from geo.atomic import atomic_open, clean_leftovers, replace_folder, staging_folder
 from geo.codes import isin
+from geo.coverage import NATIONAL_COVERAGE, covers_nation, national_coverage, require_national
 from geo.deprivation import deprivation_summary
 from geo.detect import detect_level
-from geo.errors import InputError
+from geo.errors import CoverageError, InputError, examples
 from geo.ess import at_level, read_ess
 from geo.export import export
 from geo.inequality import inequality
 from geo.layers import boundaries
-from geo.maps import ATTRIBUTION, map as choropleth, to_html
+from geo.maps import map as choropleth, to_html
 from geo.places import Area, area as find_area
 from geo.plotting import plot
-from geo.pockets import pockets
+from geo.pockets import PARENT_LEVELS, pockets
 from geo.population import population
 
 log = logging.getLogger(__name__)
 
+#: The file that marks a folder as a levelup report (JSON: package, version, area, time).
+MARKER = ".levelup-report"
+#: How to proceed when the data do not cover a nation (named options exist on the CLI and API).
+NOT_NATIONAL_HOW = (
+    "pass --threshold with a number (areas at or beyond it) or --threshold parent_mean (areas worse than their "
+    "district's average) — from Python threshold= — or an indicator file that covers the whole nation"
+)
+HIGHLIGHT = "Pockets"
 
 @dataclass
 class Indicator:
@@ -69,14 +94,29 @@ class Indicator:
         return "population" if people.notna().all() else None
 
 
+def _direction(higher_is_better: bool | None, what: str) -> bool:
+    """The direction of a user's or ESS indicator: it must be given (the catalogue does not know it)."""
+    if higher_is_better is None:
+        raise InputError(
+            f"higher_is_better is needed for {what!r}: the package cannot tell whether high values are good or bad. "
+            "Pass --higher-is-better yes (e.g. life expectancy, pay) or --higher-is-better no (e.g. a deprivation "
+            "score, a crime rate); from Python, higher_is_better=True or False"
+        )
+    return bool(higher_is_better)
+
+
 def load_indicator(indicator: str | None, *, value: str | None, kind: str, level: str, higher_is_better: bool | None) -> Indicator:
-    """Load the report's indicator: IoD2025 by default, a CSV of codes, or an ESS file/id."""
+    """Load the report's indicator: IoD2025 by default, a CSV of codes, or an ESS file/id.
+
+    Only the catalogue's IoD2025 has a known direction (lower scores are better); for a CSV
+    or an ESS indicator ``higher_is_better`` must be given, else :class:`InputError`.
+    """
     if indicator is None or indicator == "iod2025":
         item = catalogue.product("iod2025")
         frame = products.load("iod2025").set_index("LSOA21CD")
         column = value or "IMD_score"
         rank = column.replace("_score", "_rank")
-        return Indicator(frame, column, "mean", False if higher_is_better is None else higher_is_better,
+        return Indicator(frame, column, "mean", False if higher_is_better is None else higher_is_better,  # IoD: high = deprived
                          f"{column.replace('_', ' ')} (IoD2025)", f"{item.title}. {item.attribution}", is_iod=rank in frame.columns)
     path = Path(indicator)
     if path.suffix.lower() == ".csv" and path.is_file():
@@ -91,7 +131,7 @@ def load_indicator(indicator: str | None, *, value: str | None, kind: str, level
         chosen = value or (numeric[0] if len(numeric) == 1 else None)
         if chosen is None:
             raise InputError(f"--value is needed: {path.name} has several numeric columns {numeric[:8]}")
-        return Indicator(raw.set_index(code), chosen, kind, True if higher_is_better is None else higher_is_better, chosen, str(path))
+        return Indicator(raw.set_index(code), chosen, kind, _direction(higher_is_better, path.name), chosen, str(path))
     if not path.exists() and "/" not in indicator:
         return _from_ess(read_ess(indicator), value, kind, level, higher_is_better, f"ONS Explore Local Statistics: {indicator}")
     raise InputError(f"--indicator {indicator!r} is neither a CSV file nor a catalogue/ESS indicator id")
@@ -120,22 +160,190 @@ def _from_ess(frame: pd.DataFrame, value: str | None, kind: str, level: str, hig
          f"({', '.join(old[:4])}{' …' if len(old) > 4 else ''}); a {kind} of merged districts cannot be formed "
          "from its parts without their denominators, so those new authorities have no value here.",) if old else ()
     )
-    return Indicator(table[["observation"]], "observation", kind, True if higher_is_better is None else higher_is_better,
+    return Indicator(table[["observation"]], "observation", kind, _direction(higher_is_better, indicator),
                      f"{indicator} ({years}; period {latest})", source, published=here.set_index("current_code"), caveats=caveats)
 
 
+
+
+def _covered(coverage: pd.DataFrame, level: str) -> str:
+    """Plain words for what the data cover: "England only (33,755 LSOAs)"."""
+    present = coverage[coverage["in_data"] > 0]
+    if present.empty:
+        return "no area"
+    unit = _unit(level) + "s"
+    whole = present[present["share"] >= NATIONAL_COVERAGE]
+    if len(whole) == len(present):
+        only = " only" if len(present) < len(coverage) else ""
+        return f"{' and '.join(present['name'])}{only} ({int(present['in_data'].sum()):,} {unit})"
+    return " and ".join(f"{int(r.in_data):,} of {r.name}'s {int(r.areas):,} {unit} ({r.share:.1%})" for r in present.itertuples())
+
+
+def _empty_pockets() -> gpd.GeoDataFrame:
+    """A pockets table with no row and :func:`geo.pockets`' columns (the GeoPackage layer keeps its schema)."""
+    columns: dict[str, Any] = {"pocket": pd.Series(dtype="int64"), "codes": pd.Series(dtype="object"),
+                               "n_areas": pd.Series(dtype="int64"), "population": pd.Series(dtype="float64"),
+                               "value": pd.Series(dtype="float64")}
+    columns |= {level: pd.Series(dtype="object") for level in PARENT_LEVELS}
+    columns |= {"parent": pd.Series(dtype="object"), "parent_name": pd.Series(dtype="object"),
+                "parent_value": pd.Series(dtype="float64"), "hidden": pd.Series(dtype="object")}
+    return gpd.GeoDataFrame(columns, geometry=gpd.GeoSeries([], crs="EPSG:27700"), crs="EPSG:27700")
+
+
+@dataclass
+class ReportData:
+    """The national steps of a report, done once for any number of areas (:func:`prepare_report`)."""
+
+    indicator: Indicator
+    level: str
+    within: str
+    threshold: str | float
+    national: bool  # the data hold >= 99 % of the areas of every nation they touch
+    coverage: pd.DataFrame  # geo.coverage.national_coverage of the codes with a value
+    values: pd.Index  # codes with a value
+    found: gpd.GeoDataFrame  # every pocket (no row when none)
+    memo: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
+
+    @cached_property
+    def covered(self) -> str:
+        """What the indicator covers, in words."""
+        return _covered(self.coverage, self.level)
+
+    @property
+    def worse(self) -> str:
+        return "low" if self.indicator.higher_is_better else "high"
+
+
+def prepare_report(
+    indicator: str | None = None,
+    *,
+    value: str | None = None,
+    kind: str = "mean",
+    level: str = "lsoa21",
+    within: str = "lad24",
+    higher_is_better: bool | None = None,
+    threshold: str | float | None = None,
+) -> ReportData:
+    """Load the indicator, check its national coverage and find every pocket, once.
+
+    Parameters are those of :func:`build_report`. ``threshold`` defaults to
+    ``"national_decile_1"`` (the worst 10 % nationally) when the indicator covers at least
+    99 % of each nation it touches; otherwise a threshold must be given that is not national
+    (a number or ``"parent_mean"``), and national thresholds are refused.
+
+    Raises
+    ------
+    CoverageError
+        A national threshold (the default included) on data that do not cover a nation.
+    InputError
+        No direction for a CSV or ESS indicator, an unreadable indicator, bad levels.
+
+    Examples
+    --------
+    >>> data = prepare_report()  # IoD2025 IMD score, LSOAs, pockets within districts
+    >>> data.national, len(data.found), data.covered
+    (True, 948, 'England only (33,755 LSOAs)')
+    """
+    level, within = registry.resolve(level, argument="level"), registry.resolve(within, argument="within")
+    data = load_indicator(indicator, value=value, kind=kind, level=level, higher_is_better=higher_is_better)
+    detect_level(data.frame.index)  # refuses mixtures before any work
+    if data.value not in data.frame.columns:
+        raise InputError(f"--value {data.value!r} is not a column of the indicator; columns are {list(data.frame.columns)[:12]}")
+    values = pd.Index(data.frame.index[data.frame[data.value].notna().to_numpy()].astype(str))
+    coverage = national_coverage(values, level)
+    national = covers_nation(values, level)
+    if threshold is None:
+        if not national:
+            require_national(values, level, what=f"The default threshold (the worst 10 % nationally) of {data.title}", how=NOT_NATIONAL_HOW)
+        threshold = "national_decile_1"
+    elif not isinstance(threshold, (int, float)) and threshold != "parent_mean" and not national:
+        require_national(values, level, what=f"threshold={threshold!r}", how=NOT_NATIONAL_HOW)
+    worse = "low" if data.higher_is_better else "high"
+    try:
+        found = pockets(data.frame, value=data.value, level=level, within=within, worse=worse, threshold=threshold, weight=data.weight)
+    except CoverageError:
+        raise
+    except InputError as exc:  # geo.pockets refuses a threshold that no area meets: for a report, that is a result
+        if "no area meets" not in str(exc):
+            raise
+        found = _empty_pockets()
+    if not national:  # "hidden" compares with the national average, which partial data do not give
+        found["hidden"] = pd.Series([None] * len(found), index=found.index, dtype="object")
+    return ReportData(data, level, within, threshold, national, coverage, values, found)
+
+
 def _region_and_nation(place: Area) -> list[Area]:
-    """The area's region (English region, else ITL1) and nation, as Areas. An English region
-    and its ITL1 are the same area, so a region's report compares it with its nation only."""
-    found = []
+    """The area's region (English region, else ITL1) and nation, as Areas.
+
+    An English region and its ITL1 are the same area, and so are Wales, Scotland and Northern
+    Ireland and their ITL1 areas: each territory is listed once, and never the area itself.
+    """
+    same = products.load("itl1_codes")
+    territory = dict(zip(same["ITL125CD"], same["RGN24CD"].fillna(same["CTRY24CD"]), strict=True))
+    found: list[Area] = []
     for parent in ("rgn24", "itl1", "ctry"):
-        if parent in registry.spec(place.level).nests_in:
-            row = lookups.lookup(place.level, parent).set_index(place.level).loc[place.code]
+        if parent not in registry.spec(place.level).nests_in:
+            continue
+        table = lookups.lookup(place.level, parent).set_index(place.level)
+        if place.code in table.index:  # regions cover England only
+            row = table.loc[place.code]
             found.append(Area(parent, str(row[parent]), str(row[f"{parent}_name"])))
-    regional = {"rgn24", "itl1"}
-    if place.level in regional:
-        return [a for a in found if a.level not in regional]
-    return [a for a in found if not (a.level == "itl1" and any(b.level == "rgn24" for b in found))]
+    own = territory.get(place.code, place.code)
+    named = {c.code for c in found if c.level != "itl1"}  # a region or nation is named as such, not as its ITL1
+    return [c for c in found if territory.get(c.code, c.code) != own and not (c.level == "itl1" and territory.get(c.code) in named)]
+
+
+def _unit(level: str) -> str:
+    """A short name of one area of ``level`` for sentences ("LSOA", "district")."""
+    return {"lsoa21": "LSOA", "msoa21": "MSOA", "lad24": "district", "utla23": "county or unitary authority",
+            "pfa24": "police force area", "dz11": "data zone", "sdz21": "super data zone"}.get(level, level)
+
+
+def _nation_of(place: Area) -> Area:
+    """The nation ``place`` lies in (itself for a nation)."""
+    if place.level == "ctry":
+        return place
+    row = lookups.lookup(place.level, "ctry").set_index(place.level).loc[place.code]
+    return Area("ctry", str(row["ctry"]), str(row["ctry_name"]))
+
+
+def _nations_of_level(level: str) -> str:
+    names = lookups.areas("ctry")["name"]
+    letters = registry.spec(level).coverage
+    return " and ".join(str(n) for c, n in names.items() if str(c)[:1] in letters)
+
+
+def _check_out(out: str | os.PathLike[str], overwrite: bool) -> Path:
+    """Refuse an output folder whose files a report could lose; return the target path."""
+    target = Path(out).expanduser()
+    resolved = target.resolve()
+    here = Path.cwd().resolve()
+    if resolved == here or resolved in here.parents or resolved == Path.home().resolve() or resolved == Path(resolved.anchor):
+        what = "the working folder" if resolved == here else "the home folder" if resolved == Path.home().resolve() else "a parent of the working folder"
+        raise InputError(f"--out {str(out)!r} is {what}; a report is written to a folder of its own: pass --out with a new folder, e.g. --out report")
+    if not resolved.exists():
+        return target
+    if not resolved.is_dir():
+        raise InputError(f"--out {str(out)!r} is a file, not a folder; pass --out with a new folder")
+    contents = sorted(p.name for p in resolved.iterdir())
+    if not contents:
+        return target  # an empty folder: nothing to lose
+    if not _is_report(resolved):
+        raise InputError(
+            f"--out {str(out)!r} holds {len(contents):,} files or folders ({examples(contents, 3)}) and is not a levelup "
+            f"report (no {MARKER} file); a report replaces only a folder written by a previous report, even with "
+            "--overwrite: pass --out with a new or empty folder"
+        )
+    if not overwrite:
+        raise InputError(f"--out {str(out)!r} exists and holds a previous report; pass --overwrite to replace it, or choose another folder")
+    return target
+
+
+def _is_report(folder: Path) -> bool:
+    try:
+        return json.loads((folder / MARKER).read_text(encoding="utf-8")).get("package") == "levelup-geo"
+    except (OSError, ValueError, AttributeError):
+        return False
 
 
 def build_report(
@@ -148,54 +356,95 @@ def build_report(
     level: str = "lsoa21",
     within: str = "lad24",
     higher_is_better: bool | None = None,
+    threshold: str | float | None = None,
     overwrite: bool = False,
 ) -> Path:
-    """Build the map pack for ``area`` in folder ``out`` (see the module description)."""
-    target = Path(out)
-    if target.exists() and not overwrite:
-        raise InputError(f"--out {str(out)!r} exists; choose another folder or pass --overwrite")
-    level, within = registry.resolve(level, argument="level"), registry.resolve(within, argument="within")
+    """Build the map pack for ``area`` in folder ``out`` (see the module description).
+
+    Parameters
+    ----------
+    area : str
+        A name or code of a district, county or unitary authority, police force area,
+        region, ITL1 area or nation.
+    out : str or PathLike
+        The folder written. An existing folder is used only when empty, or replaced (with
+        ``overwrite=True``) when it holds a previous report.
+    indicator : str, optional
+        ``None``/``"iod2025"`` (IoD2025, lower is better), a CSV of codes, or an ESS file or id.
+    value, kind, level, within : str
+        The value column (or ESS indicator name), its kind (count, rate, mean, median), the
+        level of the mapped areas and the level pockets are reported within.
+    higher_is_better : bool, optional
+        Direction of the indicator: required except for the IoD2025.
+    threshold : str or float, optional
+        See :func:`prepare_report`.
+    overwrite : bool, default False
+        Replace a previous report in ``out``.
+
+    Raises
+    ------
+    CoverageError
+        The indicator has no value for the area (it covers another nation), or a national
+        threshold on data that do not cover a nation.
+    InputError
+        Unknown area, unsafe ``out``, no direction, unreadable indicator.
+
+    Examples
+    --------
+    >>> build_report("Rutland", "rutland").name  # Rutland has no LSOA among England's most deprived 10 %
+    'rutland'
+    >>> "No LSOA in Rutland" in (Path("rutland") / "index.html").read_text()
+    True
+    """
+    _check_out(out, overwrite)
     place = find_area(area)
+    _check_place(place, registry.resolve(level, argument="level"))
+    data = prepare_report(indicator, value=value, kind=kind, level=level, within=within, higher_is_better=higher_is_better, threshold=threshold)
+    return write_report(data, place, out, overwrite=overwrite)
+
+
+def _check_place(place: Area, level: str) -> None:
     if place.level == level or place.level not in registry.spec(level).nests_in:
-        raise InputError(f"--area {area!r} is a {place.level}; a report maps {level} areas inside a coarser area (a district, county, region ...)")
-    steps = tqdm(total=7, desc=f"report {place.name}", disable=not (settings.progress if settings.progress is not None else os.isatty(2)))
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}."))
+        raise InputError(
+            f"--area {place.name!r} is a {place.level}; a report maps {level} areas inside a coarser area "
+            f"({', '.join(registry.spec(level).nests_in)}): pass --level with a finer level or --area with a larger area"
+        )
+
+
+def write_report(data: ReportData, place: Area, out: str | os.PathLike[str], *, overwrite: bool = False, progress: bool | None = None) -> Path:
+    """Write the pack of ``place`` (a :class:`geo.places.Area`) from prepared ``data`` into ``out``.
+
+    Raises :class:`CoverageError` when the indicator has no value for any area of ``place``
+    (for example the IoD2025 for a Welsh council), and :class:`InputError` for an unsafe ``out``.
+    """
+    target = _check_out(out, overwrite)
+    level = data.level
+    _check_place(place, level)
+    inside = boundaries(level, within=place.code).index
+    nation = _nation_of(place)
+    if len(inside) == 0:
+        letter = str(nation.code)[:1]
+        others = [s.id for s in registry.specs().values() if place.level in s.nests_in and letter in s.coverage]
+        hint = f"pass --level {' or '.join(others)} with an indicator of that level" if others else "choose an area in a nation the level covers"
+        raise CoverageError(
+            f"--area {place.name!r} ({place.level} {place.code}) "
+            f"{'is in ' + nation.name + ', which ' if nation.name != place.name else ''}has no {_unit(level)}s "
+            f"({registry.spec(level).title} cover {_nations_of_level(level)} only): {hint}"
+        )
+    have = inside[isin(inside, data.values)]
+    if len(have) == 0:
+        where = f"{place.name} is in {nation.name}" if nation.name != place.name else f"{place.name} is outside it"
+        raise CoverageError(
+            f"{data.indicator.title} covers {data.covered}; {where}: "
+            f"pass --indicator with a CSV or ESS indicator that covers {nation.name}"
+        )
+    clean_leftovers(target)
+    show = settings.progress if progress is None and settings.progress is not None else progress
+    steps = tqdm(total=6, desc=f"report {place.name}", disable=not (show if show is not None else os.isatty(2)))
+    staging = staging_folder(target)
     try:
-        data = load_indicator(indicator, value=value, kind=kind, level=level, higher_is_better=higher_is_better)
-        detect_level(data.frame.index)  # refuses mixtures before any work
-        worse = "low" if data.higher_is_better else "high"
-        steps.update()
-        inside = boundaries(level, within=place.code).index
-        found = pockets(data.frame, value=data.value, level=level, within=within, worse=worse, weight=data.weight)
-        members = found["codes"].str.split(",").explode()
-        local = found.loc[members[isin(members, inside)].index.unique()].copy()
-        steps.update()
-        summary = _summary(data, place, level)
-        table = _inequality(data, place, level, within)
-        left_behind = _left_behind(data, inside, local)
-        steps.update()
-        m = choropleth(data.frame, value=data.value, level=level, within=place.code, highlight=local, highlight_name="Pockets (worst 10%)",
-                       outlines=(within, "itl1"), higher_is_better=data.higher_is_better, title=data.title)
-        to_html(m, staging / "map.html")
-        steps.update()
-        figure = plot(data.frame, value=data.value, level=level, within=place.code, highlight=local, highlight_name="Pockets (worst 10%)",
-                      outlines=(within,), higher_is_better=data.higher_is_better, title=f"{data.title}: {place.name}")
-        export(figure, staging / "map.png")
-        steps.update()
-        areas = boundaries(level, within=place.code).join(data.frame[[data.value]].rename(columns={data.value: "value"}))
-        outline = boundaries(within, dissolve_from=level)
-        outline = outline.loc[outline.index.isin(lookups.lookup(level, within).set_index(level)[within].reindex(inside).unique())]
-        export({"areas": areas, "pockets": local, "outlines": outline}, staging / "pockets.gpkg")
-        export(summary, staging / "summary.csv")
-        export(table, staging / "inequality.csv")
-        steps.update()
-        (staging / "index.html").write_text(_page(place, data, summary, table, local, left_behind, level, within), encoding="utf-8")
-        steps.update()
-        os.chmod(staging, 0o777 & ~umask())
-        if target.exists():
-            shutil.rmtree(target)
-        os.replace(staging, target)
+        _write_pack(data, place, inside, have, staging, steps)
+        replace_folder(staging, target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -205,32 +454,105 @@ def build_report(
     return target
 
 
-def _summary(data: Indicator, place: Area, level: str) -> pd.DataFrame:
+def _write_pack(data: ReportData, place: Area, inside: pd.Index, have: pd.Index, staging: Path, steps: tqdm) -> None:
+    from geo.report_page import page, short_criterion  # the page's wording lives in its own module
+
+    ind, level, within = data.indicator, data.level, data.within
+    members = data.found["codes"].str.split(",").explode()
+    local = data.found.loc[members[isin(members, inside)].index.unique()].copy()
+    partial = len(have) < len(inside)
+    steps.update()
+    summary = _summary(data, place, have)
+    table = _inequality(data, place, have)
+    left_behind = _left_behind(ind, local)
+    steps.update()
+    highlight = f"{HIGHLIGHT} ({short_criterion(data)})" + ("" if len(local) else f": none in {place.name}")
+    m = choropleth(ind.frame, value=ind.value, level=level, within=place.code, highlight=local, highlight_name=highlight,
+                   outlines=(within, "itl1"), higher_is_better=ind.higher_is_better, title=ind.title)
+    to_html(m, staging / "map.html")
+    steps.update()
+    figure = plot(ind.frame, value=ind.value, level=level, within=place.code, highlight=local, highlight_name=highlight,
+                  outlines=(within,), higher_is_better=ind.higher_is_better, title=f"{ind.title}: {place.name}")
+    export(figure, staging / "map.png")
+    steps.update()
+    areas = boundaries(level, within=place.code).join(ind.frame[[ind.value]].rename(columns={ind.value: "value"}))
+    outline = boundaries(within, dissolve_from=level)
+    outline = outline.loc[outline.index.isin(lookups.lookup(level, within).set_index(level)[within].reindex(inside).unique())]
+    export({"areas": areas, "pockets": local, "outlines": outline}, staging / "pockets.gpkg")
+    export(summary, staging / "summary.csv")
+    export(table, staging / "inequality.csv")
+    steps.update()
+    coverage_note = (
+        f"{ind.title} has values for {len(have):,} of the {len(inside):,} {_unit(level)}s in {place.name}; the other "
+        f"{len(inside) - len(have):,} are shown as “no data” and cannot be part of a pocket." if partial else ""
+    )
+    with atomic_open(staging / "index.html", "w") as handle:
+        handle.write(page(place, data, summary, table, local, left_behind, coverage_note))
+    marker = {"package": "levelup-geo", "version": _version(), "area": place.name, "code": place.code, "level": place.level,
+              "indicator": ind.title, "written": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
+    with atomic_open(staging / MARKER, "w") as handle:
+        json.dump(marker, handle, indent=1)
+    steps.update()
+
+
+def _version() -> str:
+    from geo import __version__
+
+    return __version__
+
+
+def _summary(data: ReportData, place: Area, have: pd.Index) -> pd.DataFrame:
+    """The area, its region and nation. A region or nation is computed only from data that
+    cover at least 99 % of its areas; otherwise its cells are blank and ``note`` says why."""
     rows = [place, *_region_and_nation(place)]
-    if data.published is not None:
-        return _published_summary(data, rows)
+    ind = data.indicator
+    if ind.published is not None:
+        return _published_summary(ind, rows)
     parts = []
     for row in rows:
-        if data.is_iod:
-            rank = data.value.replace("_score", "_rank")
-            measures = deprivation_summary(data.frame, to=row.level, score=data.value, rank=rank, level=level)
-            picked = measures.loc[[row.code]]
-        else:
-            picked = _aggregated(data, row, level)
-        picked.insert(0, "level", row.level)
-        parts.append(picked.reset_index(names="code").assign(name=row.name))
-    return pd.concat(parts, ignore_index=True).set_index("code")
+        key = f"summary/{row.level}/{row.code}"
+        if key not in data.memo:
+            data.memo[key] = _summary_row(data, row, have if row == place else None)
+        parts.append(data.memo[key])
+    return pd.concat(parts).set_index("code")
 
 
-def _aggregated(data: Indicator, row: Area, level: str) -> pd.DataFrame:
+def _summary_row(data: ReportData, row: Area, have: pd.Index | None) -> pd.DataFrame:
+    ind, level = data.indicator, data.level
+    inside = boundaries(level, within=row.code).index
+    present = inside[isin(inside, data.values)] if have is None else have
+    share = len(present) / len(inside) if len(inside) else 0.0
+    if have is None and share < NATIONAL_COVERAGE:
+        note = (f"left blank: {ind.title} has values for {len(present):,} of its {len(inside):,} {_unit(level)}s "
+                f"({share:.1%}); a figure for {row.name} needs at least {NATIONAL_COVERAGE:.0%} of them")
+        picked = pd.DataFrame({"note": [note]}, index=pd.Index([row.code]))
+    elif ind.is_iod:
+        key = f"deprivation/{row.level}"
+        if key not in data.memo:
+            rank = ind.value.replace("_score", "_rank")
+            data.memo[key] = deprivation_summary(ind.frame.loc[isin(ind.frame.index, data.values)], to=row.level,
+                                                 score=ind.value, rank=rank, level=level)
+        picked = data.memo[key].loc[[row.code]]
+    else:
+        picked = _aggregated(ind, row, level, present)
+    picked = picked.copy()
+    picked.insert(0, "level", row.level)
+    if "name" not in picked.columns:
+        picked.insert(1, "name", row.name)
+    picked["name"] = row.name
+    if have is not None and len(present) < len(inside):
+        picked["note"] = f"from the {len(present):,} of its {len(inside):,} {_unit(level)}s that have a value"
+    return picked.reset_index(names="code")
+
+
+def _aggregated(data: Indicator, row: Area, level: str, present: pd.Index) -> pd.DataFrame:
     """The indicator for ``row`` from the areas inside it: counts sum, means are weighted (by
     population, or equally where it does not cover the areas); medians and rates given without
     their denominators cannot be aggregated and are left blank with the reason."""
     if data.kind in ("median", "rate"):
         reason = "medians do not aggregate" if data.kind == "median" else "a rate needs its numerator and denominator to aggregate"
         return pd.DataFrame({data.value: [np.nan], "note": [reason]}, index=pd.Index([row.code], name=row.level))
-    inside = boundaries(level, within=row.code).index
-    subset = data.frame.loc[data.frame.index.isin(inside), [data.value]]
+    subset = data.frame.loc[isin(data.frame.index, present), [data.value]]
     weight = None
     if data.kind == "mean" and data.weight is None:
         subset, weight = subset.assign(equal_weight=1.0), "equal_weight"
@@ -257,121 +579,23 @@ def _published_summary(data: Indicator, rows: list[Area]) -> pd.DataFrame:
     return table
 
 
-def _inequality(data: Indicator, place: Area, level: str, within: str) -> pd.DataFrame:
-    inside = boundaries(level, within=place.code).index
-    subset = data.frame.loc[data.frame.index.isin(inside), [data.value]]
-    whole = inequality(subset, value=data.value, within=None, level=level, weight=data.weight, higher_is_better=data.higher_is_better)
+def _inequality(data: ReportData, place: Area, have: pd.Index) -> pd.DataFrame:
+    ind, level, within = data.indicator, data.level, data.within
+    subset = ind.frame.loc[isin(ind.frame.index, have), [ind.value]]
+    whole = inequality(subset, value=ind.value, within=None, level=level, weight=ind.weight, higher_is_better=ind.higher_is_better)
     whole.index = pd.Index([place.code])
     whole.insert(0, "name", place.name)
     if within != place.level and within in registry.spec(level).nests_in and place.level in registry.spec(within).nests_in:
-        parts = inequality(subset, value=data.value, within=within, level=level, weight=data.weight, higher_is_better=data.higher_is_better)
+        parts = inequality(subset, value=ind.value, within=within, level=level, weight=ind.weight, higher_is_better=ind.higher_is_better)
         whole = pd.concat([whole, parts])
     whole.index.name = "code"
     return whole
 
 
-def _left_behind(data: Indicator, inside: pd.Index, local: gpd.GeoDataFrame) -> pd.DataFrame:
+def _left_behind(data: Indicator, local: gpd.GeoDataFrame) -> pd.DataFrame:
     pocket_of = {code: pocket for pocket, codes in zip(local["pocket"], local["codes"], strict=True) for code in codes.split(",")}
     rows = data.frame.loc[data.frame.index.isin(list(pocket_of)), [data.value]].copy()
     names = lookups.areas(detect_level(rows.index).level)["name"] if len(rows) else pd.Series(dtype="string")
     rows.insert(0, "name", names.reindex(rows.index).to_numpy() if len(rows) else [])
     rows["pocket"] = [pocket_of[c] for c in rows.index]
     return rows.sort_values(data.value, ascending=data.higher_is_better)
-
-
-# How the page shows numbers: whole numbers with separators, shares as percentages, indices to 3 places.
-WHOLE = ("pocket", "population", "average_rank", "local_concentration", "n", "n_lsoas", "lsoas_expected", "lsoas_missing", "n_areas")
-SHARES = ("proportion_most_deprived_10", "extent")
-INDICES = ("gini", "theil", "p90_p10_ratio")
-LABELS = {
-    "level": "Level", "name": "Area", "n_lsoas": "LSOAs", "lsoas_expected": "LSOAs expected",
-    "lsoas_missing": "LSOAs missing", "population": "Population (Census 2021)", "average_score": "Average score",
-    "average_rank": "Average rank (higher = more deprived)", "proportion_most_deprived_10": "LSOAs in most deprived 10%",
-    "extent": "Extent", "local_concentration": "Local concentration", "parent_name": "District", "n_areas": "Areas",
-    "hidden": "Hidden", "codes": "Area codes", "pocket": "Pocket", "value": "Value", "n": "Areas",
-    "p90_p10_ratio": "p90/p10", "decile_gap": "Decile gap", "worst_code": "Worst area",
-}
-
-
-def _display(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy of ``frame`` with numbers as text the way a committee paper shows them."""
-    shown = frame.copy()
-    for column in shown.columns:
-        series = shown[column]
-        if pd.api.types.is_bool_dtype(series):
-            shown[column] = series.map({True: "yes", False: ""})
-        elif not pd.api.types.is_numeric_dtype(series):
-            continue
-        elif column in WHOLE or column.startswith("rank_of_"):
-            shown[column] = series.map(lambda v: "" if pd.isna(v) else f"{v:,.0f}")
-        elif column in SHARES:
-            shown[column] = series.map(lambda v: "" if pd.isna(v) else f"{v:.1%}")
-        elif column in INDICES:
-            shown[column] = series.map(lambda v: "" if pd.isna(v) else f"{v:.3f}")
-        else:
-            shown[column] = series.map(lambda v: "" if pd.isna(v) else f"{v:,.1f}")
-    return shown.rename(columns=lambda c: LABELS.get(c, c.replace("rank_of_", "Rank of ").replace("_", " ")))
-
-
-def _table(frame: pd.DataFrame, columns: list[str] | None = None, limit: int = 200, *, transpose: bool = False) -> str:
-    shown = frame if columns is None else frame[[c for c in columns if c in frame.columns]]
-    shown = _display(shown.head(limit))
-    if transpose:
-        shown = shown.set_index(LABELS["name"]).T if LABELS["name"] in shown.columns else shown.T
-    note = f"<p>First {limit:,} of {len(frame):,} rows; all rows are in the CSV and GeoPackage files.</p>" if len(frame) > limit else ""
-    return shown.to_html(escape=True, border=0, classes="t") + note
-
-
-def _headline(place: Area, data: Indicator, local: gpd.GeoDataFrame, left_behind: pd.DataFrame, hidden: int, parents: str) -> str:
-    """One plain-English sentence: how many pockets, how many areas, how many people, how many hidden."""
-    people = int(local["population"].sum()) if len(local) else 0
-    counted = "residents (Census 2021)" if local["population"].notna().all() else "residents where Census 2021 counts them"
-    where = "in England" if data.is_iod else "nationally"
-    return html.escape(
-        f"{place.name} has {len(local):,} pockets of neighbouring areas in the worst 10% {where} for "
-        f"{data.title}, {len(left_behind):,} areas with {people:,} {counted}; {hidden:,} of the pockets "
-        f"are hidden: they lie in an area of the level {parents} whose average is better than the national average."
-    )
-
-
-def _page(
-    place: Area, data: Indicator, summary: pd.DataFrame, table: pd.DataFrame, local: gpd.GeoDataFrame,
-    left_behind: pd.DataFrame, level: str, within: str,
-) -> str:
-    name = html.escape(place.name)
-    areas, parents = registry.spec(level).title, registry.spec(within).title
-    hidden = int(local["hidden"].sum()) if len(local) else 0
-    weighting = (
-        "Averages are weighted by Census 2021 population." if data.weight == "population"
-        else "Averages weigh every area equally (Census 2021 population does not cover Scotland and Northern Ireland)."
-    )
-    if data.published is not None:
-        weighting += " Values for the area, its region and nation are the published ones."
-    weighting += "".join(" " + c for c in data.caveats)
-    note = (
-        f"The areas mapped are {html.escape(areas)}; pockets are reported within {html.escape(parents)}. "
-        "A <em>pocket</em> is a group of neighbouring areas (sharing an edge or a corner) that are all among "
-        f"the worst 10% {'in England' if data.is_iod else 'nationally'}; a pocket is <em>hidden</em> when the "
-        "average of the area it lies in is better than the national average, so that area's figure conceals it. "
-        f"{weighting} Boundaries: ONS generalised (BSC) boundaries, lookups: ONS best-fit lookups; "
-        f"local authority structure of April 2023. Source of the indicator: {html.escape(data.source)}. "
-        f"{html.escape(ATTRIBUTION)}."
-    )
-    pocket_columns = ["pocket", "n_areas", "population", "value", "In", "hidden", "codes"]
-    return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>{name}: {html.escape(data.title)}</title>
-<style>body{{font:14px/1.4 sans-serif;margin:0 24px 40px}} iframe{{width:100%;height:640px;border:1px solid #ccc}}
-table.t{{border-collapse:collapse;font-size:12px}} table.t td,table.t th{{padding:2px 6px;border-bottom:1px solid #eee;text-align:right;vertical-align:top}}
-table.t td:last-child{{max-width:38em;overflow-wrap:anywhere}}
-h2{{margin-top:28px}}</style></head><body>
-<h1>{name}: {html.escape(data.title)}</h1>
-<p>{_headline(place, data, local, left_behind, hidden, html.escape(parents))}</p>
-<iframe src="map.html" title="Interactive map of {name}"></iframe>
-<h2>{name} compared with its region and the nation</h2>{_table(summary, transpose=True)}
-<h2>Pockets</h2>{_table(pd.DataFrame(local.drop(columns="geometry")).set_index("pocket").rename(columns={"parent_name": "In"}), pocket_columns)}
-<h2>Left-behind areas</h2>{_table(left_behind.rename(columns={data.value: "value"}))}
-<h2>Inequality within {name}</h2>{_table(table, ["name", "n", "mean", "median", "p10", "p90", "p90_p10_ratio", "decile_gap", "gini", "theil", "worst_code"])}
-<h2>Method</h2><p>{note}</p>
-<p>Files: map.html, map.png, pockets.gpkg (layers areas, pockets, outlines), summary.csv, inequality.csv.</p>
-</body></html>
-"""

@@ -50,7 +50,8 @@ def test_readme_report_commands_run(tmp_path: Path) -> None:
         words[words.index("--out") + 1] = str(out)
         result = subprocess.run([str(levelup), *words], check=False, capture_output=True, text=True, timeout=600)
         assert result.returncode == 0, (line, result.stderr)
-        assert {p.name for p in out.iterdir()} == {"index.html", "map.html", "map.png", "pockets.gpkg", "summary.csv", "inequality.csv"}
+        assert {p.name for p in out.iterdir()} == {"index.html", "map.html", "map.png", "pockets.gpkg", "summary.csv", "inequality.csv",
+                                                   ".levelup-report"}
 
 
 @pytest.mark.parametrize("script", sorted(p.name for p in (ROOT / "examples").glob("*.py")))

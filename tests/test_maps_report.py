@@ -18,6 +18,7 @@ from geo import classes
 from geo.classes import outline_shapes
 from geo.cli import main
 from geo.ess import at_level
+from geo.report import build_report
 
 XSS = '<img src=x onerror="window.__xss=1">'
 OPEN_TOOLTIPS = """() => {
@@ -194,10 +195,15 @@ def test_cli_commands(tmp_path: Path, mirror: Path, capsys: pytest.CaptureFixtur
 
 def test_report_of_a_uk_wide_published_indicator(tmp_path: Path) -> None:
     out = tmp_path / "hle"
-    args = ["report", "--area", "North West", "--indicator", "healthy-life-expectancy", "--value", "Female healthy life expectancy"]
+    args = ["report", "--area", "North West", "--indicator", "healthy-life-expectancy", "--value", "Female healthy life expectancy",
+            "--higher-is-better", "yes"]
     assert main([*args, "--out", str(tmp_path / "lsoa")]) == 2  # not published for LSOAs: says which levels
     assert not (tmp_path / "lsoa").exists()
-    assert main([*args, "--level", "utla23", "--within", "itl1", "--out", str(out)]) == 0
+    # 151 of England's 153 counties: Cumberland and Westmorland and Furness are published under their old districts
+    with pytest.raises(geo.CoverageError, match=r"151 of England's 153 utla23 areas \(98.7 %\).*--threshold"):
+        build_report("North West", out, indicator="healthy-life-expectancy", value="Female healthy life expectancy",
+                     level="utla23", within="itl1", higher_is_better=True)
+    assert main([*args, "--level", "utla23", "--within", "itl1", "--threshold", "parent_mean", "--out", str(out)]) == 0
     summary = pd.read_csv(out / "summary.csv", index_col="code")
     assert list(summary.index) == ["E12000002", "E92000001"]  # the region and England, as published
     assert summary["value"].tolist() == [59.2, 61.3] and summary["lci_95"].tolist() == [58.4, 61.0]
@@ -205,6 +211,8 @@ def test_report_of_a_uk_wide_published_indicator(tmp_path: Path) -> None:
     assert set(found["codes"]) >= {"E06000009"}  # Blackpool: the lowest female HLE in the North West
     text = (out / "index.html").read_text()
     assert "weigh every area equally" in text and "Female healthy life expectancy (2022–2024" in text
+    assert "worse than the average of its International Territorial Level 1 (2025)" in text and "not a whole nation" in text
+    assert found["hidden"].isna().all()  # no national comparison from partial national data
     inequality = pd.read_csv(out / "inequality.csv", index_col="code")
     assert inequality.loc["E12000002", "n"] == 24 and inequality.loc["E12000002", "worst_code"] == "E06000009"
 
@@ -234,7 +242,7 @@ def test_report_of_district_medians_from_a_csv(tmp_path: Path) -> None:
     districts[["observation"]].rename(columns={"observation": "weekly_pay"}).reset_index().to_csv(tmp_path / "pay.csv", index=False)
     out = tmp_path / "pay"
     assert main(["report", "--area", "North East", "--indicator", str(tmp_path / "pay.csv"), "--level", "lad24",
-                 "--within", "itl1", "--kind", "median", "--out", str(out)]) == 0
+                 "--within", "itl1", "--kind", "median", "--higher-is-better", "yes", "--out", str(out)]) == 0
     summary = pd.read_csv(out / "summary.csv", index_col="code")
     assert summary["weekly_pay"].isna().all() and set(summary["note"]) == {"medians do not aggregate"}
     inequality = pd.read_csv(out / "inequality.csv", index_col="code")
@@ -244,7 +252,7 @@ def test_report_of_district_medians_from_a_csv(tmp_path: Path) -> None:
 def test_a_published_indicator_under_old_district_codes_is_reported_not_averaged() -> None:
     from geo.report import load_indicator
 
-    wellbeing = load_indicator("personal-wellbeing-estimates", value="Satisfaction", kind="mean", level="lad24", higher_is_better=None)
+    wellbeing = load_indicator("personal-wellbeing-estimates", value="Satisfaction", kind="mean", level="lad24", higher_is_better=True)
     assert "E06000063" not in wellbeing.frame.index  # Cumberland: formed in 2023 from districts published separately
     assert len(wellbeing.caveats) == 1 and "17 areas are published under district codes" in wellbeing.caveats[0]
     assert "E07000026" in wellbeing.caveats[0] and wellbeing.weight is None  # UK-wide: equal weights

@@ -33,7 +33,6 @@ import time
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -55,7 +54,7 @@ from geo.layers import boundaries
 from geo.maps import map as choropleth, to_html
 from geo.places import Area, area as find_area
 from geo.plotting import plot
-from geo.pockets import PARENT_LEVELS, pockets
+from geo.pockets import pockets
 from geo.population import population
 
 log = logging.getLogger(__name__)
@@ -179,17 +178,6 @@ def _covered(coverage: pd.DataFrame, level: str) -> str:
     return " and ".join(f"{int(r.in_data):,} of {r.name}'s {int(r.areas):,} {unit} ({r.share:.1%})" for r in present.itertuples())
 
 
-def _empty_pockets() -> gpd.GeoDataFrame:
-    """A pockets table with no row and :func:`geo.pockets`' columns (the GeoPackage layer keeps its schema)."""
-    columns: dict[str, Any] = {"pocket": pd.Series(dtype="int64"), "codes": pd.Series(dtype="object"),
-                               "n_areas": pd.Series(dtype="int64"), "population": pd.Series(dtype="float64"),
-                               "value": pd.Series(dtype="float64")}
-    columns |= {level: pd.Series(dtype="object") for level in PARENT_LEVELS}
-    columns |= {"parent": pd.Series(dtype="object"), "parent_name": pd.Series(dtype="object"),
-                "parent_value": pd.Series(dtype="float64"), "hidden": pd.Series(dtype="object")}
-    return gpd.GeoDataFrame(columns, geometry=gpd.GeoSeries([], crs="EPSG:27700"), crs="EPSG:27700")
-
-
 @dataclass
 class ReportData:
     """The national steps of a report, done once for any number of areas (:func:`prepare_report`)."""
@@ -259,16 +247,9 @@ def prepare_report(
     elif not isinstance(threshold, (int, float)) and threshold != "parent_mean" and not national:
         require_national(values, level, what=f"threshold={threshold!r}", how=NOT_NATIONAL_HOW)
     worse = "low" if data.higher_is_better else "high"
-    try:
-        found = pockets(data.frame, value=data.value, level=level, within=within, worse=worse, threshold=threshold, weight=data.weight)
-    except CoverageError:
-        raise
-    except InputError as exc:  # geo.pockets refuses a threshold that no area meets: for a report, that is a result
-        if "no area meets" not in str(exc):
-            raise
-        found = _empty_pockets()
-    if not national:  # "hidden" compares with the national average, which partial data do not give
-        found["hidden"] = pd.Series([None] * len(found), index=found.index, dtype="object")
+    # no area meeting the threshold is a result (an empty table), and "hidden" is left blank
+    # by geo.pockets when the data do not cover the nation
+    found = pockets(data.frame, value=data.value, level=level, within=within, worse=worse, threshold=threshold, weight=data.weight)
     return ReportData(data, level, within, threshold, national, coverage, values, found)
 
 

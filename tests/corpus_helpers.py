@@ -469,6 +469,9 @@ def _build_cases() -> list[Case]:
     add("aggregate-to-finer-level", agg,
         lambda c: {"data": lad_frame(["E06000047"], [5.0]), "code": "code", "to": "lsoa21", "value": "jobs", "kind": "count"},
         Raises(errors.NestingError, (r"to=",)))
+    add("aggregate-straddling-levels", agg,
+        lambda c: {"data": lad_frame(["E23000013"], [5.0]), "code": "code", "to": "utla23", "value": "jobs", "kind": "count", "level": "pfa24"},
+        Raises(errors.NestingError, (r"to=",)))
     add("aggregate-median-without-approximate", agg, lambda c: {"data": two([3, 4]), "to": "lad24", "value": "crimes", "kind": "median"},
         Raises(errors.InputError, (r"kind=", "approximate=True")))
     add("aggregate-missing-value-column", agg, lambda c: {"data": two([3, 4]), "to": "lad24", "value": "nope", "kind": "count"},

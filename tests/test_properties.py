@@ -21,7 +21,7 @@ from functools import cache
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
 import corpus_helpers as corpus
@@ -48,6 +48,11 @@ def known(level: str) -> frozenset[str]:
 @cache
 def lad_of() -> pd.Series:
     return corpus.lsoa_lad().set_index("LSOA21CD")["LAD24CD"]
+
+
+def drawn(codes_: list[str], numbers: list[float]) -> tuple[pd.DataFrame, list[str]]:
+    """An explicit example in the strategies' form (known bad inputs are always tried)."""
+    return pd.DataFrame({"code": codes_, "v": numbers}), codes_
 
 
 def values() -> st.SearchStrategy[float]:
@@ -101,6 +106,9 @@ def collisions(frame: pd.DataFrame) -> bool:
 
 @SETTINGS
 @given(frames(codes("lsoa21")))
+@example(drawn(["E01000001", "E01000002"], [0.0, math.inf]))
+@example(drawn(["E01000001", "e01000002 "], [1.0, 2.0]))
+@example(drawn(["E01000001", "e01000001"], [1.0, 2.0]))
 def test_aggregate_counts_are_conserved(drawn: tuple[pd.DataFrame, list[str]]) -> None:
     frame, _ = drawn
     before = frame.copy()
@@ -121,6 +129,8 @@ def test_aggregate_counts_are_conserved(drawn: tuple[pd.DataFrame, list[str]]) -
 
 @SETTINGS
 @given(frames([c for c in codes("lad24") if c[:3] in ("E06", "E07", "E08", "E09", "W06")], max_size=4))
+@example(drawn(["E06000001", "E06000002"], [0.0, math.inf]))
+@example(drawn(["e06000047"], [1000.0]))
 def test_disaggregate_children_add_up(drawn: tuple[pd.DataFrame, list[str]]) -> None:
     frame, _ = drawn
     result = outcome(lambda: geo.disaggregate(frame, code="code", value="v", kind="count", to="lsoa21", level="lad24"))
@@ -144,6 +154,8 @@ def test_disaggregate_children_add_up(drawn: tuple[pd.DataFrame, list[str]]) -> 
 
 @SETTINGS
 @given(frames(codes("lad24"), max_size=40), st.sampled_from([None, "itl1"]))
+@example(drawn(["E06000001", "E06000002", "E06000003"], [0.0, 0.0, math.inf]), None)
+@example(drawn(["E06000001", "E06000002", "E06000003", "E06000006"], [0.0, 0.0, 0.0, math.nan]), "itl1")
 def test_inequality_counts_every_area_once(drawn: tuple[pd.DataFrame, list[str]], within: str | None) -> None:
     frame, _ = drawn
     result = outcome(lambda: geo.inequality(frame, code="code", value="v", within=within, level="lad24"))
@@ -163,6 +175,8 @@ def test_inequality_counts_every_area_once(drawn: tuple[pd.DataFrame, list[str]]
 @SETTINGS
 @given(frames(codes("lad24"), max_size=60), st.one_of(st.floats(min_value=0, max_value=1e6, allow_nan=False), st.just("national_decile_1")),
        st.sampled_from(["high", "low"]))
+@example(drawn(["E06000001", "E06000002"], [0.0, math.inf]), 0.0, "high")
+@example(drawn(["E06000001", "E06000002", "E06000003"], [1.0, 5.0, 9.0]), "national_decile_1", "high")
 def test_pockets_only_hold_qualifying_input_areas(drawn: tuple[pd.DataFrame, list[str]], threshold: float | str, worse: str) -> None:
     frame, _ = drawn
     try:

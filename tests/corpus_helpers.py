@@ -472,6 +472,12 @@ def _build_cases() -> list[Case]:
     add("aggregate-straddling-levels", agg,
         lambda c: {"data": lad_frame(["E23000013"], [5.0]), "code": "code", "to": "utla23", "value": "jobs", "kind": "count", "level": "pfa24"},
         Raises(errors.NestingError, (r"to=",)))
+    add("aggregate-unknown-level-in-to-list", agg, lambda c: {"data": two([3, 4]), "to": ["lad24", "shire"], "value": "crimes", "kind": "count"},
+        Raises(errors.UnknownLevelError, (r"to=", "shire")))
+    add("aggregate-rate-negative-numerator", agg,
+        lambda c: {"data": pd.DataFrame({"num": [1.0, -2.0], "den": [10.0, 10.0]}, index=CITY), "to": "lad24", "value": "rate", "kind": "rate",
+                   "numerator": "num", "denominator": "den"},
+        Raises(errors.InputError, (r"numerator|\bnum\b",)))
     add("aggregate-median-without-approximate", agg, lambda c: {"data": two([3, 4]), "to": "lad24", "value": "crimes", "kind": "median"},
         Raises(errors.InputError, (r"kind=", "approximate=True")))
     add("aggregate-missing-value-column", agg, lambda c: {"data": two([3, 4]), "to": "lad24", "value": "nope", "kind": "count"},
@@ -580,6 +586,8 @@ def _build_cases() -> list[Case]:
     add("hotspots-zero-permutations", hs, lambda c: {**durham(c), "permutations": 0}, Raises(errors.InputError, (r"permutations=",)))
     add("hotspots-unknown-method", hs, lambda c: {**durham(c), "method": "kriging"}, Raises(errors.InputError, (r"method=",)))
     add("hotspots-significance-out-of-range", hs, lambda c: {**durham(c), "significance": 2.0}, Raises(errors.InputError, (r"significance",)))
+    add("hotspots-duplicate-codes", hs, lambda c: {"data": pd.concat([durham_iod(), durham_iod().head(1)]), "code": "LSOA21CD", "value": "IMD_score"},
+        Raises(errors.InputError, (DATA,)))
     add("hotspots-two-areas", hs, lambda c: {"data": two([1.0, 2.0], column="v"), "value": "v"}, Raises(errors.InputError, (r"\bv\b",)))
     add("hotspots-inf-value", hs, lambda c: {"data": durham_iod().assign(IMD_score=lambda f: f["IMD_score"].where(f.index > 0, np.inf)), "code": "LSOA21CD",
                                                "value": "IMD_score", "permutations": 9}, Raises(errors.InputError, (r"IMD_score",)))
@@ -630,6 +638,7 @@ def _build_cases() -> list[Case]:
     add("boundaries-within-lower-case", geo.boundaries, lambda c: {"level": "lad24", "within": "tlc"}, Returns(_areas_within(12)))
     add("boundaries-within-finer", geo.boundaries, lambda c: {"level": "lad24", "within": "E01000001"}, Raises(errors.NestingError, (r"within=",)))
     add("boundaries-unknown-dissolve-from", geo.boundaries, lambda c: {"level": "lad24", "dissolve_from": "blocks"}, Raises(errors.UnknownLevelError, (r"dissolve_from=",)))
+    add("boundaries-dissolve-from-coarser", geo.boundaries, lambda c: {"level": "lsoa21", "dissolve_from": "lad24"}, Raises(errors.InputError, (r"dissolve_from=",)))
     add("population-unknown-level", geo.population, lambda c: {"level": "parish"}, Raises(errors.UnknownLevelError, (r"level=",)))
     add("population-level-without-census", geo.population, lambda c: {"level": "lsoa11"}, Raises(errors.InputError, (r"level=",)))
     add("contiguity-unknown-codes", geo.contiguity, lambda c: {"level": "lad24", "codes": pd.Index(["E06000001", "X1"])}, Raises(errors.InputError, (r"codes", "X1")))
@@ -668,6 +677,8 @@ def _build_cases() -> list[Case]:
         Returns(_formula_neutral("t.csv", ["'=1+1", "'+SUM(A1)", "'-2+3", "'@cmd", "safe", "-5"], ["=1+1", "+SUM(A1)", "@cmd", "'-5"])))
     add("export-formula-header-neutralised", geo.export, lambda c: {"obj": pd.DataFrame({"=HYPERLINK(1)": [1]}), "path": c.tmp / "h.csv"},
         Returns(_formula_neutral("h.csv", ["'=HYPERLINK(1)"], ["=HYPERLINK(1)"])))
+    add("export-geojson-without-crs", geo.export, lambda c: {"obj": gpd.GeoDataFrame({"a": [1]}, geometry=[shapely.Point(0, 0)]), "path": c.tmp / "p.geojson"},
+        Raises(errors.InputError, (r"CRS|crs",)))
     add("export-unknown-extension", geo.export, lambda c: {"obj": table, "path": c.tmp / "t.xlsx"}, Raises(errors.InputError, (r"path=",)))
     add("export-path-is-a-directory", geo.export, lambda c: ((c.tmp / "d.csv").mkdir(), {"obj": table, "path": c.tmp / "d.csv", "overwrite": True})[1],
         Raises(errors.InputError, (r"path=", "director")))
@@ -722,6 +733,13 @@ def _build_cases() -> list[Case]:
     cli("cli-report-hostile-area", lambda c: ["report", "--area", '=HYPERLINK("http://evil")', "--out", str(c.tmp / "x")], Exits(2, (r"--area",)))
     cli("cli-report-path-traversal-area", lambda c: ["report", "--area", "../../etc/passwd", "--out", str(c.tmp / "x")], Exits(2, (r"--area",)))
     cli("cli-lookup-unknown-codes", lambda c: ["lookup", "lsoa21", "itl1", "E01999999"], Exits(2, ("CODES",)))
+    cli("cli-lookup-reversed", lambda c: ["lookup", "itl1", "lsoa21"], Exits(2, (r"FROM|TO",)))
+    cli("cli-data-fetch-unknown-level", lambda c: ["data", "fetch", "parishes"], Exits(2, ("LEVEL",)))
+    cli("cli-map-unknown-within", lambda c: ["map", c.csv("d.csv", durham_iod()[["LSOA21CD", "IMD_score"]], index=False), "--value", "IMD_score", "--code", "LSOA21CD",
+                                             "--within", "Z99", "--out", str(c.tmp / "m.html")], Exits(2, (r"--within",)))
+    cli("cli-report-user-csv-needs-direction", lambda c: ["report", "--area", "Rutland", "--out", str(c.tmp / "r"),
+                                                          "--indicator", c.csv("u.csv", iod()[["LSOA21CD", "IMD_score"]].rename(columns={"IMD_score": "mine"}), index=False)],
+        Exits(2, (r"--higher-is-better",)))
     cli("cli-area-unknown", lambda c: ["area", "Atlantis"], Exits(2, ("Atlantis",)))
     return cases
 

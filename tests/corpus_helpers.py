@@ -16,10 +16,12 @@ Each :class:`Case` calls one public function (or ``geo.cli.main``) with argument
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import io
 import os
 import re
+import shutil
 import tempfile
 import traceback
 from collections.abc import Callable
@@ -171,13 +173,15 @@ class Outcome:
 
 
 _OUTCOMES: dict[str, Outcome] = {}
+_ROOT = Path(tempfile.mkdtemp(prefix="levelup-corpus-"))
+atexit.register(shutil.rmtree, _ROOT, ignore_errors=True)  # the cases' folders go with the session
 
 
 def outcome(case: Case) -> Outcome:
     """Run ``case`` once per session and remember what happened."""
     if case.id in _OUTCOMES:
         return _OUTCOMES[case.id]
-    ctx = Ctx(Path(tempfile.mkdtemp(prefix=f"corpus-{case.id[:40]}-")))
+    ctx = Ctx(Path(tempfile.mkdtemp(prefix=f"{case.id[:40]}-", dir=_ROOT)))
     result = Outcome(ctx=ctx)
     here = os.getcwd()
     try:
@@ -399,8 +403,20 @@ def _mine(ctx: Ctx) -> str:
     return str(folder)
 
 
-def _notes(ctx: Ctx) -> None:
+def _notes(ctx: Ctx) -> str:
+    """A user's file in the working folder; returns ``"."`` (the folder, as a user types it)."""
     (ctx.tmp / "notes.txt").write_text("keep me")
+    return "."
+
+
+def _folder(path: Path) -> Path:
+    path.mkdir()
+    return path
+
+
+def _users_file(path: Path) -> Path:
+    path.write_text("mine")
+    return path
 
 
 def _cli_agg_lower(got: Outcome, ctx: Ctx) -> None:
@@ -680,9 +696,9 @@ def _build_cases() -> list[Case]:
     add("export-geojson-without-crs", geo.export, lambda c: {"obj": gpd.GeoDataFrame({"a": [1]}, geometry=[shapely.Point(0, 0)]), "path": c.tmp / "p.geojson"},
         Raises(errors.InputError, (r"CRS|crs",)))
     add("export-unknown-extension", geo.export, lambda c: {"obj": table, "path": c.tmp / "t.xlsx"}, Raises(errors.InputError, (r"path=",)))
-    add("export-path-is-a-directory", geo.export, lambda c: ((c.tmp / "d.csv").mkdir(), {"obj": table, "path": c.tmp / "d.csv", "overwrite": True})[1],
+    add("export-path-is-a-directory", geo.export, lambda c: {"obj": table, "path": _folder(c.tmp / "d.csv"), "overwrite": True},
         Raises(errors.InputError, (r"path=", "director")))
-    add("export-existing-file", geo.export, lambda c: ((c.tmp / "x.csv").write_text("mine"), {"obj": table, "path": c.tmp / "x.csv"})[1],
+    add("export-existing-file", geo.export, lambda c: {"obj": table, "path": _users_file(c.tmp / "x.csv")},
         Raises(errors.InputError, (r"path=", "overwrite=True")))
     add("export-unicode-file-name", geo.export, lambda c: {"obj": table, "path": c.tmp / "résumé ✓.csv"},
         Returns(lambda r, c: _eq(pd.read_csv(c.tmp / "résumé ✓.csv")["count"].tolist(), [1, -5, 3, 4, 5])))
@@ -709,8 +725,8 @@ def _build_cases() -> list[Case]:
                                                         "--value", "=1+1", "--kind", "count", "--to", "lad24", "--out", str(c.tmp / "out.csv")],
         Exits(0, check=_cli_formula_header))
     cli("cli-aggregate-unknown-level", lambda c: ["aggregate", upper_csv(c), "--value", "crimes", "--kind", "count", "--to", "lsoa99"], Exits(2, (r"--to|to=",)))
-    cli("cli-aggregate-out-exists", lambda c: ((c.tmp / "o.csv").write_text("mine"), ["aggregate", upper_csv(c), "--value", "crimes", "--kind", "count", "--to", "lad24",
-                                                                                         "--out", str(c.tmp / "o.csv")])[1],
+    cli("cli-aggregate-out-exists", lambda c: ["aggregate", upper_csv(c), "--value", "crimes", "--kind", "count", "--to", "lad24",
+                                           "--out", str(_users_file(c.tmp / "o.csv"))],
         Exits(2, (r"--out", "--overwrite")))
     cli("cli-aggregate-text-values", lambda c: ["aggregate", c.csv("t.csv", pd.DataFrame({"LSOA21CD": CITY, "crimes": ["3", "lots"]}), index=False),
                                                 "--value", "crimes", "--kind", "count", "--to", "lad24"], Exits(2, ("crimes", "lots")))
@@ -728,7 +744,7 @@ def _build_cases() -> list[Case]:
     cli("cli-report-scottish-area-default-indicator", lambda c: ["report", "--area", "S12000036", "--out", str(c.tmp / "edinburgh")], Exits(2, (r"--area|--indicator",)))
     cli("cli-report-no-pocket-rutland", lambda c: ["report", "--area", "E06000017", "--out", str(c.tmp / "rutland")], Exits(0, check=_report_pack))
     cli("cli-report-overwrite-user-folder", lambda c: ["report", "--area", "Rutland", "--out", _mine(c), "--overwrite"], Exits(2, (r"--out",), check=_untouched))
-    cli("cli-report-overwrite-working-folder", lambda c: (_notes(c), ["report", "--area", "Rutland", "--out", ".", "--overwrite"])[1],
+    cli("cli-report-overwrite-working-folder", lambda c: ["report", "--area", "Rutland", "--out", _notes(c), "--overwrite"],
         Exits(2, (r"--out",), check=_cwd_untouched), cwd=True)
     cli("cli-report-hostile-area", lambda c: ["report", "--area", '=HYPERLINK("http://evil")', "--out", str(c.tmp / "x")], Exits(2, (r"--area",)))
     cli("cli-report-path-traversal-area", lambda c: ["report", "--area", "../../etc/passwd", "--out", str(c.tmp / "x")], Exits(2, (r"--area",)))

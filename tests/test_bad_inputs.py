@@ -13,9 +13,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import corpus_helpers as corpus
 import pytest
 
-import corpus_helpers as corpus
 import geo
 
 

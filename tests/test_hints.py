@@ -43,9 +43,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import corpus_helpers as corpus
 import pytest
 
-import corpus_helpers as corpus
 import geo
 from geo import catalogue
 from geo.cli import build_parser, main
@@ -345,7 +345,7 @@ def test_data_fetch_all_does_not_fetch_templates(monkeypatch: pytest.MonkeyPatch
             raise DataUnavailableError(f"cannot obtain product {item.id!r}: file {item.file} is a template")
         loaded.append(item.id)
 
-    class Layer(list):  # noqa: FURB189 - a sized stand-in for a boundary layer
+    class Layer(list):
         pass
 
     monkeypatch.setattr(geo.products, "load", fake_load)

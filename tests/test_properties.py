@@ -18,13 +18,12 @@ from __future__ import annotations
 import math
 from functools import cache
 
+import corpus_helpers as corpus
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, Phase, example, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, Phase, example, given, settings, strategies as st
 
-import corpus_helpers as corpus
 import geo
 from geo.errors import CoverageError, LevelupError
 

@@ -20,8 +20,10 @@ Examples
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import sys
+import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -38,6 +40,8 @@ from geo.plotting import plot
 from geo.pockets import pockets
 from geo.readers import read_table
 from geo.report import build_report
+
+log = logging.getLogger(__name__)
 
 
 def _cmd_levels(args: argparse.Namespace) -> None:
@@ -320,7 +324,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run ``levelup``; return the exit status (0 success, 2 a clear error)."""
+    """Run ``levelup``; return the exit status.
+
+    0 success; 2 a clear error (a :class:`~geo.errors.LevelupError`, one line on standard
+    error); 130 interrupted; 70 an internal error (a bug: one line, and the traceback with ``-v``).
+
+    Examples
+    --------
+    >>> main(["area", "County Durham"])
+    lad24	E06000047	County Durham
+    0
+    """
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=[logging.WARNING, logging.INFO, logging.DEBUG][min(args.verbose, 2)],
                         format="%(levelname)s %(name)s: %(message)s")
@@ -331,6 +345,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except BrokenPipeError:
         return 0
+    except KeyboardInterrupt:
+        print("levelup: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug: say so in one line; -v shows where
+        log.debug("internal error", exc_info=True)
+        if args.verbose:
+            traceback.print_exc()
+        print(f"levelup: internal error: {type(exc).__name__}: {exc} (a bug in levelup-geo: please report it "
+              "with the output of the same command run with -v)", file=sys.stderr)
+        return 70
+    finally:
+        # Arrow's C++ thread pools must not meet objects still alive at interpreter exit
+        # (apache/arrow#34314: "terminate called without an active exception"): release them now
+        gc.collect()
     return 0
 
 

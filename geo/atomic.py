@@ -29,7 +29,19 @@ from typing import IO, Any
 
 
 def umask() -> int:
-    """Return the process umask (without changing it)."""
+    """Return the process umask (without changing it).
+
+    Returns
+    -------
+    int
+        The permission bits removed from new files (e.g. ``0o022``).
+
+    Examples
+    --------
+    >>> before = umask()
+    >>> 0 <= before <= 0o777 and umask() == before  # reading it leaves it as it was
+    True
+    """
     current = os.umask(0o022)
     os.umask(current)
     return current
@@ -37,7 +49,36 @@ def umask() -> int:
 
 @contextmanager
 def atomic_open(dest: Path, mode: str = "wb") -> Iterator[IO[Any]]:
-    """Open a temporary file beside ``dest``; on success rename it onto ``dest``."""
+    """Open a temporary file beside ``dest``; on success rename it onto ``dest``.
+
+    Parameters
+    ----------
+    dest : Path
+        The file to write; its folder is created if missing.
+    mode : str
+        ``"wb"`` (default) or ``"w"`` (text, UTF-8, newlines as written).
+
+    Yields
+    ------
+    IO
+        The open temporary file. If the ``with`` block raises, it is deleted and ``dest``
+        keeps its previous content.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> dest = pathlib.Path(tempfile.mkdtemp()) / "out.csv"
+    >>> with atomic_open(dest, "w") as handle:
+    ...     _ = handle.write("code,value")
+    >>> try:
+    ...     with atomic_open(dest, "w") as handle:
+    ...         _ = handle.write("half a fi")
+    ...         raise RuntimeError("killed")
+    ... except RuntimeError:
+    ...     pass
+    >>> dest.read_text(), sorted(p.name for p in dest.parent.iterdir())  # old content, no leftovers
+    ('code,value', ['out.csv'])
+    """
     dest.parent.mkdir(parents=True, exist_ok=True)
     binary = "b" in mode
     handle: IO[Any] = tempfile.NamedTemporaryFile(  # closed below, renamed only on success
@@ -57,7 +98,23 @@ def atomic_open(dest: Path, mode: str = "wb") -> Iterator[IO[Any]]:
 
 
 def atomic_write_bytes(dest: Path, data: bytes) -> None:
-    """Write ``data`` to ``dest`` atomically."""
+    """Write ``data`` to ``dest`` atomically.
+
+    Parameters
+    ----------
+    dest : Path
+        The file to write (created or replaced).
+    data : bytes
+        Its whole new content.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> dest = pathlib.Path(tempfile.mkdtemp()) / "sub" / "a.bin"
+    >>> atomic_write_bytes(dest, b"PK")
+    >>> dest.read_bytes()
+    b'PK'
+    """
     with atomic_open(dest, "wb") as handle:
         handle.write(data)
 
@@ -82,7 +139,28 @@ def _pid_alive(pid: int) -> bool:
 
 def staging_folder(target: Path) -> Path:
     """Create a private folder beside ``target`` to build it in (``.<name>.levelup-staging-XXXX``),
-    holding a ``pid`` file so that :func:`clean_leftovers` never removes a running build's folder."""
+    holding a ``pid`` file so that :func:`clean_leftovers` never removes a running build's folder.
+
+    Parameters
+    ----------
+    target : Path
+        The folder that will be built (it need not exist).
+
+    Returns
+    -------
+    Path
+        The new, empty staging folder (apart from its ``.pid`` file).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> parent = pathlib.Path(tempfile.mkdtemp())
+    >>> staging = staging_folder(parent / "pack")
+    >>> staging.parent == parent, staging.name.startswith(".pack.levelup-staging-")
+    (True, True)
+    >>> clean_leftovers(parent / "pack")  # this process is alive: its folder is kept
+    []
+    """
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.{STAGING_TAG}"))
     (staging / ".pid").write_text(f"{os.getpid()} {socket.gethostname()}\n", encoding="utf-8")
@@ -136,7 +214,26 @@ def clean_leftovers(target: Path, *, now: float | None = None) -> list[Path]:
 def replace_folder(staging: Path, target: Path) -> None:
     """Move the finished ``staging`` folder onto ``target``: the old ``target`` (if any) is
     renamed aside, the new one renamed in, then the old one deleted; if the second rename
-    fails the old folder is put back. Each step is one rename on the same file system."""
+    fails the old folder is put back. Each step is one rename on the same file system.
+
+    Parameters
+    ----------
+    staging : Path
+        A finished folder made by :func:`staging_folder`.
+    target : Path
+        The folder to create or replace.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> target = pathlib.Path(tempfile.mkdtemp()) / "pack"
+    >>> target.mkdir(); _ = (target / "old.txt").write_text("old")
+    >>> staging = staging_folder(target)
+    >>> _ = (staging / "new.txt").write_text("new")
+    >>> replace_folder(staging, target)
+    >>> sorted(p.name for p in target.iterdir()), sorted(p.name for p in target.parent.iterdir())
+    (['new.txt'], ['pack'])
+    """
     (staging / ".pid").unlink(missing_ok=True)
     os.chmod(staging, 0o777 & ~umask())
     if not target.exists():

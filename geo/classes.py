@@ -28,7 +28,22 @@ MISSING = "#d9d9d9"
 
 @dataclass(frozen=True)
 class Classes:
-    """Class of each area (``-1`` = missing), the classes' upper bounds, counts, colours."""
+    """Class of each area (``-1`` = missing), the classes' upper bounds, counts, colours.
+
+    Made by :func:`classify`; ``lower`` is the smallest value (the first class's lower bound).
+
+    Examples
+    --------
+    >>> c = classify(pd.Series([1.0, 2, 3, 4, np.nan], index=list("abcde")), k=2)
+    >>> c.bins.tolist(), c.counts.tolist()
+    ([2.5, 4.0], [2, 2])
+    >>> [(colour, count) for _, colour, count in c.legend()]  # labels run from lower to upper bound
+    [('#970026', 2), ('#fff1a9', 2), ('#d9d9d9', 1)]
+    >>> c.legend()[-1]
+    ('no data', '#d9d9d9', 1)
+    >>> c.colour_of("a"), c.colour_of("e"), c.colour_of("not an area")
+    ('#970026', '#d9d9d9', '#d9d9d9')
+    """
 
     index: pd.Series
     bins: np.ndarray
@@ -102,7 +117,19 @@ def classify(values: pd.Series, *, scheme: str = "quantiles", k: int = 5, higher
 @dataclass(frozen=True)
 class MapLayer:
     """What both map renderers draw: the areas, their values (all of the input, for national
-    ranks), the values shown, and the classes."""
+    ranks), the values shown, and the classes.
+
+    Made by :func:`map_layer`; ``layer`` holds the boundaries drawn (indexed by code, in
+    British National Grid), ``shown`` the values reindexed to them (missing where none).
+
+    Examples
+    --------
+    >>> data = pd.DataFrame({"lad24": ["E06000047", "E06000005", "E06000001"], "score": [3.0, 2.0, 1.0]})
+    >>> m = map_layer(data, value="score", level=None, within="E06000047", code="lad24",
+    ...               scheme="quantiles", k=2, higher_is_better=False)
+    >>> m.level, m.layer["name"].tolist(), m.shown.to_dict(), len(m.values)
+    ('lad24', ['County Durham'], {'E06000047': 3.0}, 3)
+    """
 
     level: str
     layer: gpd.GeoDataFrame
@@ -115,7 +142,45 @@ def map_layer(
     data: pd.DataFrame, *, value: str, level: str | None, within: str | None, code: str | None,
     scheme: str, k: int, higher_is_better: bool,
 ) -> MapLayer:
-    """Validate ``data``, select the areas to draw and class their values."""
+    """Validate ``data``, select the areas to draw and class their values.
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per area: codes in column ``code`` (or the index when ``code`` is None).
+    value : str
+        The column to map.
+    level : str or None
+        The codes' level (any alias); None detects it from the codes.
+    within : str or None
+        Draw only the areas inside this area code (e.g. ``"E12000001"``); None draws all.
+    code : str or None
+        The column of area codes.
+    scheme, k, higher_is_better
+        As for :func:`classify`.
+
+    Returns
+    -------
+    MapLayer
+        The areas, all the input values, the values shown and their classes.
+
+    Raises
+    ------
+    InputError
+        For bad codes, a missing column, an unknown ``within`` or classing options.
+
+    Examples
+    --------
+    >>> north_east = ["E06000001", "E06000002", "E06000003", "E06000004", "E06000005", "E06000047",
+    ...               "E06000057", "E08000021", "E08000022", "E08000023", "E08000024", "E08000037"]
+    >>> data = pd.DataFrame({"lad24": north_east, "score": np.arange(12.0)})
+    >>> m = map_layer(data, value="score", level=None, within="E12000001", code="lad24",
+    ...               scheme="quantiles", k=3, higher_is_better=False)
+    >>> len(m.layer), m.classes.bins.round(3).tolist(), m.classes.counts.tolist(), m.classes.colours
+    (12, [3.667, 7.333, 11.0], [4, 4, 4], ['#fff1a9', '#fd8038', '#970026'])
+    >>> m.classes.colour_of("E06000047")  # County Durham, score 5: the middle class
+    '#fd8038'
+    """
     prepared = prepare(data, columns=[value], level=level, code=code, kind="mean")
     values = pd.Series(prepared.frame[value].to_numpy(), index=pd.Index(prepared.frame.index, dtype="string"))
     layer = boundaries(prepared.level, within=within)
@@ -132,6 +197,30 @@ def outline_shapes(shapes: gpd.GeoSeries, level: str, outlines: Sequence[str]) -
     in the order given) to its outlines, indexed by code. Each level is dissolved from the
     finest outline already made that nests in it (regions from districts, not from 35,672
     LSOAs), which gives the same shapes at a fraction of the cost.
+
+    Parameters
+    ----------
+    shapes : GeoSeries
+        The drawn areas' geometry, indexed by code at ``level``.
+    level : str
+        The level of ``shapes`` (resolved id, e.g. ``"lad24"``).
+    outlines : sequence of str
+        Levels to outline (aliases allowed); those ``level`` does not nest in are left out.
+
+    Returns
+    -------
+    dict of str to GeoSeries
+        Outlines per level, indexed by the coarser level's codes.
+
+    Examples
+    --------
+    >>> from geo.layers import boundaries
+    >>> tees_valley = boundaries("lad24").loc[["E06000001", "E06000002", "E06000003", "E06000004", "E06000005"]]
+    >>> outlines = outline_shapes(tees_valley.geometry, "lad24", ["rgn24", "ctry", "lsoa21"])
+    >>> {level: list(shapes.index) for level, shapes in outlines.items()}  # lsoa21 is finer: left out
+    {'rgn24': ['E12000001'], 'ctry': ['E92000001']}
+    >>> round(float(outlines["rgn24"].area.iloc[0] / tees_valley.area.sum()), 6)  # the same land, dissolved
+    1.0
     """
     wanted = [registry.resolve(o, argument="outlines") for o in outlines]
     made: dict[str, gpd.GeoSeries] = {}

@@ -221,7 +221,21 @@ def _common(p: argparse.ArgumentParser, *, kinds: bool = True) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """Return the argument parser of ``levelup``."""
+    """Return the argument parser of ``levelup``.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        The parser; each command sets ``func``, the function :func:`main` runs.
+
+    Examples
+    --------
+    >>> args = build_parser().parse_args(["report", "--area", "County Durham", "--out", "durham"])
+    >>> args.command, args.area, args.out, args.level, args.within
+    ('report', 'County Durham', 'durham', 'lsoa21', 'lad24')
+    >>> args.func.__name__
+    '_cmd_report'
+    """
     parser = argparse.ArgumentParser(
         prog="levelup",
         description="Boundary and lookup layers for UK geographies (LSOA to ITL1).",

@@ -28,7 +28,34 @@ KINDS = ("queen", "rook")
 
 def neighbour_pairs(level: str, *, kind: str = "queen") -> pd.DataFrame:
     """Return the contiguity of a whole level as pairs (``focal``, ``neighbor``), both ways,
-    islands already joined to their nearest area. Cached."""
+    islands already joined to their nearest area. Cached.
+
+    Parameters
+    ----------
+    level : str
+        A level id or alias (``"lad24"``, ``"lsoa21"``).
+    kind : {"queen", "rook"}
+        Queen (a shared point is enough) or rook (a shared edge) contiguity.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``focal`` and ``neighbor`` (strings); ``attrs["islands"]`` lists the areas
+        that had no neighbour and were joined to their nearest.
+
+    Raises
+    ------
+    InputError
+        For an unknown ``kind`` or level.
+
+    Examples
+    --------
+    >>> pairs = neighbour_pairs("lad24")
+    >>> sorted(pairs.loc[pairs["focal"] == "E06000047", "neighbor"])  # County Durham's neighbours
+    ['E06000001', 'E06000004', 'E06000005', 'E06000057', 'E06000064', 'E06000065', 'E08000024', 'E08000037']
+    >>> pairs.attrs["islands"]  # Wight, Scilly, Na h-Eileanan Siar, Orkney, Shetland, Anglesey
+    ['E06000046', 'E06000053', 'S12000013', 'S12000023', 'S12000027', 'W06000001']
+    """
     if kind not in KINDS:
         raise InputError(f"contiguity={kind!r}; expected one of {KINDS}")
     level = registry.resolve(level)

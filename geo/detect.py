@@ -42,6 +42,13 @@ class LevelMatch:
     also : tuple of str
         Other levels that contain every code too (``lsoa11`` when all codes are shared by
         both LSOA vintages; ``utla23`` for unitary authorities only).
+
+    Examples
+    --------
+    >>> detect_level(["E06000047", "E06000005"])  # two unitary authorities: districts, and upper tier too
+    LevelMatch(level='lad24', vintage='2024', n_codes=2, matched=2, unknown=(), also=('utla23',))
+    >>> detect_level(["E06000047", "X"], errors="report").unknown
+    ('X',)
     """
 
     level: str

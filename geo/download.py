@@ -82,6 +82,41 @@ def download_url(url: str, dest: Path, *, label: str) -> Path:
         Where to write it; untouched unless the whole body arrived.
     label : str
         The product id, used in messages.
+
+    Returns
+    -------
+    Path
+        ``dest``.
+
+    Raises
+    ------
+    DownloadError
+        On an HTTP error (4xx at once; 5xx, 429, time-outs and truncated bodies after
+        ``geo.settings.retries`` attempts), naming the product and the address.
+
+    Examples
+    --------
+    A folder served on this machine stands in for a publisher:
+
+    >>> import functools, pathlib, tempfile, threading
+    >>> from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+    >>> class Quiet(SimpleHTTPRequestHandler):
+    ...     def log_message(self, *args): pass
+    >>> site = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (site / "itl1.csv").write_text("ITL121CD,ITL121NM\\nTLC,North East\\n")
+    >>> server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=site))
+    >>> threading.Thread(target=server.serve_forever, daemon=True).start()
+    >>> base = f"http://127.0.0.1:{server.server_port}/"
+    >>> out = download_url(base + "itl1.csv", site / "got" / "itl1.csv", label="itl1_codes")
+    >>> out.read_text().splitlines()
+    ['ITL121CD,ITL121NM', 'TLC,North East']
+    >>> download_url(base + "moved.csv", site / "got" / "moved.csv", label="itl1_codes")
+    Traceback (most recent call last):
+    ...
+    geo.errors.DownloadError: itl1_codes: http://127.0.0.1:.../moved.csv answered HTTP 404 File not found; check the address
+    >>> (site / "got" / "moved.csv").exists()
+    False
+    >>> server.shutdown(); server.server_close()
     """
     session = _session()
 
@@ -148,6 +183,61 @@ def download_feature_service(
     dest : Path
         Output file: a GeoJSON FeatureCollection (``fmt="geojson"``) or a CSV (``fmt="csv"``)
         with the layer's fields in order, less the object id.
+    fmt : {"geojson", "csv"}
+        Output format (``"csv"`` for lookup tables).
+    label : str
+        The product id, used in messages.
+    layer : int
+        The layer number within the service.
+    expected_rows : int or None
+        Rows the catalogue declares; a different count fails.
+    base_url : str or None
+        Base of the REST services (default ``geo.settings.arcgis_base``).
+
+    Returns
+    -------
+    Path
+        ``dest``.
+
+    Raises
+    ------
+    DownloadError
+        When the service fails after the retries, pages repeat an object id, or the features
+        received differ from the layer's count or ``expected_rows``; ``dest`` is not written.
+
+    Examples
+    --------
+    A one-page layer imitated by two static JSON files served on this machine (the
+    layer's metadata, and a ``/query`` answer holding both the count and the features):
+
+    >>> import functools, json, pathlib, tempfile, threading
+    >>> from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+    >>> class Quiet(SimpleHTTPRequestHandler):
+    ...     def log_message(self, *args): pass
+    >>> site = pathlib.Path(tempfile.mkdtemp())
+    >>> layer = site / "LAD24_RGN24_EN_LU" / "FeatureServer" / "0"
+    >>> (layer / "query").mkdir(parents=True)
+    >>> fields = [{"name": "FID"}, {"name": "LAD24CD"}, {"name": "RGN24CD"}]
+    >>> _ = (layer / "index.html").write_text(json.dumps({"objectIdField": "FID", "fields": fields}))
+    >>> rows = [{"FID": 2, "LAD24CD": "E06000017", "RGN24CD": "E12000004"},
+    ...         {"FID": 1, "LAD24CD": "E06000047", "RGN24CD": "E12000001"}]
+    >>> features = [{"type": "Feature", "properties": row, "geometry": None} for row in rows]
+    >>> _ = (layer / "query" / "index.html").write_text(json.dumps({"count": 2, "features": features}))
+    >>> server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=site))
+    >>> threading.Thread(target=server.serve_forever, daemon=True).start()
+    >>> base = f"http://127.0.0.1:{server.server_port}/"
+    >>> out = download_feature_service("LAD24_RGN24_EN_LU", site / "lad24_rgn24.csv", fmt="csv",
+    ...                                label="lad24_rgn24", expected_rows=2, base_url=base)
+    >>> print(out.read_text())  # in object-id order, without the object id
+    "LAD24CD","RGN24CD"
+    "E06000047","E12000001"
+    "E06000017","E12000004"
+    >>> download_feature_service("LAD24_RGN24_EN_LU", site / "all.csv", fmt="csv",
+    ...                          label="lad24_rgn24", expected_rows=296, base_url=base)
+    Traceback (most recent call last):
+    ...
+    geo.errors.DownloadError: lad24_rgn24: http://127.0.0.1:.../LAD24_RGN24_EN_LU/FeatureServer/0 delivered 2 features; the layer reports 2 and the catalogue expects 296. ...
+    >>> server.shutdown(); server.server_close()
     """
     url = f"{base_url or settings.arcgis_base}{service}/FeatureServer/{layer}"
     session = _session()

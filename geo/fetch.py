@@ -37,7 +37,18 @@ Status = Literal["fetched", "cached", "ready", "failed", "skipped"]
 
 @dataclass(frozen=True)
 class Outcome:
-    """What happened to one product or level: ``status`` and a one-line ``detail``."""
+    """What happened to one product or level: ``status`` and a one-line ``detail``.
+
+    ``status`` is ``"fetched"``, ``"cached"`` (already cached), ``"ready"`` (a level built),
+    ``"failed"`` (``detail`` says why) or ``"skipped"`` (``detail`` says why).
+
+    Examples
+    --------
+    >>> Outcome("lad24_buc", "fetched").line().split()
+    ['lad24_buc', 'fetched']
+    >>> Outcome("iod2025", "failed", "no file under the mirror").line().split(maxsplit=1)
+    ['iod2025', 'FAILED: no file under the mirror']
+    """
 
     name: str
     status: Status
@@ -115,6 +126,26 @@ def fetch_product(item: catalogue.Product, *, refresh: bool = False) -> Outcome:
     """Obtain one product into the cache (cache, else mirror, else publisher).
 
     A catalogue table (held in the catalogue itself) is reported as cached.
+
+    Parameters
+    ----------
+    item : Product
+        A catalogue product (see :func:`resolve` for ids such as ``ess_<indicator>``).
+    refresh : bool
+        Obtain it again even when cached.
+
+    Returns
+    -------
+    Outcome
+        ``fetched``, ``cached``, ``failed`` with the reason (never raised), or ``skipped``
+        for a template.
+
+    Examples
+    --------
+    >>> fetch_product(catalogue.product("itl1_codes"))
+    Outcome(name='itl1_codes', status='cached', detail='held in the catalogue, no download')
+    >>> fetch_product(catalogue.product("ess")).status  # a template: its instances are fetched instead
+    'skipped'
     """
     if item.kind == "indicator_template":
         return Outcome(item.id, "skipped", "a template: fetch its instances (`--product ess` or `--product ess_<indicator>`)")
@@ -129,7 +160,23 @@ def fetch_product(item: catalogue.Product, *, refresh: bool = False) -> Outcome:
 
 
 def fetch_level(level: str) -> Outcome:
-    """Build one level's boundary layer and its lookups to every parent level."""
+    """Build one level's boundary layer and its lookups to every parent level.
+
+    Parameters
+    ----------
+    level : str
+        A level id, e.g. ``"rgn24"``.
+
+    Returns
+    -------
+    Outcome
+        ``ready`` with the number of areas, or ``failed`` with the reason (never raised).
+
+    Examples
+    --------
+    >>> fetch_level("rgn24")
+    Outcome(name='level rgn24', status='ready', detail='rgn24 (9 areas, lookups to itl1, ctry)')
+    """
     spec = registry.spec(level)
     try:
         layer = boundaries(level)
@@ -144,6 +191,35 @@ def fetch_all(*, refresh: bool = False) -> list[Outcome]:
     """Fetch every concrete product (templates filled with their ids) and build every level.
 
     A template with no known id and no mirror listing is skipped with a note.
+
+    Parameters
+    ----------
+    refresh : bool
+        Obtain every product again even when cached.
+
+    Returns
+    -------
+    list of Outcome
+        One per product, then one per level; failures are reported here, not raised.
+
+    Examples
+    --------
+    Offline, with an empty cache and a mirror that lacks the files, everything but the
+    catalogue's own tables fails, each with the reason and how to fix it:
+
+    >>> import tempfile
+    >>> saved = settings.cache_dir, settings.mirror, settings.offline
+    >>> settings.cache_dir, settings.mirror, settings.offline = tempfile.mkdtemp(), tempfile.mkdtemp(), True
+    >>> outcomes = fetch_all()
+    >>> settings.cache_dir, settings.mirror, settings.offline = saved
+    >>> sorted({o.status for o in outcomes})
+    ['cached', 'failed']
+    >>> [o.name for o in outcomes if o.status == "cached"]  # tables held in the catalogue itself
+    ['area_changes', 'countries', 'itl1_codes']
+    >>> print(outcomes[0].line())
+    ctyua21_buc ...FAILED: cannot obtain product 'ctyua21_buc' (...). Tried: the cache at ... (no valid entry);
+    mirror ...: no file boundaries/Counties_and_Unitary_Authorities_December_2021_UK_BUC.geojson under ...;
+    publisher: not contacted (offline: LEVELUP_OFFLINE / geo.settings.offline). ... `levelup data fetch --product ctyua21_buc`.
     """
     outcomes: list[Outcome] = []
     for item in catalogue.products().values():
@@ -159,13 +235,27 @@ def fetch_all(*, refresh: bool = False) -> list[Outcome]:
 
 
 def summary(outcomes: Iterable[Outcome]) -> str:
-    """One line counting the outcomes, e.g. ``"12 fetched, 3 already cached, 11 levels ready, 0 failed, 0 skipped"``."""
+    """One line counting the outcomes, e.g. ``"12 fetched, 3 already cached, 11 levels ready, 0 failed, 0 skipped"``.
+
+    Examples
+    --------
+    >>> summary([Outcome("lad24_buc", "fetched"), Outcome("iod2025", "cached"), Outcome("level lad24", "ready")])
+    '1 fetched, 1 already cached, 1 levels ready, 0 failed, 0 skipped'
+    """
     counts = Counter(o.status for o in outcomes)
     return (f"{counts['fetched']} fetched, {counts['cached']} already cached, {counts['ready']} levels ready, "
             f"{counts['failed']} failed, {counts['skipped']} skipped")
 
 
 def failures(outcomes: Sequence[Outcome]) -> str:
-    """A sentence naming the failed targets (empty when none failed)."""
+    """A sentence naming the failed targets (empty when none failed).
+
+    Examples
+    --------
+    >>> failures([Outcome("lad24_buc", "fetched"), Outcome("iod2025", "failed", "HTTP 404")])
+    "1 of 2 could not be fetched: 'iod2025'"
+    >>> failures([Outcome("lad24_buc", "cached")])
+    ''
+    """
     failed = [o.name for o in outcomes if o.status == "failed"]
     return f"{len(failed)} of {len(outcomes)} could not be fetched: {examples(failed)}" if failed else ""

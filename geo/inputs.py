@@ -43,6 +43,15 @@ class Prepared:
     left out (``errors="report"``); ``recoded`` the codes of other vintages that were mapped
     (records of :func:`geo.vintages.combine`: ``code``, ``to``, ``change``, ``direction``,
     ``via``, ``approximate``), also in ``frame.attrs["recoded"]``.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"code": ["E06000047", "E06000017", "X1"], "v": ["1", 2, None]})
+    >>> prepared = prepare(table, columns=["v"], level=None, code="code", errors="report")
+    >>> prepared.level, prepared.frame["v"].to_dict(), prepared.excluded
+    ('lad24', {'E06000047': 1.0, 'E06000017': 2.0}, ['X1'])
+    >>> list(lookups.code_index("lad24")[prepared.positions]) == list(prepared.codes)
+    True
     """
 
     frame: pd.DataFrame
@@ -55,7 +64,35 @@ class Prepared:
 
 def codes_of(data: pd.DataFrame, code: str | None) -> pd.Series:
     """Return the area codes of ``data`` (column ``code`` or, when ``None``, the index),
-    stripped of surrounding spaces and upper-cased, as an object-dtype Series aligned with ``data``."""
+    stripped of surrounding spaces and upper-cased, as an object-dtype Series aligned with ``data``.
+
+    Parameters
+    ----------
+    data : DataFrame
+        The table.
+    code : str or None
+        The column of codes; None for the index.
+
+    Returns
+    -------
+    Series
+        The codes as text (numbers are converted; missing codes stay missing).
+
+    Raises
+    ------
+    InputError
+        If ``data`` is not a DataFrame or ``code`` is not one of its columns.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"code": [" e06000047", "E06000017 ", None], "v": [1, 2, 3]})
+    >>> codes_of(table, "code").tolist()
+    ['E06000047', 'E06000017', None]
+    >>> codes_of(table, "LAD24CD")
+    Traceback (most recent call last):
+    ...
+    geo.errors.InputError: code='LAD24CD' is not a column of data; columns are ['code', 'v']
+    """
     if not isinstance(data, pd.DataFrame):
         raise InputError(f"data must be a pandas DataFrame, got {type(data).__name__}")
     if code is not None and code not in data.columns:
@@ -132,6 +169,28 @@ def prepare(
         For missing or duplicated codes (also an old code next to its current code), codes
         of no level, merges that cannot be formed (a predecessor missing, no weights, a kind
         that does not combine) and splits.
+
+    Returns
+    -------
+    Prepared
+        The copied, validated table and its level.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"code": ["E06000047", "e06000017 "], "v": ["1.5", 2]})
+    >>> prepared = prepare(table, columns=["v"], level=None, code="code")
+    >>> prepared.level, prepared.frame["v"].to_dict()
+    ('lad24', {'E06000047': 1.5, 'E06000017': 2.0})
+    >>> table["code"].tolist()  # the input is not changed
+    ['E06000047', 'e06000017 ']
+    >>> prepare(pd.DataFrame({"code": ["E06000047", "X1"], "v": [1, 2]}), columns=["v"], level="lad24", code="code")
+    Traceback (most recent call last):
+    ...
+    geo.errors.InputError: data has 1 codes that are not lad24 areas ('X1'); check the level and vintage (geo.detect_level)
+    >>> prepare(pd.DataFrame({"code": ["E06000047", "e06000047 "], "v": [1, 2]}), columns=["v"], level="lad24", code="code")
+    Traceback (most recent call last):
+    ...
+    geo.errors.InputError: data has 1 duplicated area codes ('E06000047') (codes are compared trimmed and upper-case); ...
     """
     if errors not in {"raise", "report"}:
         raise InputError(f"errors={errors!r}; expected 'raise' or 'report'")

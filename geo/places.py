@@ -22,7 +22,17 @@ _NAMED_LEVELS = ("lad24", "utla23", "pfa24", "rgn24", "itl1", "ctry")
 
 
 class Area(NamedTuple):
-    """A resolved area: its level id, GSS/ITL code and name."""
+    """A resolved area: its level id, GSS/ITL code and name.
+
+    Examples
+    --------
+    >>> rutland = area("Rutland")
+    >>> rutland.code, rutland.level
+    ('E06000017', 'lad24')
+    >>> level, code, name = area("E12000001")
+    >>> level, name
+    ('rgn24', 'North East')
+    """
 
     level: str
     code: str
@@ -33,6 +43,25 @@ def levels_of(code: str) -> list[str]:
     """Return the levels whose area lists contain ``code`` (finest first).
 
     Only levels whose code pattern matches are loaded, so this is cheap.
+
+    Parameters
+    ----------
+    code : str
+        An area code, exactly (upper case, no spaces).
+
+    Returns
+    -------
+    list of str
+        Level ids, empty when no level has the code.
+
+    Examples
+    --------
+    >>> levels_of("E06000047")  # a unitary authority: a district and an upper-tier authority
+    ['lad24', 'utla23']
+    >>> levels_of("E01000001")  # in both LSOA vintages
+    ['lsoa21', 'lsoa11']
+    >>> levels_of("E99999999")
+    []
     """
     found = []
     for item in registry.specs().values():

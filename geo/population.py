@@ -71,6 +71,41 @@ def values_and_weights(
     or a column of ``data``. Returns the frame indexed by code and the level; raises when a
     value or weight is infinite, a weight is missing, zero or negative, or ``value`` is
     entirely missing.
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per area.
+    value : str
+        The value column.
+    weight : str or None
+        See above.
+    level, code
+        As for :func:`geo.inputs.prepare`.
+
+    Returns
+    -------
+    tuple of (DataFrame, str)
+        ``value`` (and the weight column) plus ``__w``, indexed by code; the level.
+
+    Raises
+    ------
+    InputError
+        For an unknown ``weight``, bad codes, or weights that are not finite and positive.
+
+    Examples
+    --------
+    >>> data = pd.DataFrame({"code": ["E06000047", "E06000017"], "score": [30.0, 10.0]})
+    >>> frame, level = values_and_weights(data, "score", "population", None, "code")
+    >>> level, frame["__w"].to_dict()  # Census 2021 residents of County Durham and Rutland
+    ('lad24', {'E06000047': 522063.0, 'E06000017': 41059.0})
+    >>> scottish = pd.DataFrame({"code": ["E06000047", "S12000036"], "score": [30.0, 20.0]})
+    >>> values_and_weights(scottish, "score", "population", None, "code")
+    Traceback (most recent call last):
+    ...
+    geo.errors.InputError: weight 'population' is missing, infinite, zero or negative for 1 areas ('S12000036'); weights must be finite and positive (Census 2021 covers England and Wales only: pass weight=None to weigh areas equally)
+    >>> values_and_weights(scottish, "score", None, None, "code")[0]["__w"].tolist()
+    [1.0, 1.0]
     """
     if isinstance(data, pd.DataFrame) and weight is not None and (not isinstance(weight, str) or (weight != "population" and weight not in data.columns)):
         raise InputError(f"weight={weight!r}; expected 'population' (Census 2021 residents), None (areas count equally) "

@@ -69,7 +69,25 @@ def load(product_id: str | catalogue.Product, *, refresh: bool = False) -> Frame
 
 
 def source_of(item: catalogue.Product) -> str:
-    """Return the publisher address of a product (FeatureServer layer or direct URL)."""
+    """Return the publisher address of a product (FeatureServer layer or direct URL).
+
+    Parameters
+    ----------
+    item : Product
+        A catalogue product.
+
+    Returns
+    -------
+    str
+        The FeatureServer layer under ``geo.settings.arcgis_base``, or the file's URL.
+
+    Examples
+    --------
+    >>> source_of(catalogue.product("lad24_buc"))
+    'https://services1.arcgis.com/.../Local_Authority_Districts_May_2024_Boundaries_UK_BUC/FeatureServer/0'
+    >>> source_of(catalogue.product("iod2025"))
+    'https://assets.publishing.service.gov.uk/media/.../File_7_IoD2025_All_Ranks_Scores_Deciles_Population_Denominators.csv'
+    """
     if item.service:
         return f"{settings.arcgis_base}{item.service}/FeatureServer/{item.layer}"
     return str(item.url)

@@ -70,7 +70,21 @@ HIGHLIGHT = "Pockets"
 
 @dataclass
 class Indicator:
-    """The indicator of a report: one value per area of ``level``, nationally."""
+    """The indicator of a report: one value per area of ``level``, nationally.
+
+    Made by :func:`load_indicator`. ``frame`` is indexed by code and holds column ``value``;
+    ``kind`` is count, rate, mean or median; ``title`` and ``source`` are shown on the page;
+    ``published`` holds an ESS indicator's published rows (used for the region and nation
+    rows); ``caveats`` are sentences the method note must include.
+
+    Examples
+    --------
+    >>> imd = load_indicator(None, value=None, kind="mean", level="lsoa21", higher_is_better=None)
+    >>> imd.value, imd.title, imd.higher_is_better, imd.is_iod, len(imd.frame)
+    ('IMD_score', 'IMD score (IoD2025)', False, True, 33755)
+    >>> imd.weight  # Census 2021 population covers every English LSOA
+    'population'
+    """
 
     frame: pd.DataFrame  # indexed by code
     value: str
@@ -109,6 +123,44 @@ def load_indicator(indicator: str | None, *, value: str | None, kind: str, level
 
     Only the catalogue's IoD2025 has a known direction (lower scores are better); for a CSV
     or an ESS indicator ``higher_is_better`` must be given, else :class:`InputError`.
+
+    Parameters
+    ----------
+    indicator : str or None
+        ``None`` or ``"iod2025"``; a CSV file path (a column of ``level`` codes and a numeric
+        column, or an ESS download); or an ESS indicator id (``"healthy-life-expectancy"``).
+    value : str or None
+        The column (or ESS indicator name); needed when a CSV has several numeric columns.
+        For the IoD2025 the default is ``IMD_score``.
+    kind : str
+        count, rate, mean or median.
+    level : str
+        The level of the areas mapped (the CSV's codes are looked for at this level).
+    higher_is_better : bool or None
+        The direction; required except for the IoD2025.
+
+    Returns
+    -------
+    Indicator
+
+    Raises
+    ------
+    InputError
+        No direction, no column of codes, several numeric columns and no ``value``, an ESS
+        indicator not published at ``level``, or a path that is neither a CSV nor an id.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> csv = pathlib.Path(tempfile.mkdtemp()) / "employment.csv"
+    >>> _ = csv.write_text("area,name,employment_rate\\nE06000047,County Durham,71.2\\nE06000017,Rutland,78.5\\n")
+    >>> rates = load_indicator(str(csv), value=None, kind="rate", level="lad24", higher_is_better=True)
+    >>> rates.value, rates.frame[rates.value].to_dict()
+    ('employment_rate', {'E06000047': 71.2, 'E06000017': 78.5})
+    >>> load_indicator(str(csv), value=None, kind="rate", level="lad24", higher_is_better=None)
+    Traceback (most recent call last):
+    ...
+    geo.errors.InputError: higher_is_better is needed for 'employment.csv': the package cannot tell whether high values are good or bad. Pass --higher-is-better yes ...
     """
     if indicator is None or indicator == "iod2025":
         item = catalogue.product("iod2025")
@@ -180,7 +232,16 @@ def _covered(coverage: pd.DataFrame, level: str) -> str:
 
 @dataclass
 class ReportData:
-    """The national steps of a report, done once for any number of areas (:func:`prepare_report`)."""
+    """The national steps of a report, done once for any number of areas (:func:`prepare_report`).
+
+    Examples
+    --------
+    >>> data = prepare_report()
+    >>> data.level, data.within, data.threshold, data.worse, data.covered
+    ('lsoa21', 'lad24', 'national_decile_1', 'high', 'England only (33,755 LSOAs)')
+    >>> data.coverage[["name", "areas", "in_data"]].values.tolist()
+    [['England', 33755, 33755], ['Wales', 1917, 0]]
+    """
 
     indicator: Indicator
     level: str
@@ -397,6 +458,42 @@ def write_report(data: ReportData, place: Area, out: str | os.PathLike[str], *, 
 
     Raises :class:`CoverageError` when the indicator has no value for any area of ``place``
     (for example the IoD2025 for a Welsh council), and :class:`InputError` for an unsafe ``out``.
+
+    Parameters
+    ----------
+    data : ReportData
+        From :func:`prepare_report` (reused for any number of areas).
+    place : Area
+        The area, e.g. ``geo.places.area("Rutland")``.
+    out : str or PathLike
+        The folder written (see :func:`build_report`).
+    overwrite : bool, default False
+        Replace a previous report in ``out``.
+    progress : bool or None
+        Show a progress bar (default: ``geo.settings.progress``, else only on a terminal).
+
+    Returns
+    -------
+    Path
+        ``out``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from geo.places import area
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> data = prepare_report()
+    >>> pack = write_report(data, area("Rutland"), folder / "rutland")
+    >>> sorted(p.name for p in pack.iterdir())
+    ['.levelup-report', 'index.html', 'inequality.csv', 'map.html', 'map.png', 'pockets.gpkg', 'summary.csv']
+    >>> pd.read_csv(pack / "summary.csv")[["name", "n_lsoas"]].values.tolist()
+    [['Rutland', 26], ['East Midlands', 2846], ['England', 33755]]
+    >>> write_report(data, area("Cardiff"), folder / "cardiff")
+    Traceback (most recent call last):
+    ...
+    geo.errors.CoverageError: IMD score (IoD2025) covers England only (33,755 LSOAs); Cardiff is in Wales: pass --indicator with a CSV or ESS indicator that covers Wales
+    >>> sorted(p.name for p in folder.iterdir())  # nothing written for Cardiff
+    ['rutland']
     """
     target = _check_out(out, overwrite)
     level = data.level

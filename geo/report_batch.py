@@ -120,7 +120,38 @@ def report_all(
 
 
 def summary_text(table: pd.DataFrame, width: int = 110) -> str:
-    """The table of outcomes (reasons cut to one short line) and the counts per level and outcome."""
+    """The table of outcomes (reasons cut to one short line) and the counts per level and outcome.
+
+    Parameters
+    ----------
+    table : DataFrame
+        The outcomes returned by :func:`report_all` (columns :data:`COLUMNS`).
+    width : int
+        Reasons are cut to this many characters.
+
+    Returns
+    -------
+    str
+        The text printed at the end of ``levelup report --all-areas``.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame([("itl1", "TLC", "North East (England)", "written", "", 3.2),
+    ...                       ("itl1", "TLL", "Wales", "refused", "IMD score (IoD2025) covers England only", 0.1)],
+    ...                      columns=COLUMNS)
+    >>> print(summary_text(table, width=20))
+    level code                 name outcome               reason  seconds
+     itl1  TLC North East (England) written                           3.2
+     itl1  TLL                Wales refused IMD score (IoD2025)       0.1
+    <BLANKLINE>
+    Outcomes per level:
+    outcome  refused  written  total
+    level
+    itl1           1        1      2
+    total          1        1      2
+    <BLANKLINE>
+    2 areas in 3 s
+    """
     shown = table.assign(reason=table["reason"].str.slice(0, width))
     counts = pd.crosstab(table["level"], table["outcome"], margins=True, margins_name="total")
     with pd.option_context("display.width", 250, "display.max_rows", None, "display.max_colwidth", width):

@@ -61,7 +61,30 @@ def _table(frame: pd.DataFrame, columns: list[str] | None = None, limit: int = 2
 
 
 def criterion(data: ReportData) -> str:
-    """What an area must be to belong to a pocket, in words ("among England's most deprived 10%")."""
+    """What an area must be to belong to a pocket, in words ("among England's most deprived 10%").
+
+    Parameters
+    ----------
+    data : ReportData
+        From :func:`geo.report.prepare_report`.
+
+    Returns
+    -------
+    str
+        Plain text (not escaped).
+
+    Examples
+    --------
+    >>> from dataclasses import replace
+    >>> from geo.report import prepare_report
+    >>> data = prepare_report()
+    >>> criterion(data)
+    "among England's most deprived 10% on the IMD score (IoD2025)"
+    >>> criterion(replace(data, threshold=40.0))  # as prepare_report(threshold=40.0) would hold
+    'at or above 40 on IMD score (IoD2025)'
+    >>> criterion(replace(data, threshold="parent_mean"))
+    'worse than the average of its Local Authority Districts (May 2024) on IMD score (IoD2025)'
+    """
     threshold, ind = data.threshold, data.indicator
     names = [str(n) for n in data.coverage.loc[data.coverage["in_data"] > 0, "name"]]
     nations = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}" if names else "no nation"
@@ -79,7 +102,25 @@ def criterion(data: ReportData) -> str:
 
 
 def short_criterion(data: ReportData) -> str:
-    """The pocket rule in a few words, for the map's layer name ("worst 10%")."""
+    """The pocket rule in a few words, for the map's layer name ("worst 10%").
+
+    Parameters
+    ----------
+    data : ReportData
+        From :func:`geo.report.prepare_report`.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> from dataclasses import replace
+    >>> from geo.report import prepare_report
+    >>> data = prepare_report()
+    >>> short_criterion(data), short_criterion(replace(data, threshold=40.0)), short_criterion(replace(data, threshold="national_percentile_5"))
+    ('worst 10%', 'at or above 40', 'worst 5%')
+    """
     threshold = data.threshold
     if isinstance(threshold, (int, float)):
         return f"at or {'below' if data.indicator.higher_is_better else 'above'} {threshold:g}"
@@ -92,7 +133,38 @@ def short_criterion(data: ReportData) -> str:
 
 
 def headline(place: Area, data: ReportData, local: gpd.GeoDataFrame, left_behind: pd.DataFrame) -> str:
-    """Plain-English sentences: how many pockets, areas, people and hidden pockets — or none."""
+    """Plain-English sentences: how many pockets, areas, people and hidden pockets — or none.
+
+    Parameters
+    ----------
+    place : Area
+        The report's area.
+    data : ReportData
+        From :func:`geo.report.prepare_report`.
+    local : GeoDataFrame
+        The pockets in ``place`` (rows of ``data.found``).
+    left_behind : DataFrame
+        One row per area in those pockets.
+
+    Returns
+    -------
+    str
+        HTML-escaped text.
+
+    Examples
+    --------
+    >>> from geo.places import area
+    >>> from geo.report import prepare_report
+    >>> data = prepare_report()
+    >>> durham = data.found[data.found["parent"] == "E06000047"]
+    >>> members = pd.DataFrame(index=durham["codes"].str.split(",").explode())
+    >>> print(headline(area("County Durham"), data, durham, members))
+    County Durham has 25 pockets of neighbouring areas that are all among England&#x27;s most deprived 10% on the
+    IMD score (IoD2025): 56 areas with 81,013 residents (Census 2021). 0 of the pockets are hidden: ...
+    >>> print(headline(area("Rutland"), data, data.found.iloc[:0], members.iloc[:0]))
+    No LSOA in Rutland is among England&#x27;s most deprived 10% on the IMD score (IoD2025), so Rutland has no
+    pocket on this measure. The map, tables and files show every area&#x27;s value.
+    """
     unit = _unit(data.level)
     if local.empty:
         return html.escape(
@@ -119,7 +191,43 @@ def page(
     place: Area, data: ReportData, summary: pd.DataFrame, table: pd.DataFrame, local: gpd.GeoDataFrame,
     left_behind: pd.DataFrame, coverage_note: str = "",
 ) -> str:
-    """Return the report's ``index.html``."""
+    """Return the report's ``index.html``.
+
+    Parameters
+    ----------
+    place : Area
+        The report's area.
+    data : ReportData
+        From :func:`geo.report.prepare_report`.
+    summary : DataFrame
+        The area, its region and nation (``summary.csv``), indexed by code.
+    table : DataFrame
+        Within-area inequality (``inequality.csv``).
+    local : GeoDataFrame
+        The pockets in ``place``.
+    left_behind : DataFrame
+        The areas in those pockets.
+    coverage_note : str
+        A sentence shown when the indicator covers only part of ``place``.
+
+    Returns
+    -------
+    str
+        The page; every text from data is HTML-escaped.
+
+    Examples
+    --------
+    >>> from geo.report import prepare_report
+    >>> data = prepare_report()
+    >>> place = Area("lad24", "E06000017", "Rutland <test>")
+    >>> summary = pd.DataFrame({"level": ["lad24"], "name": [place.name], "n_lsoas": [26]}, index=pd.Index([place.code], name="code"))
+    >>> table = pd.DataFrame({"name": [place.name], "n": [26], "gini": [0.21]}, index=[place.code])
+    >>> html_page = page(place, data, summary, table, data.found.iloc[:0], pd.DataFrame())
+    >>> html_page.splitlines()[1]
+    '<html lang="en"><head><meta charset="utf-8"><title>Rutland &lt;test&gt;: IMD score (IoD2025)</title>'
+    >>> "<test>" in html_page, "<td>0.210</td>" in html_page
+    (False, True)
+    """
     ind = data.indicator
     name = html.escape(place.name)
     areas, parents = registry.spec(data.level).title, registry.spec(data.within).title

@@ -211,6 +211,28 @@ def combine(
     InputError
         For codes the history does not know, splits, old codes next to their current code,
         and (``incomplete="raise"``) merges that cannot be formed.
+
+    Examples
+    --------
+    Allerdale, Carlisle and Copeland became Cumberland (E06000063) in 2023: counts are
+    summed, a mean is weighted by the old districts' Census 2021 population (96,156,
+    110,051 and 67,072 residents) and flagged approximate:
+
+    >>> values = pd.DataFrame({"jobs": [10.0, 20.0, 30.0], "score": [1.0, 3.0, 2.0]},
+    ...                       index=["E07000026", "E07000028", "E07000029"])
+    >>> out, recoded, problems = combine(values, "lad24", {"jobs": "count", "score": "mean"})
+    >>> out.round(4).to_dict("index"), problems
+    ({'E06000063': {'jobs': 60.0, 'score': 2.0508}}, {})
+    >>> round((96156 * 1.0 + 110051 * 3.0 + 67072 * 2.0) / (96156 + 110051 + 67072), 4)
+    2.0508
+    >>> [(r["code"], r["change"], r["approximate"]) for r in recoded][:1]
+    [('E07000026', 'merged', True)]
+    >>> combine(values.iloc[:2], "lad24", {"jobs": "count"}, incomplete="missing")[2]  # Copeland missing
+    {'E06000063': "E06000063 needs every area it was formed from; missing 'E07000029'"}
+    >>> combine(values, "lad24", {"jobs": "count", "score": "median"})
+    Traceback (most recent call last):
+    ...
+    geo.errors.InputError: data holds codes of an older vintage that cannot be mapped: E06000063 was formed from 'E07000026', 'E07000028', 'E07000029'; column(s) ['score'] are of kind ['median'], which do not combine across merged areas
     """
     level = registry.resolve(level, argument="level")
     codes = [str(c) for c in values.index]

@@ -21,30 +21,6 @@ FINDER = doctest.DocTestFinder(recurse=False)  # the object's own docstring only
 #: functions that raise them; they have no behaviour of their own to show.
 EXEMPT = {f"geo.errors.{name}" for name in dir(geo.errors) if name.endswith("Error")}
 
-#: Public functions and classes still without an example, all in modules owned by other work
-#: in progress (issue 9). The test below fails once one of them gains an example, so that it
-#: is removed from this list; the list may only shrink.
-KNOWN_MISSING = {
-    "geo.atomic.atomic_open", "geo.atomic.atomic_write_bytes", "geo.atomic.umask",
-    "geo.catalogue.Product", "geo.catalogue.describe", "geo.catalogue.product",
-    "geo.classes.Classes", "geo.classes.MapLayer", "geo.classes.map_layer", "geo.classes.outline_shapes",
-    "geo.cli.build_parser", "geo.cli.main",
-    "geo.contiguity.neighbour_pairs",
-    "geo.detect.LevelMatch",
-    "geo.download.download_feature_service", "geo.download.download_url",
-    "geo.ess.at_level",
-    "geo.inequality.decile_groups", "geo.inequality.weighted_quantile",
-    "geo.inputs.Prepared", "geo.inputs.codes_of", "geo.inputs.prepare",
-    "geo.maps.to_html", "geo.maps.web_geometry",
-    "geo.places.Area", "geo.places.levels_of",
-    "geo.population.values_and_weights",
-    "geo.products.source_of",
-    "geo.report.Indicator", "geo.report.build_report", "geo.report.load_indicator",
-}
-#: Modules still without any example (the same other work in progress).
-KNOWN_MODULES_WITHOUT = {"geo.download", "geo.inputs", "geo.report"}
-
-
 def _public(module: ModuleType) -> dict[str, object]:
     """Functions and classes defined in ``module`` whose names do not start with ``_``."""
     return {
@@ -80,7 +56,7 @@ def test_the_public_api_has_examples() -> None:
     lacking = [
         name for name, value in exported.items()
         if (inspect.isfunction(value) or inspect.isclass(value))
-        and f"{value.__module__}.{value.__name__}" not in EXEMPT | KNOWN_MISSING
+        and f"{value.__module__}.{value.__name__}" not in EXEMPT
         and not _has_example(value)
     ]
     assert lacking == [], f"geo.{', geo.'.join(lacking)} have no example in their docstrings"
@@ -88,15 +64,8 @@ def test_the_public_api_has_examples() -> None:
 
 
 def test_every_public_function_and_class_has_an_example() -> None:
-    missing = _without_examples()
-    new = sorted(missing - KNOWN_MISSING)
-    assert new == [], f"public functions or classes without an Examples section: {new}"
-
-
-def test_the_list_of_known_missing_examples_only_shrinks() -> None:
-    missing = _without_examples()
-    fixed = sorted(KNOWN_MISSING - missing)
-    assert fixed == [], f"these now have examples (or are gone): remove them from KNOWN_MISSING: {fixed}"
+    missing = sorted(_without_examples())
+    assert missing == [], f"public functions or classes without an Examples section: {missing}"
 
 
 @pytest.mark.parametrize("name", MODULES)
@@ -106,7 +75,5 @@ def test_docstring_examples(name: str, tmp_path, monkeypatch) -> None:  # type: 
     flags = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
     result = doctest.testmod(module, optionflags=flags, verbose=False, globs={"geo": geo, **vars(module)})
     assert result.failed == 0, f"{result.failed} of {result.attempted} examples in {name} failed (output above)"
-    if name in KNOWN_MODULES_WITHOUT:
-        assert result.attempted == 0, f"{name} has examples now: remove it from KNOWN_MODULES_WITHOUT"
-    elif _public(module) or name in {"geo", "geo.settings"}:  # not a data folder (geo.catalogue.lookups: TOML files only)
+    if _public(module) or name in {"geo", "geo.settings"}:  # not a data folder (geo.catalogue.lookups: TOML files only)
         assert result.attempted > 0, f"{name} has no docstring example: a module of the package must show one"

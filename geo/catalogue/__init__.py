@@ -44,6 +44,18 @@ class Product:
     ``LSOA11CD``, and exactly one of them must be present); or ``unavailable`` (why the
     publisher's form cannot be read directly: the product then comes from a mirror only).
     A template (``kind = "indicator_template"``) may list ``known`` ids to fill it with.
+
+    Examples
+    --------
+    >>> lad = product("lad24_buc")
+    >>> lad.kind, lad.levels, lad.rows, lad.is_spatial
+    ('boundaries', ('lad24',), 361, True)
+    >>> lad.field("lad24_name"), lad.service
+    ('LAD24NM', 'Local_Authority_Districts_May_2024_Boundaries_UK_BUC')
+    >>> lad.field("rgn24")
+    Traceback (most recent call last):
+    ...
+    geo.errors.InputError: product 'lad24_buc' has no field for 'rgn24'; it has ['lad24', 'lad24_name']
     """
 
     id: str
@@ -156,7 +168,32 @@ def products() -> dict[str, Product]:
 
 
 def product(product_id: str) -> Product:
-    """Return one product by id, with a helpful error for an unknown id."""
+    """Return one product by id, with a helpful error for an unknown id.
+
+    Parameters
+    ----------
+    product_id : str
+        A catalogue id such as ``"lad24_buc"`` (see ``levelup data status``).
+
+    Returns
+    -------
+    Product
+        Its declaration.
+
+    Raises
+    ------
+    InputError
+        If ``product_id`` is not in the catalogue; the message lists the known ids.
+
+    Examples
+    --------
+    >>> product("iod2025").title
+    'English Indices of Deprivation 2025: LSOA scores, ranks and deciles'
+    >>> product("lad24")
+    Traceback (most recent call last):
+    ...
+    geo.errors.InputError: product='lad24' is not in the catalogue; known products: 'area_changes', ...
+    """
     try:
         return products()[product_id]
     except KeyError:
@@ -186,6 +223,29 @@ def version() -> str:
 
 
 def describe(product_id: str) -> str:
-    """Return a product's declaration as indented JSON (for ``levelup data status``)."""
+    """Return a product's declaration as indented JSON (for ``levelup data status``).
+
+    Parameters
+    ----------
+    product_id : str
+        A catalogue id.
+
+    Returns
+    -------
+    str
+        The declared fields (all but the inline ``data`` rows of a table) as JSON.
+
+    Raises
+    ------
+    InputError
+        If ``product_id`` is not in the catalogue.
+
+    Examples
+    --------
+    >>> import json
+    >>> declared = json.loads(describe("pfa20_buc"))
+    >>> declared["rows"], declared["fields"]
+    (43, {'pfa24': 'PFA20CD', 'pfa24_name': 'PFA20NM'})
+    """
     item = product(product_id)
     return json.dumps({k: v for k, v in item.__dict__.items() if k != "data"}, indent=2)

@@ -194,6 +194,11 @@ def prepare(
     """
     if errors not in {"raise", "report"}:
         raise InputError(f"errors={errors!r}; expected 'raise' or 'report'")
+    if code is None and pd.api.types.is_integer_dtype(data.index.dtype) and len(data):
+        raise InputError(
+            f"data: the area codes are taken from the index, which holds row numbers ({examples(data.index)}); "
+            f"pass code= with the column that holds the codes (columns: {list(data.columns)[:12]})"
+        )
     codes = codes_of(data, code)
     if codes.isna().any():
         raise InputError(f"data has {int(codes.isna().sum()):,} rows with no area code; drop or fill them first")

@@ -32,7 +32,7 @@ from jinja2 import Template
 
 from geo import lookups, registry
 from geo.classes import MISSING, Classes, map_layer, outline_shapes
-from geo.errors import InputError
+from geo.errors import DataError, InputError
 
 ATTRIBUTION = (
     "Contains OS data © Crown copyright and database right; Source: Office for National "
@@ -351,7 +351,8 @@ def to_html(m: folium.Map, path: Any = None) -> str:
     page = page.replace('<script src="levelup://leaflet.js"></script>', f"<script>{script}</script>")
     page = page.replace('<link rel="stylesheet" href="levelup://leaflet.css"/>', f"<style>{style}</style>")
     if "levelup://" in page:
-        raise RuntimeError("could not inline Leaflet into the page; folium's template changed")
+        raise DataError("could not inline Leaflet into the page: this folium version's template is not the one "
+                        "levelup-geo knows; install a folium version the package supports (see setup.cfg)")
     if path is not None:
         from pathlib import Path
 

@@ -189,7 +189,10 @@ def load_indicator(indicator: str | None, *, value: str | None, kind: str, level
 
 
 def _from_ess(frame: pd.DataFrame, value: str | None, kind: str, level: str, higher_is_better: bool | None, source: str) -> Indicator:
-    indicator = value or str(frame["indicator"].iloc[0])
+    published = sorted(frame["indicator"].dropna().unique())
+    if value is None and len(published) > 1:
+        raise InputError(f"--value is needed: the ESS file holds {len(published)} indicators ({examples(published)}); pass --value with one of them")
+    indicator = value or str(published[0])
     rows = frame[frame["indicator"] == indicator]
     if rows.empty:
         raise InputError(f"--value {value!r}: the ESS file has indicators {sorted(frame['indicator'].unique())[:8]}")

@@ -254,7 +254,9 @@ def combine(
         if splits:
             reason = f"part of {target} was in {examples(splits)}, which was split; it cannot be formed from old codes"
         elif missing:
-            reason = f"{target} needs every area it was formed from; missing {examples(missing)}"
+            reason = (f"{target} was formed from {examples(sorted(used + missing))}; the data have {examples(members)} but are "
+                      f"missing {examples(missing)}, and a merged area needs every area it was formed from "
+                      f"(add them, or use values published for {target})")
         weighted = [c for c, k in kinds.items() if k in WEIGHTED]
         other = [c for c, k in kinds.items() if k not in ADDITIVE + WEIGHTED]
         weights = old_population(used)

@@ -23,7 +23,7 @@ import pandas as pd
 
 from geo import catalogue, products, registry
 from geo.codes import isin
-from geo.errors import InputError, examples
+from geo.errors import InputError
 from geo.inputs import KINDS, prepare
 from geo.layers import boundaries
 from geo.population import population

@@ -74,7 +74,7 @@ def boundaries(level: str, *, within: str | None = None, dissolve_from: str | No
         base = None
     if base is not None and item.id not in registry.spec(base).nests_in:
         finer = [other for other, spec in registry.specs().items() if item.id in spec.nests_in]
-        how = f"pass dissolve_from= a finer level that nests in it ({', '.join(repr(f) for f in finer)})" if finer else \
+        how = f"choose a finer level that nests in {item.id} ({', '.join(repr(f) for f in finer)})" if finer else \
             f"no level nests in {item.id}, so call boundaries({item.id!r}) without dissolve_from="
         coarser = base in item.nests_in
         raise NestingError(

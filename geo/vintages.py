@@ -88,9 +88,12 @@ def resolve(codes: Iterable[str], level: str) -> pd.DataFrame:
     steps = history(level)
     split = set(steps.loc[steps["change"] == "split", "from"])
     step = steps[steps["change"] != "split"].drop_duplicates("from").set_index("from")
-    rows = []
+    rows: list[tuple[str, str | None, str | None, str | None, list[str]]] = []
     for start in dict.fromkeys(codes):
-        code, via, changes, directions = start, [], [], []
+        code = start
+        via: list[str] = []
+        changes: list[str] = []
+        directions: list[str] = []
         while code in step.index and len(via) <= len(step):
             row = step.loc[code]
             changes.append(str(row["change"]))

@@ -23,7 +23,7 @@ from geo import cache, catalogue, lookups, registry
 from geo.errors import InputError, examples
 from geo.inputs import KINDS, Prepared, prepare
 from geo.population import population
-from geo.values import exact_counts, number, positive_weights
+from geo.values import exact_counts, non_negative, number, positive_weights
 
 
 def _as_list(value: str | list[str] | None) -> list[str]:
@@ -44,13 +44,6 @@ def _population_by_code(level: str, version: str, where: str) -> np.ndarray:
     weights = population(level)
     aligned = pd.Series(weights.to_numpy(), index=weights.index.to_numpy(dtype=object)).reindex(lookups.code_index(level))
     return np.nan_to_num(aligned.to_numpy(dtype="float64"))
-
-
-def _check_non_negative(frame: pd.DataFrame, columns: list[str], what: str) -> None:
-    for column in columns:
-        bad = frame.index[frame[column] < 0]
-        if len(bad):
-            raise InputError(f"{what} column {column!r} has {len(bad):,} negative values (at {examples(bad)}); {what}s cannot be negative")
 
 
 def weighted_median(values: pd.Series, weights: pd.Series, groups: pd.Series) -> pd.Series:
@@ -163,7 +156,9 @@ def aggregate(
     elif weight is not None:
         raise InputError(f"weight= applies to kind='mean' or 'median'; a {kind} needs none")
 
-    prepared = prepare(data, columns=list(dict.fromkeys(needed)), level=level, code=code, errors=errors, kind={c: kind if c in values else "count" for c in needed}, exclude_option="errors='report'")
+    roles = {c: r for c, r in ((weight, "weight"), (numerator, "numerator"), (denominator, "denominator")) if c and c not in values}
+    prepared = prepare(data, columns=list(dict.fromkeys(needed)), level=level, code=code, errors=errors,
+                       kind={c: kind if c in values else "count" for c in needed}, exclude_option="errors='report'", roles=roles)
     if kind == "count":
         exact_counts(prepared.frame, values)
     elif kind == "rate":
@@ -189,21 +184,21 @@ def _aggregate_to(
     out_name: str | None,
 ) -> pd.DataFrame:
     frame, child = prepared.frame.copy(deep=False), prepared.level
-    tree = lookups.hierarchy(child, target)
+    tree = lookups.hierarchy(child, target, arguments=("level", "to"))
     position = tree.by_code[prepared.positions]
     if (position < 0).any():
         outside = frame.index[position < 0]
         raise InputError(f"data has {len(outside):,} {child} areas outside {target}'s coverage ({examples(outside)})")
 
     if kind == "count":
-        _check_non_negative(frame, values, "count")
+        non_negative(frame, values)
     if kind == "rate":
         if numerator is None:
             frame["__numerator"] = frame[values[0]] * frame[denominator]
             numerator_column = "__numerator"
         else:
             numerator_column = numerator
-            _check_non_negative(frame, [numerator], "numerator")
+            non_negative(frame, [numerator], what="numerator")
         bad = frame.index[frame[denominator] <= 0]
         if len(bad):
             raise InputError(f"denominator column {denominator!r} has {len(bad):,} zero or negative values (at {examples(bad)})")

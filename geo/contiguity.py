@@ -21,9 +21,27 @@ from scipy.spatial import cKDTree
 from geo import cache, catalogue, registry
 from geo.codes import isin
 from geo.errors import InputError, examples
+from geo.inputs import codes_of
 from geo.layers import boundaries
 
 KINDS = ("queen", "rook")
+
+
+def check_kind(kind: object, *, argument: str) -> str:
+    """Return ``kind`` if it is a contiguity rule (:data:`KINDS`), else refuse naming ``argument``.
+
+    Examples
+    --------
+    >>> check_kind("rook", argument="kind")
+    'rook'
+    >>> check_kind("king", argument="contiguity")
+    Traceback (most recent call last):
+    ...
+    geo.errors.InputError: contiguity='king'; expected one of ('queen', 'rook')
+    """
+    if not isinstance(kind, str) or kind not in KINDS:
+        raise InputError(f"{argument}={kind!r}; expected one of {KINDS}")
+    return kind
 
 
 def neighbour_pairs(level: str, *, kind: str = "queen") -> pd.DataFrame:
@@ -56,8 +74,7 @@ def neighbour_pairs(level: str, *, kind: str = "queen") -> pd.DataFrame:
     >>> pairs.attrs["islands"]  # Wight, Scilly, Na h-Eileanan Siar, Orkney, Shetland, Anglesey
     ['E06000046', 'E06000053', 'S12000013', 'S12000023', 'S12000027', 'W06000001']
     """
-    if kind not in KINDS:
-        raise InputError(f"contiguity={kind!r}; expected one of {KINDS}")
+    check_kind(kind, argument="kind")
     level = registry.resolve(level)
     key, version = f"contiguity/{level}-{kind}", catalogue.version()
     cached = cache.read(key, version=version)
@@ -90,7 +107,8 @@ def contiguity(level: str, codes: pd.Index | None = None, *, kind: str = "queen"
     level : str
         The level of the areas (any level with boundaries).
     codes : Index, optional
-        The areas (default: every area of the level), in the order of the weights.
+        The areas (default: every area of the level), in the order of the weights; surrounding
+        spaces and case are ignored (the weights use the upper-case codes).
     kind : {"queen", "rook"}
         Shared edge or corner (queen) or shared edge only (rook).
 
@@ -107,8 +125,11 @@ def contiguity(level: str, codes: pd.Index | None = None, *, kind: str = "queen"
     ['E06000001', 'E06000003']
     """
     level = registry.resolve(level)
+    check_kind(kind, argument="kind")
     pairs = neighbour_pairs(level, kind=kind)
     layer = boundaries(level)
+    if codes is not None:  # trimmed and upper-cased, as every indicator table's codes
+        codes = pd.Index(codes_of(pd.DataFrame(index=pd.Index(codes, dtype=object)), None))
     codes = pd.Index(layer.index if codes is None else codes, dtype="string")
     if len(codes) == 0:
         raise InputError("codes: no area given; pass at least one code (or None for every area of the level)")

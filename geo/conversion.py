@@ -23,11 +23,11 @@ import pandas as pd
 
 from geo import catalogue, products, registry
 from geo.codes import isin
-from geo.errors import InputError, examples
+from geo.errors import InputError
 from geo.inputs import KINDS, prepare
 from geo.layers import boundaries
 from geo.population import population
-from geo.values import exact_counts
+from geo.values import exact_counts, non_negative
 
 LOOKUP = "lsoa11_lsoa21_lad22"
 
@@ -123,9 +123,7 @@ def convert(
     frame = prepared.frame
     if kind == "count":
         exact_counts(frame, values)
-        negative = frame.index[(frame[values] < 0).any(axis=1).to_numpy()]
-        if len(negative):
-            raise InputError(f"value: count values cannot be negative; found at {examples(negative)}")
+        non_negative(frame, values)
     pairs = _pairs(weight)
     pairs = pairs[isin(pairs["lsoa21"], pairs.loc[isin(pairs["lsoa11"], frame.index), "lsoa21"])]
     x = frame.reindex(pairs["lsoa11"].to_numpy())

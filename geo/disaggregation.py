@@ -15,7 +15,7 @@ from geo.codes import isin
 from geo.errors import InputError, NestingError, examples
 from geo.inputs import KINDS, prepare
 from geo.population import population
-from geo.values import exact_counts
+from geo.values import exact_counts, non_negative
 
 
 def _weights(weight: str | pd.Series, children: pd.Index, target: str) -> pd.Series:
@@ -23,6 +23,9 @@ def _weights(weight: str | pd.Series, children: pd.Index, target: str) -> pd.Ser
         found = weight.reindex(children)
         what = "the weight Series"
     elif weight == "population":
+        if target != "lsoa21" and target not in registry.spec("lsoa21").nests_in:
+            raise InputError(f"weight='population': Census 2021 population covers England and Wales (LSOA 2021 and the "
+                             f"levels they nest in), not {target}; pass weight='equal' or a Series of weights indexed by {target} code")
         found = population(target).reindex(children)
         what = "Census 2021 population"
     elif weight == "equal":
@@ -36,6 +39,33 @@ def _weights(weight: str | pd.Series, children: pd.Index, target: str) -> pd.Ser
     if bad.any():
         raise InputError(f"{what} is infinite or negative for {examples(children[bad])}; weights must be finite and >= 0")
     return found
+
+
+def _refuse_uncovered(codes: pd.Index, parents: pd.Series, level: str, target: str, *, weighted: bool) -> None:
+    """Refuse areas of ``level`` that hold no ``target`` area (``target`` does not cover their
+    nation: Scotland has Data Zones, not LSOAs), naming them and the levels that cover them
+    (``weighted``: counts split by Census 2021 population, which those levels lack)."""
+    alone = codes[~isin(codes, parents.unique())]
+    if not len(alone):
+        return
+    names = lookups.areas(level)["name"]
+    if level == "ctry":
+        nation = pd.Series([str(c)[0] for c in alone], index=alone)
+    else:
+        nation = lookups.lookup(level, "ctry").set_index(level)["ctry"].str[0].reindex(alone)
+    nation = nation.fillna("?")
+    ways = []
+    for letter in sorted(set(nation)):
+        finer = [other for other, spec in registry.specs().items() if level in spec.nests_in and letter in spec.coverage]
+        where = examples(alone[(nation == letter).to_numpy()], limit=2)
+        ways.append(f"for {where} pass to={finer[0]!r}" if finer else f"no finer level of the package covers {where}")
+    weight = " (with weight='equal' or a Series of weights: Census 2021 population covers England and Wales only)"
+    raise InputError(
+        f"data hold {len(alone):,} {level} areas that contain no {target} areas "
+        f"({examples(f'{code} {names.get(code, str())}'.strip() for code in alone)}): {target} covers "
+        f"{'/'.join(registry.spec(target).coverage)} codes only; {'; '.join(ways)}"
+        f"{weight if weighted and any('pass to=' in way for way in ways) else ''}, or drop those rows"
+    )
 
 
 def disaggregate(
@@ -72,6 +102,13 @@ def disaggregate(
         Indexed by target code (named ``to``), with the parent code column (named after the
         level), the value column(s), and ``weight_share`` (counts) or ``inherited`` (others).
 
+    Raises
+    ------
+    InputError
+        Also for an area that contains no ``to`` area because ``to`` does not cover its
+        nation (a Scottish council to ``lsoa21``): the message names it and the level that
+        does (``to='dz11'`` in Scotland, ``to='sdz21'`` in Northern Ireland).
+
     Examples
     --------
     >>> import pandas as pd
@@ -89,6 +126,7 @@ def disaggregate(
     frame, parent_level = prepared.frame, prepared.level
     if kind == "count":
         exact_counts(frame, values)
+        non_negative(frame, values)
     target = registry.resolve(to, argument="to")
     if parent_level not in registry.spec(target).nests_in:
         raise NestingError(
@@ -96,13 +134,11 @@ def disaggregate(
             f"onto it; {target} nests in: {', '.join(registry.spec(target).nests_in) or 'nothing'}"
         )
     parents = lookups.lookup(target, parent_level).set_index(target)[parent_level]
+    _refuse_uncovered(frame.index, parents, parent_level, target, weighted=kind == "count" and isinstance(weight, str) and weight == "population")
     parents = parents[isin(parents, frame.index)]
     result = pd.DataFrame({parent_level: parents.to_numpy()}, index=pd.Index(parents.index, name=target, dtype="string"))
     broadcast = frame.reindex(parents.to_numpy())
     if kind == "count":
-        negative = frame.index[(frame[values] < 0).any(axis=1).to_numpy()]
-        if len(negative):
-            raise InputError(f"value: count values cannot be negative; found at {examples(negative)}")
         w = _weights(weight, result.index, target)
         totals = w.groupby(parents.to_numpy()).transform("sum")
         empty = parents[(totals == 0).to_numpy()].unique()

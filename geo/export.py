@@ -75,8 +75,9 @@ def export(obj: Any, path: str | os.PathLike[str], *, overwrite: bool = False) -
     Raises
     ------
     InputError
-        For an unknown extension, an object the format cannot hold, or an existing file
-        without ``overwrite=True``.
+        For an unknown extension, an object the format cannot hold (a GeoDataFrame without a
+        CRS for ``.geojson``), a ``path`` that is a directory or lies below a file, or an
+        existing file without ``overwrite=True``.
 
     Examples
     --------
@@ -92,6 +93,11 @@ def export(obj: Any, path: str | os.PathLike[str], *, overwrite: bool = False) -
     suffix = target.suffix.lower()
     if suffix not in FORMATS:
         raise InputError(f"path={str(path)!r}: unknown extension {suffix!r}; expected one of {FORMATS}")
+    if target.is_dir():
+        raise InputError(f"path={str(path)!r} is a directory; pass the path of a file to write (e.g. {str(target / ('result' + suffix))!r})")
+    blocking = next((parent for parent in target.parents if parent.exists() and not parent.is_dir()), None)
+    if blocking is not None:
+        raise InputError(f"path={str(path)!r}: {str(blocking)!r} is a file, not a directory, so nothing can be written below it")
     if target.exists() and not overwrite:
         raise InputError(f"path={str(path)!r} exists; pass overwrite=True to replace it")
     if suffix == ".gpkg":
@@ -112,6 +118,9 @@ def export(obj: Any, path: str | os.PathLike[str], *, overwrite: bool = False) -
     elif suffix == ".geojson":
         if not isinstance(obj, gpd.GeoDataFrame):
             raise InputError(f"a .geojson file holds a GeoDataFrame, got {type(obj).__name__}")
+        if obj.crs is None:
+            raise InputError("obj has no CRS, and a .geojson file is written in WGS84 (EPSG:4326), which needs one; set it with "
+                             "obj.set_crs(...) (e.g. 'EPSG:27700' for British National Grid metres, 'EPSG:4326' for degrees)")
         _staged(target, lambda temporary: pyogrio.write_dataframe(_with_codes(obj.to_crs(4326)), temporary, driver="GeoJSON"))
     elif suffix == ".csv":
         if not isinstance(obj, pd.DataFrame):

@@ -23,7 +23,7 @@ import esda
 import numpy as np
 import pandas as pd
 
-from geo.contiguity import contiguity as contiguity_weights
+from geo.contiguity import check_kind, contiguity as contiguity_weights
 from geo.errors import InputError
 from geo.inputs import prepare
 from geo.values import integer, number
@@ -91,6 +91,7 @@ def hotspots(
     """
     if method not in METHODS:
         raise InputError(f"method={method!r}; expected one of {METHODS}")
+    check_kind(contiguity, argument="contiguity")
     permutations = integer(permutations, argument="permutations", minimum=1)
     significance = number(significance, argument="significance", low=0, high=1, closed="neither")
     seed = None if seed is None else integer(seed, argument="seed", minimum=0)

@@ -27,6 +27,8 @@ infinite values, and weights that are not finite and positive.
 
 from __future__ import annotations
 
+import logging
+
 import numpy as np
 import pandas as pd
 
@@ -34,6 +36,8 @@ from geo import lookups, registry
 from geo.errors import InputError, NestingError, examples
 from geo.population import values_and_weights
 from geo.values import number
+
+log = logging.getLogger(__name__)
 
 
 def _arrays(values: np.ndarray, weights: np.ndarray | None, what: str) -> tuple[np.ndarray, np.ndarray]:
@@ -146,7 +150,13 @@ def decile_groups(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     return values[values >= high_cut], values[values <= low_cut]
 
 
-def _parents(prepared_index: pd.Index, child: str, within: str | None) -> tuple[pd.Series, str | None]:
+def _parents(prepared_index: pd.Index, child: str, within: str | None, *, outside: str = "raise") -> tuple[pd.Series, str | None]:
+    """Each area's parent at ``within`` (``"all"`` when ``None``) and the parent level.
+
+    Areas outside the parent level's coverage (Welsh districts within English regions):
+    ``outside="raise"`` refuses them; ``"drop"`` leaves them out of the returned Series (the
+    caller reports them), but refuses data with no area inside the coverage.
+    """
     if within is None:
         return pd.Series("all", index=prepared_index), None
     target = registry.resolve(within, argument="within")
@@ -157,9 +167,16 @@ def _parents(prepared_index: pd.Index, child: str, within: str | None) -> tuple[
         )
     table = lookups.lookup(child, target).set_index(child)[target]
     parents = table.reindex(prepared_index)
-    if parents.isna().any():
-        raise InputError(f"{int(parents.isna().sum()):,} {child} areas are outside {target}'s coverage ({examples(prepared_index[parents.isna()])})")
-    return parents, target
+    lost = prepared_index[parents.isna().to_numpy()]
+    if len(lost) and (outside == "raise" or len(lost) == len(prepared_index)):
+        wider = [level for level in registry.spec(child).nests_in
+                 if set(registry.spec(level).coverage) >= set(registry.spec(child).coverage)]
+        raise InputError(
+            f"within={within!r}: {len(lost):,} of the {len(prepared_index):,} {child} areas are outside {target}'s coverage "
+            f"({'/'.join(registry.spec(target).coverage)} codes; {examples(lost)}); keep only areas it covers, or pass within= "
+            f"a level covering them all ({', '.join(repr(level) for level in wider) or 'none'})"
+        )
+    return parents.dropna(), target
 
 
 def inequality(
@@ -196,8 +213,11 @@ def inequality(
         ``min``/``min_code``/``min_name``, ``max``/``max_code``/``max_name``, ``best_code``,
         ``worst_code``, ``decile_gap``, ``gini``, ``theil`` (definitions in the module docstring;
         Gini and Theil need non-negative values and are NaN otherwise; constant or all-zero
-        values give 0). Areas with a missing value are left out and counted in ``n_missing``;
-        ``inf`` is refused.
+        values give 0). Areas with a missing value are left out and counted in ``n_missing``
+        (a parent whose areas all miss a value has ``n`` 0 and missing statistics); ``inf`` is
+        refused. Areas outside ``within``'s coverage (Welsh districts within English regions)
+        are left out, listed in ``attrs["outside"]`` and logged; data with no area inside it
+        are refused.
 
     Examples
     --------
@@ -211,13 +231,18 @@ def inequality(
     if higher_is_better is not None and not isinstance(higher_is_better, (bool, np.bool_)):
         raise InputError(f"higher_is_better={higher_is_better!r}; expected True, False or None (no direction)")
     frame, child = values_and_weights(data, value, weight, level, code)
-    parents, target = _parents(frame.index, child, within)
+    parents, target = _parents(frame.index, child, within, outside="drop")
+    outside = frame.index.difference(parents.index, sort=False)
+    if len(outside):
+        log.warning("inequality within %s: %d %s areas outside its coverage left out (%s)", target, len(outside), child, examples(outside))
+        frame = frame.loc[parents.index]
     names = lookups.areas(child)["name"]
     rows = []
     for parent, members in frame.groupby(parents.to_numpy()):
         present = members.dropna(subset=[value])
         x, w = present[value].to_numpy(), present["__w"].to_numpy()
-        if len(present) == 0:
+        if len(present) == 0:  # the parent is listed: its areas are counted in n_missing
+            rows.append({target or "group": parent, "n": 0, "n_missing": len(members)})
             continue
         top, bottom = decile_groups(present[value])
         weights = None if weight is None else w
@@ -250,7 +275,8 @@ def inequality(
     result = pd.DataFrame(rows).set_index(target or "group")
     if target:
         result.insert(0, "name", lookups.areas(target)["name"].reindex(result.index).to_numpy())
-    result.attrs.update({"level": child, "within": target, "value": value, "weight": weight, "higher_is_better": higher_is_better})
+    result.attrs.update({"level": child, "within": target, "value": value, "weight": weight, "higher_is_better": higher_is_better,
+                         "outside": sorted(str(c) for c in outside)})
     return result
 
 

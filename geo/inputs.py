@@ -139,6 +139,7 @@ def prepare(
     errors: str = "raise",
     kind: str | Mapping[str, str | None] | None = None,
     exclude_option: str | None = None,
+    roles: Mapping[str, str] | None = None,
 ) -> Prepared:
     """Copy ``data``, index it by validated codes of one level, keep ``columns``.
 
@@ -162,6 +163,9 @@ def prepare(
     exclude_option : str, optional
         How the caller lets users exclude unknown codes (``"errors='report'"``), suggested in
         the error; ``None`` when the caller offers no such option.
+    roles : mapping, optional
+        What a column is, for messages (``{"w": "weight"}`` gives "weight column 'w' has ...");
+        columns not listed are "value" columns.
 
     Raises
     ------
@@ -235,16 +239,18 @@ def prepare(
             f"check the level and vintage (geo.detect_level){how}"
         )
     frame = data.loc[:, columns].copy()
+    role = dict(roles or {})
     for column in columns:
         if not pd.api.types.is_numeric_dtype(frame[column]):
             converted = pd.to_numeric(frame[column], errors="coerce")
             bad = frame[column][converted.isna() & frame[column].notna()]
             if len(bad):
-                raise InputError(f"value column {column!r} has non-numeric values: {examples(bad.unique())}")
+                raise InputError(f"{role.get(column, 'value')} column {column!r} has non-numeric values: {examples(bad.unique())}")
             frame[column] = converted
         frame[column] = frame[column].astype("float64")
     frame.index = pd.Index(codes_array, name=level, dtype=object)
-    finite(frame, columns)  # inf is refused like text: a value is a number or missing
+    for column in columns:  # inf is refused like text: a value is a number or missing
+        finite(frame, [column], what=role.get(column, "value"))
     recoded: list[dict[str, object]] = []
     if len(old):
         is_old = codes.isin(old).to_numpy()

@@ -72,6 +72,15 @@ def boundaries(level: str, *, within: str | None = None, dissolve_from: str | No
     base = registry.resolve(dissolve_from, argument="dissolve_from") if dissolve_from else None
     if base == item.id:
         base = None
+    if base is not None and item.id not in registry.spec(base).nests_in:
+        finer = [other for other, spec in registry.specs().items() if item.id in spec.nests_in]
+        how = f"choose a finer level that nests in {item.id} ({', '.join(repr(f) for f in finer)})" if finer else \
+            f"no level nests in {item.id}, so call boundaries({item.id!r}) without dissolve_from="
+        coarser = base in item.nests_in
+        raise NestingError(
+            f"dissolve_from={dissolve_from!r}: a {item.id} layer can only be dissolved from a finer level whose areas nest "
+            f"in {item.id}, and {base} {'is coarser than' if coarser else 'does not nest in'} {item.id}; {how}"
+        )
     layer = _layer(item, base)
     if within is None:
         return layer

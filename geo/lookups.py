@@ -31,6 +31,10 @@ from geo.errors import DataError, NestingError, examples
 
 log = logging.getLogger(__name__)
 
+#: How :func:`lookup`'s messages name the two levels; callers with other parameter names
+#: (``aggregate``'s ``level=`` and ``to=``) pass their own to :func:`hierarchy`.
+ARGUMENTS = ("from_level", "to_level")
+
 
 def areas(level: str) -> pd.DataFrame:
     """Return the areas of a level: a DataFrame indexed by ``code`` with a ``name`` column.
@@ -219,8 +223,8 @@ def lookup(from_level: str, to_level: str, *, best_fit: bool = False) -> pd.Data
     ------
     NestingError
         When ``from_level`` does not nest in ``to_level`` (an area would have several
-        parents, or ``to_level`` is the finer level): the message says why and points to
-        :func:`geo.disaggregate` (:func:`geo.convert` for LSOA 2011 -> 2021).
+        parents, or ``to_level`` is the finer level): the message names both arguments, says
+        why and points to :func:`geo.disaggregate` (:func:`geo.convert` for LSOA 2011 -> 2021).
 
     Examples
     --------
@@ -228,9 +232,16 @@ def lookup(from_level: str, to_level: str, *, best_fit: bool = False) -> pd.Data
     >>> table.columns.tolist()
     ['lad24', 'itl1', 'itl1_name']
     """
-    child, parent = registry.resolve(from_level, argument="from_level"), registry.resolve(to_level, argument="to_level")
+    return _lookup(from_level, to_level, best_fit=best_fit, arguments=ARGUMENTS)
+
+
+def _lookup(from_level: str, to_level: str, *, best_fit: bool, arguments: tuple[str, str]) -> pd.DataFrame:
+    """:func:`lookup`, with errors naming the caller's parameters ``arguments`` (child, parent)."""
+    child = registry.resolve(from_level, argument=arguments[0])
+    parent = registry.resolve(to_level, argument=arguments[1])
+    named = f"{arguments[0]}={child!r} does not nest in {arguments[1]}={parent!r}"
     if child == parent:
-        raise NestingError(f"from_level and to_level are both {child!r}; a lookup needs two different levels")
+        raise NestingError(f"{arguments[0]} and {arguments[1]} are both {child!r}; a lookup needs two different levels")
     key = f"lookups/{child}-{parent}" + ("-best-fit" if best_fit else "")
     version = catalogue.version()
     cached = cache.read(key, version=version)
@@ -244,13 +255,16 @@ def lookup(from_level: str, to_level: str, *, best_fit: bool = False) -> pd.Data
             f"(geo.disaggregate(..., to='lsoa21')) and aggregate from there."
         )
     if child in registry.spec(parent).nests_in:
+        if {child, parent} != {"lsoa11", "lsoa21"}:
+            swap = f"For the lookup the other way round, swap the levels (geo.lookup({parent!r}, {child!r})); t" if arguments == ARGUMENTS else "T"
+            hint = f"{swap}o spread {child} values over {parent} areas, use geo.disaggregate(..., to={parent!r})."
         raise NestingError(
-            f"{child!r} does not nest in {parent!r}: {parent} is the finer level (each {child} area "
-            f"contains many {parent} areas), and a lookup goes from finer to coarser. {hint}"
+            f"{named}: {parent} is the finer level (each {child} area contains many {parent} areas), "
+            f"and a lookup goes from finer to coarser. {hint}"
         )
     pairs = _pairs(child, parent)
     if pairs.empty:
-        raise NestingError(f"{child!r} and {parent!r} have no lookup path in the catalogue. {hint}")
+        raise NestingError(f"{named}: the two levels have no lookup path in the catalogue. {hint}")
     shares = pairs.groupby(["child", "parent"]).size().rename("n").reset_index()
     counts = shares.groupby("child")["parent"].size()
     split = counts[counts > 1]
@@ -262,7 +276,7 @@ def lookup(from_level: str, to_level: str, *, best_fit: bool = False) -> pd.Data
     elif len(split):
         first = shares.loc[shares["child"] == split.index[0], "parent"].tolist()
         raise NestingError(
-            f"{child!r} does not nest in {parent!r}: {len(split):,} {child} areas straddle several "
+            f"{named}: {len(split):,} {child} areas straddle several "
             f"{parent} areas (e.g. {split.index[0]} is split between {examples(first)}). "
             f"geo.lookup({child!r}, {parent!r}, best_fit=True) assigns each to the parent holding most of it. {hint}"
         )
@@ -273,10 +287,7 @@ def lookup(from_level: str, to_level: str, *, best_fit: bool = False) -> pd.Data
     orphans = expected[~isin(expected, pairs["child"])]
     if len(orphans):
         error = DataError if parent in registry.spec(child).nests_in else NestingError
-        raise error(
-            f"{child!r} does not nest in {parent!r}: {len(orphans):,} {child} areas have no {parent} "
-            f"parent ({examples(orphans)}). {hint}"
-        )
+        raise error(f"{named}: {len(orphans):,} {child} areas have no {parent} parent ({examples(orphans)}). {hint}")
     names = areas(parent)["name"]
     table = pd.DataFrame(
         {
@@ -316,8 +327,12 @@ class Hierarchy(NamedTuple):
     names: np.ndarray
 
 
-def hierarchy(child: str, parent: str, *, best_fit: bool = False) -> Hierarchy:
+def hierarchy(child: str, parent: str, *, best_fit: bool = False, arguments: tuple[str, str] = ARGUMENTS) -> Hierarchy:
     """Return :func:`lookup` as a :class:`Hierarchy`, memoised per catalogue and cache.
+
+    ``arguments`` names the caller's parameters for ``child`` and ``parent`` in errors
+    (default ``("from_level", "to_level")``, as :func:`lookup`; ``aggregate`` passes
+    ``("level", "to")``).
 
     Examples
     --------
@@ -325,13 +340,13 @@ def hierarchy(child: str, parent: str, *, best_fit: bool = False) -> Hierarchy:
     >>> dict(zip(tree.parents[:2], tree.sizes[:2].tolist()))
     {'E12000001': 1682, 'E12000002': 4567}
     """
-    child, parent = registry.resolve(child), registry.resolve(parent)
-    return _hierarchy(child, parent, best_fit, catalogue.version(), str(cache.entry_path("")))
+    child, parent = registry.resolve(child, argument=arguments[0]), registry.resolve(parent, argument=arguments[1])
+    return _hierarchy(child, parent, best_fit, catalogue.version(), str(cache.entry_path("")), arguments)
 
 
 @lru_cache(maxsize=64)
-def _hierarchy(child: str, parent: str, best_fit: bool, version: str, where: str) -> Hierarchy:
-    table = lookup(child, parent, best_fit=best_fit)
+def _hierarchy(child: str, parent: str, best_fit: bool, version: str, where: str, arguments: tuple[str, str]) -> Hierarchy:
+    table = _lookup(child, parent, best_fit=best_fit, arguments=arguments)
     children = pd.Index(table[child].to_numpy(dtype=object), dtype=object)
     codes, parents = pd.factorize(table[parent].to_numpy(dtype=object), sort=True)
     by_code = children.get_indexer(code_index(child))

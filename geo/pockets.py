@@ -25,7 +25,7 @@ from scipy.sparse.csgraph import connected_components
 
 from geo import lookups, registry
 from geo.codes import isin
-from geo.contiguity import KINDS as CONTIGUITY, neighbour_pairs
+from geo.contiguity import check_kind, neighbour_pairs
 from geo.coverage import covers_nation, national_coverage, require_national
 from geo.errors import InputError, NestingError
 from geo.hotspots import hotspots
@@ -200,8 +200,7 @@ def pockets(
     """
     worse = _direction(worse)
     minimum = number(min_population, argument="min_population", low=0, high=np.inf, closed="left")
-    if contiguity not in CONTIGUITY:
-        raise InputError(f"contiguity={contiguity!r}; expected one of {CONTIGUITY}")
+    check_kind(contiguity, argument="contiguity")
     frame, child = values_and_weights(data, value, weight, level, code)
     missing = int(frame[value].isna().sum())
     frame = frame.dropna(subset=[value])

@@ -81,6 +81,27 @@ def exact_counts(frame: pd.DataFrame, columns: Iterable[str], *, what: str = "co
             )
 
 
+def non_negative(frame: pd.DataFrame, columns: Iterable[str], *, what: str = "count") -> None:
+    """Refuse negative values in ``columns`` of ``frame`` (counts, numerators: missing is allowed).
+
+    Raises
+    ------
+    InputError
+        Naming the column, the count and a few codes (the frame's index).
+
+    Examples
+    --------
+    >>> non_negative(pd.DataFrame({"jobs": [3.0, -4.0]}, index=["E06000047", "E06000001"]), ["jobs"])
+    Traceback (most recent call last):
+    ...
+    geo.errors.InputError: count column 'jobs' has 1 negative values (at 'E06000001'); counts cannot be negative
+    """
+    for column in columns:
+        bad = frame.index[(frame[column] < 0).to_numpy()]
+        if len(bad):
+            raise InputError(f"{what} column {column!r} has {len(bad):,} negative values (at {examples(bad)}); {what}s cannot be negative")
+
+
 def positive_weights(weights: pd.Series, *, argument: str, hint: str = "") -> None:
     """Refuse weights that are missing, infinite, zero or negative (``weights`` indexed by code).
 

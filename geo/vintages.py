@@ -88,9 +88,12 @@ def resolve(codes: Iterable[str], level: str) -> pd.DataFrame:
     steps = history(level)
     split = set(steps.loc[steps["change"] == "split", "from"])
     step = steps[steps["change"] != "split"].drop_duplicates("from").set_index("from")
-    rows = []
+    rows: list[tuple[str, str | None, str | None, str | None, list[str]]] = []
     for start in dict.fromkeys(codes):
-        code, via, changes, directions = start, [], [], []
+        code = start
+        via: list[str] = []
+        changes: list[str] = []
+        directions: list[str] = []
         while code in step.index and len(via) <= len(step):
             row = step.loc[code]
             changes.append(str(row["change"]))
@@ -276,7 +279,9 @@ def combine(
         if splits:
             reason = f"part of {target} was in {examples(splits)}, which was split; it cannot be formed from old codes"
         elif missing:
-            reason = f"{target} needs every area it was formed from; missing {examples(missing)}"
+            reason = (f"{target} was formed from {examples(sorted(used + missing))}; the data have {examples(members)} but are "
+                      f"missing {examples(missing)}, and a merged area needs every area it was formed from "
+                      f"(add them, or use values published for {target})")
         weighted = [c for c, k in kinds.items() if k in WEIGHTED]
         other = [c for c, k in kinds.items() if k not in ADDITIVE + WEIGHTED]
         weights = old_population(used)

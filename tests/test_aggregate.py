@@ -107,7 +107,7 @@ def test_median_is_refused_unless_approximate(iod: pd.DataFrame) -> None:
         ({"kind": "count", "value": "x", "weight": "w"}, r"weight= applies to kind='mean'"),
         ({"kind": "mean", "value": "x", "weight": "zero"}, r"weight 'zero' is missing, infinite, zero or negative for 1 areas \('E01000001'\)"),
         ({"kind": "count", "value": "neg"}, r"count column 'neg' has 1 negative values"),
-        ({"kind": "count", "value": "x", "to": "lsoa11"}, r"'lsoa21' and 'lsoa11' have no lookup path"),
+        ({"kind": "count", "value": "x", "to": "lsoa11"}, r"level='lsoa21' does not nest in to='lsoa11': the two levels have no lookup path"),
         ({"kind": "count", "value": "x", "errors": "skip"}, r"errors='skip'"),
     ],
 )

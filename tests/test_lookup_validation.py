@@ -51,7 +51,7 @@ def test_an_orphan_district_is_reported(doctored: Callable[..., None]) -> None:
         return frame
 
     doctored(UTLA, orphan)
-    with pytest.raises(geo.DataError, match=r"'lad24' does not nest in 'utla23': 1 lad24 areas have no utla23 parent \('E06000047'\)"):
+    with pytest.raises(geo.DataError, match=r"from_level='lad24' does not nest in to_level='utla23': 1 lad24 areas have no utla23 parent \('E06000047'\)"):
         geo.lookup("lad24", "utla23")
 
 

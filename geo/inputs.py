@@ -198,7 +198,7 @@ def prepare(
     """
     if errors not in {"raise", "report"}:
         raise InputError(f"errors={errors!r}; expected 'raise' or 'report'")
-    if code is None and pd.api.types.is_integer_dtype(data.index.dtype) and len(data):
+    if code is None and isinstance(data, pd.DataFrame) and pd.api.types.is_integer_dtype(data.index.dtype) and len(data):
         raise InputError(
             f"data: the area codes are taken from the index, which holds row numbers ({examples(data.index)}); "
             f"pass code= with the column that holds the codes (columns: {list(data.columns)[:12]})"

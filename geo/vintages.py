@@ -231,7 +231,7 @@ def combine(
     >>> [(r["code"], r["change"], r["approximate"]) for r in recoded][:1]
     [('E07000026', 'merged', True)]
     >>> combine(values.iloc[:2], "lad24", {"jobs": "count"}, incomplete="missing")[2]  # Copeland missing
-    {'E06000063': "E06000063 needs every area it was formed from; missing 'E07000029'"}
+    {'E06000063': "E06000063 was formed from 'E07000026', 'E07000028', 'E07000029'; the data have 'E07000026', 'E07000028' but are missing 'E07000029', and a merged area needs every area it was formed from (add them, or use values published for E06000063)"}
     >>> combine(values, "lad24", {"jobs": "count", "score": "median"})
     Traceback (most recent call last):
     ...

@@ -245,7 +245,7 @@ def lookup(from_level: str, to_level: str, *, best_fit: bool = False) -> pd.Data
         )
     if child in registry.spec(parent).nests_in:
         raise NestingError(
-            f"{child!r} does not nest in {parent!r}: {parent} is the finer level (each {child} area "
+            f"from_level={child!r} does not nest in to_level={parent!r}: {parent} is the finer level (each {child} area "
             f"contains many {parent} areas), and a lookup goes from finer to coarser. {hint}"
         )
     pairs = _pairs(child, parent)

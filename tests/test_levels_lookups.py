@@ -137,7 +137,7 @@ def test_msoa_straddling_a_district_needs_best_fit() -> None:
     ("child", "parent", "message"),
     [
         ("pfa24", "utla23", r"'pfa24' does not nest in 'utla23'.*straddle.*geo\.disaggregate"),
-        ("itl1", "lsoa21", r"'itl1' does not nest in 'lsoa21': lsoa21 is the finer level.*disaggregate"),
+        ("itl1", "lsoa21", r"from_level='itl1' does not nest in to_level='lsoa21': lsoa21 is the finer level.*disaggregate"),
         ("lad24", "lad", r"both 'lad24'"),
         ("lsoa11", "lad24", r"no lookup path"),
     ],

@@ -28,7 +28,7 @@ import shlex
 import sys
 import traceback
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NoReturn
 
@@ -158,7 +158,7 @@ def _cmd_aggregate(args: argparse.Namespace) -> None:
     data = _read_table(args.input)
     result = aggregate(data, to=args.to, value=args.value, kind=args.kind, weight=args.weight, numerator=args.numerator,
                        denominator=args.denominator, level=args.level, code=args.code or str(data.columns[0]), min_coverage=args.min_coverage,
-                       errors="report" if args.report_unknown else "raise")
+                       errors="report" if args.report_unknown else "raise", approximate=args.approximate)
     _write(result, args.out, args.overwrite)
 
 
@@ -233,36 +233,39 @@ def _common(p: argparse.ArgumentParser, *, kinds: bool = True) -> None:
 class Spelling:
     """How a command-line user says one keyword of the API.
 
-    ``option`` is what the user types (``--threshold``, ``FROM``); a ``flag`` takes no value
-    and stands for the keyword's values in ``on`` (``--overwrite`` for ``overwrite=True``,
-    ``--lower-is-better`` for ``higher_is_better=False``); ``choices`` are the words of a
-    yes/no option for True and False.
+    ``option`` is what the user types (``--threshold``, ``FROM``) followed by the value;
+    ``values`` replaces ``keyword=VALUE`` as a whole for the values a command spells its own
+    way (``overwrite=True`` is ``--overwrite``, ``higher_is_better=False`` is
+    ``--lower-is-better``, ``weight=None`` is ``--weight none``).
+
+    Examples
+    --------
+    >>> Spelling("--weight", {"None": "--weight none"}).say("None")
+    '--weight none'
     """
 
     option: str
-    flag: bool = False
-    on: tuple[str, ...] = ("True",)
-    off: tuple[str, ...] = ("False",)
-    choices: tuple[str, str] | None = None
+    values: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def flag(cls, option: str, on: str = "True", off: str = "False") -> Spelling:
+        """An option without a value: it says ``keyword=on``; its absence ``keyword=off``."""
+        return cls(option, {on: option, off: f"no {option}"})
 
     def say(self, value: str) -> str:
         """The option with ``value`` (the text after ``keyword=``, possibly empty).
 
         Examples
         --------
-        >>> Spelling("--threshold").say("40"), Spelling("--overwrite", flag=True).say("True")
+        >>> Spelling("--threshold").say("40"), Spelling.flag("--overwrite").say("True")
         ('--threshold 40', '--overwrite')
+        >>> Spelling.flag("--lower-is-better", on="False", off="True").say("True")
+        'no --lower-is-better'
         >>> Spelling("--area").say("'Durham'"), Spelling("--area").say("'County Durham'")
         ('--area Durham', "--area 'County Durham'")
-        >>> Spelling("--lower-is-better", flag=True, on=("False",), off=("True",)).say("True")
-        'no --lower-is-better'
-        >>> Spelling("--higher-is-better", choices=("yes", "no")).say("False")
-        '--higher-is-better no'
         """
-        if value and (self.flag or self.choices) and value in self.on + self.off:
-            if self.choices:
-                return f"{self.option} {self.choices[0] if value in self.on else self.choices[1]}"
-            return self.option if value in self.on else f"no {self.option}"
+        if value in self.values:
+            return self.values[value]
         return f"{self.option} {_as_typed(value)}" if value else self.option
 
 
@@ -283,9 +286,11 @@ def _as_typed(value: str) -> str:
 #: every other keyword is spelled by the parser itself (``min_population`` -> ``--min-population``)
 RENAMED: dict[str, dict[str, Spelling]] = {
     "*": {"path": Spelling("--out"), "data": Spelling("INPUT")},
-    "aggregate": {"errors": Spelling("--report-unknown", flag=True, on=("'report'",), off=("'raise'",))},
-    "map": {"higher_is_better": Spelling("--lower-is-better", flag=True, on=("False",), off=("True",))},
-    "report": {"query": Spelling("--area"), "higher_is_better": Spelling("--higher-is-better", choices=("yes", "no"))},
+    "aggregate": {"errors": Spelling.flag("--report-unknown", on="'report'", off="'raise'")},
+    "pockets": {"weight": Spelling("--weight", {"None": "--weight none"})},
+    "map": {"higher_is_better": Spelling.flag("--lower-is-better", on="False", off="True")},
+    "report": {"query": Spelling("--area"),
+               "higher_is_better": Spelling("--higher-is-better", {"True": "--higher-is-better yes", "False": "--higher-is-better no"})},
     "area": {"query": Spelling("QUERY")},
 }
 
@@ -308,7 +313,7 @@ def spellings(parser: argparse.ArgumentParser, command: str) -> dict[str, Spelli
         if action.dest == argparse.SUPPRESS or isinstance(action, argparse._SubParsersAction):
             continue
         name = max(action.option_strings, key=len) if action.option_strings else str(action.metavar or action.dest.upper())
-        found[action.dest] = Spelling(name, flag=isinstance(action, argparse._StoreTrueAction))
+        found[action.dest] = Spelling.flag(name) if isinstance(action, argparse._StoreTrueAction) else Spelling(name)
     options = {spelling.option for spelling in found.values()}
     found.update({k: v for k, v in RENAMED["*"].items() if v.option in options})
     found.update(RENAMED.get(command, {}))
@@ -329,7 +334,7 @@ def in_cli_terms(message: str, spelled: Mapping[str, Spelling]) -> str:
 
     Examples
     --------
-    >>> spelled = {"path": Spelling("--out"), "overwrite": Spelling("--overwrite", flag=True)}
+    >>> spelled = {"path": Spelling("--out"), "overwrite": Spelling.flag("--overwrite")}
     >>> in_cli_terms("path='o.csv' exists; pass overwrite=True to replace it", spelled)
     '--out o.csv exists; pass --overwrite to replace it'
     >>> in_cli_terms("column 'x path=1' of path='a b' (geo.export(t, path=p))", spelled)
@@ -349,7 +354,16 @@ def in_cli_terms(message: str, spelled: Mapping[str, Spelling]) -> str:
 
 
 class Parser(argparse.ArgumentParser):
-    """``argparse`` whose usage errors end like every other error: one ``levelup: error:`` line."""
+    """``argparse`` whose usage errors end like every other error: one ``levelup: error:`` line
+    (after the usage), exit status 2.
+
+    Examples
+    --------
+    >>> Parser(prog="levelup demo").parse_args(["--nope"])  # stderr: levelup: error: unrecognized arguments: --nope ...
+    Traceback (most recent call last):
+    ...
+    SystemExit: 2
+    """
 
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
@@ -414,6 +428,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--denominator", help="denominator column for rates")
     p.add_argument("--min-coverage", type=float, help="blank parents whose data cover less than this share")
     p.add_argument("--report-unknown", action="store_true", help="exclude (and report) codes that are not of the level")
+    p.add_argument("--approximate", action="store_true",
+                   help="with --kind median: the weighted median of the areas' values (--weight, default Census 2021 population), an approximation")
     p.set_defaults(func=_cmd_aggregate)
 
     example = "Example: levelup disaggregate jobs.csv --code lad24 --value jobs --kind count --to lsoa21 --out lsoa.csv"

@@ -121,6 +121,14 @@ def test_error_names_the_options_typed(tmp_path: Path, capsys: pytest.CaptureFix
     assert main(["aggregate", str(unknown), "--value", "crimes", "--kind", "count", "--to", "lad24", "--report-unknown"]) == 0
     assert main(["lookup", "itl1", "lsoa21"]) == 2
     assert _error_line(capsys).startswith("levelup: error: FROM itl1 does not nest in TO lsoa21: ")
+    medians = tmp_path / "m.csv"
+    pd.DataFrame({"LSOA21CD": ["E01000001", "E01000002"], "pay": [30.0, 40.0]}).to_csv(medians, index=False)
+    assert main(["aggregate", str(medians), "--value", "pay", "--kind", "median", "--to", "lad24"]) == 2
+    line = _error_line(capsys)
+    assert "pass --approximate for the weighted median" in line and "approximate=" not in line, line
+    assert main(["aggregate", str(medians), "--value", "pay", "--kind", "median", "--to", "lad24", "--approximate", "--weight", "pay"]) == 0
+    table = pd.read_csv(io.StringIO(capsys.readouterr().out), index_col=0)
+    assert table.loc["E09000001", "pay"] == 40.0  # weights 30 and 40: half of 70 is reached at 40
 
 
 def test_values_in_messages_are_left_as_they_are(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -136,8 +144,8 @@ def test_values_in_messages_are_left_as_they_are(tmp_path: Path, capsys: pytest.
 def test_in_cli_terms_by_hand() -> None:
     from geo.cli import Spelling, in_cli_terms
 
-    spelled = {"threshold": Spelling("--threshold"), "k": Spelling("--k"), "to": Spelling("--to"),
-               "overwrite": Spelling("--overwrite", flag=True), "higher_is_better": Spelling("--lower-is-better", flag=True, on=("False",), off=("True",))}
+    spelled = {"threshold": Spelling("--threshold"), "k": Spelling("--k"), "to": Spelling("--to"), "weight": Spelling("--weight", {"None": "--weight none"}),
+               "overwrite": Spelling.flag("--overwrite"), "higher_is_better": Spelling.flag("--lower-is-better", on="False", off="True")}
     cases = {
         "pass a numeric threshold= (e.g. threshold=40), threshold='parent_mean'": "pass a numeric --threshold (e.g. --threshold 40), --threshold parent_mean",
         "k=0; expected a whole number >= 2": "--k 0; expected a whole number >= 2",
@@ -148,6 +156,7 @@ def test_in_cli_terms_by_hand() -> None:
         "pass overwrite=True": "pass --overwrite",
         "kind='x'; pass top=1 or k==2 or geo.k=3 or --k=4": "kind='x'; pass top=1 or k==2 or geo.k=3 or --k=4",  # not keywords of the command
         "to='it\\'s'": "--to 'it\\'s'",
+        "pass weight=None to weigh areas equally": "pass --weight none to weigh areas equally",
     }
     for message, expected in cases.items():
         assert in_cli_terms(message, spelled) == expected, message

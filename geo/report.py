@@ -234,7 +234,12 @@ def prepare_report(
     """
     level, within = registry.resolve(level, argument="level"), registry.resolve(within, argument="within")
     data = load_indicator(indicator, value=value, kind=kind, level=level, higher_is_better=higher_is_better)
-    detect_level(data.frame.index)  # refuses mixtures before any work
+    unknown = detect_level(data.frame.index, errors="report").unknown  # refuses mixtures before any work
+    if unknown:
+        raise InputError(
+            f"--indicator {indicator!r}: {len(unknown):,} codes are in no level's code list ({examples(list(unknown))}); "
+            "check for typos or codes of another vintage or nation, and correct or remove those rows"
+        )
     if data.value not in data.frame.columns:
         raise InputError(f"--value {data.value!r} is not a column of the indicator; columns are {list(data.frame.columns)[:12]}")
     values = pd.Index(data.frame.index[data.frame[data.value].notna().to_numpy()].astype(str))

@@ -185,3 +185,17 @@ def test_map_options_are_checked_before_the_data_are_read(monkeypatch: pytest.Mo
         assert main(["map", str(data), "--value", "v", *option, "--out", str(tmp_path / "m.html")]) == 2
         assert _error_line(capsys).startswith(expected)
     assert not (tmp_path / "m.html").exists()
+
+
+def test_report_refuses_unknown_codes_in_its_terms(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A report's CSV with a code of no level: one line naming --indicator and the code, no
+    ``errors=`` hint (the report command has no such option)."""
+    lookup = pd.read_csv(Path(os.environ["LEVELUP_MIRROR"]) / "lookups/LSOA21_WD24_LAD24_EW_LU.csv", dtype=str)
+    codes = [*lookup.loc[lookup["LAD24CD"] == "E09000001", "LSOA21CD"], "E01999999"]
+    path = tmp_path / "u.csv"
+    pd.DataFrame({"LSOA21CD": codes, "score": range(len(codes))}).to_csv(path, index=False)
+    out = tmp_path / "r"
+    assert main(["report", "--area", "City of London", "--indicator", str(path), "--higher-is-better", "no", "--threshold", "3", "--out", str(out)]) == 2
+    line = _error_line(capsys)
+    assert line.startswith(f"levelup: error: --indicator '{path}': 1 codes are in no level's code list ('E01999999')"), line
+    assert "errors=" not in line and not out.exists()

@@ -385,6 +385,40 @@ def test_source_hints() -> None:
     assert not problems, "hints in the source that cannot work:\n" + "\n".join(problems)
 
 
+#: (command, keyword): why a "pass keyword=" hint the command cannot spell never reaches its users
+CLI_GUARDED: dict[tuple[str, str], str] = {
+    ("report", "approximate"): "report never aggregates a median: the cell is left blank with the reason (report._aggregated)",
+    ("report", "weight"): "report weighs by Census population only where it covers every area, else equally (Indicator.weight)",
+    ("report", "errors"): "report refuses an indicator's unknown codes itself, naming --indicator (prepare_report; "
+                          "test_cli.test_report_refuses_unknown_codes_in_its_terms); aggregate and pockets see known codes only",
+}
+
+
+def test_cli_source_hints() -> None:
+    """Every "pass X=" hint a command can reach (call graph from its ``_cmd_`` function) is a
+    keyword the command spells as one of its options (:func:`geo.cli.spellings`), so the
+    rewrite in ``geo.cli.main`` turns it into an option the user can type."""
+    from geo.cli import _leaves, spellings
+
+    graph, hints = _graph(), source_hints()
+    problems = []
+    for path, parser in _leaves(build_parser()):
+        start = ("cli", parser.get_default("func").__name__)
+        seen, todo = {start}, [start]
+        while todo:
+            for callee in graph.get(todo.pop(), ()):
+                if callee not in seen:
+                    seen.add(callee)
+                    todo.append(callee)
+        spelled = spellings(parser, path[-1])
+        for node, text in hints:
+            for keyword in pass_keywords(text) if node in seen else []:
+                if keyword not in spelled and (path[-1], keyword) not in CLI_GUARDED:
+                    problems.append(f"`levelup {' '.join(path)}` reaches {'.'.join(node)}'s 'pass {keyword}=', and has no option for {keyword}=")
+    assert ("cli", "_cmd_aggregate") in graph and ("aggregation", "aggregate") in graph[("cli", "_cmd_aggregate")]
+    assert not sorted(set(problems)), "\n".join(sorted(set(problems)))
+
+
 # --------------------------------------------------------------------------------------------
 # `levelup data fetch --all`, the hint of every DataUnavailableError
 

@@ -68,6 +68,17 @@ class Classes:
         return rows
 
 
+def _options(scheme: str, k: int, higher_is_better: bool) -> tuple[str, int]:
+    """Check the classing options; return mapclassify's name of ``scheme`` and ``k``."""
+    k = integer(k, argument="k", minimum=2)
+    if not isinstance(higher_is_better, (bool, np.bool_)):
+        raise InputError(f"higher_is_better={higher_is_better!r}; expected True or False")
+    schemes = {s.lower(): s for s in mapclassify.CLASSIFIERS}
+    if not isinstance(scheme, str) or scheme.lower().replace("_", "") not in schemes:
+        raise InputError(f"scheme={scheme!r}; expected one of mapclassify's {sorted(mapclassify.CLASSIFIERS)}")
+    return schemes[scheme.lower().replace("_", "")], k
+
+
 def classify(values: pd.Series, *, scheme: str = "quantiles", k: int = 5, higher_is_better: bool = True) -> Classes:
     """Class values with a mapclassify scheme and colour them.
 
@@ -82,15 +93,7 @@ def classify(values: pd.Series, *, scheme: str = "quantiles", k: int = 5, higher
     >>> c.index.tolist()
     [0, 0, 1, 1, -1]
     """
-    k = integer(k, argument="k", minimum=2)
-    if not isinstance(higher_is_better, (bool, np.bool_)):
-        raise InputError(f"higher_is_better={higher_is_better!r}; expected True or False")
-    if not isinstance(scheme, str):
-        raise InputError(f"scheme={scheme!r}; expected one of mapclassify's {sorted(mapclassify.CLASSIFIERS)}")
-    name = scheme.lower().replace("_", "")
-    schemes = {s.lower(): s for s in mapclassify.CLASSIFIERS}
-    if name not in schemes:
-        raise InputError(f"scheme={scheme!r}; expected one of mapclassify's {sorted(mapclassify.CLASSIFIERS)}")
+    name, k = _options(scheme, k, higher_is_better)
     present = pd.to_numeric(values.dropna(), errors="coerce").astype("float64")
     if present.isna().any():
         raise InputError(f"values: non-numeric values {examples(values.dropna()[present.isna()].unique())}; values must be numbers or missing")
@@ -100,7 +103,7 @@ def classify(values: pd.Series, *, scheme: str = "quantiles", k: int = 5, higher
     if present.empty:
         raise InputError("value has no non-missing values to map")
     k = min(k, present.nunique())
-    classifier = getattr(mapclassify, schemes[name])
+    classifier = getattr(mapclassify, name)
     takes_k = "k" in classifier.__init__.__code__.co_varnames
     try:
         fitted = classifier(present.to_numpy(), k=k) if takes_k else classifier(present.to_numpy())
@@ -181,6 +184,7 @@ def map_layer(
     >>> m.classes.colour_of("E06000047")  # County Durham, score 5: the middle class
     '#fd8038'
     """
+    _options(scheme, k, higher_is_better)  # refused before any data are read
     prepared = prepare(data, columns=[value], level=level, code=code, kind="mean")
     values = pd.Series(prepared.frame[value].to_numpy(), index=pd.Index(prepared.frame.index, dtype="string"))
     layer = boundaries(prepared.level, within=within)

@@ -61,10 +61,10 @@ log = logging.getLogger(__name__)
 
 #: The file that marks a folder as a levelup report (JSON: package, version, area, time).
 MARKER = ".levelup-report"
-#: How to proceed when the data do not cover a nation (named options exist on the CLI and API).
+#: How to proceed when the data do not cover a nation (API keywords: the command line names its options).
 NOT_NATIONAL_HOW = (
-    "pass --threshold with a number (areas at or beyond it) or --threshold parent_mean (areas worse than their "
-    "district's average) — from Python threshold= — or an indicator file that covers the whole nation"
+    "pass a number as threshold= (areas at or beyond it) or threshold='parent_mean' (areas worse than their "
+    "district's average), or an indicator file that covers the whole nation"
 )
 HIGHLIGHT = "Pockets"
 
@@ -111,9 +111,9 @@ def _direction(higher_is_better: bool | None, what: str) -> bool:
     """The direction of a user's or ESS indicator: it must be given (the catalogue does not know it)."""
     if higher_is_better is None:
         raise InputError(
-            f"higher_is_better is needed for {what!r}: the package cannot tell whether high values are good or bad. "
-            "Pass --higher-is-better yes (e.g. life expectancy, pay) or --higher-is-better no (e.g. a deprivation "
-            "score, a crime rate); from Python, higher_is_better=True or False"
+            f"higher_is_better= is needed for {what!r}: the package cannot tell whether high values are good or bad. "
+            "Pass higher_is_better=True (e.g. life expectancy, pay) or higher_is_better=False (e.g. a deprivation "
+            "score, a crime rate)"
         )
     return bool(higher_is_better)
 
@@ -298,7 +298,12 @@ def prepare_report(
     """
     level, within = registry.resolve(level, argument="level"), registry.resolve(within, argument="within")
     data = load_indicator(indicator, value=value, kind=kind, level=level, higher_is_better=higher_is_better)
-    detect_level(data.frame.index)  # refuses mixtures before any work
+    unknown = detect_level(data.frame.index, errors="report").unknown  # refuses mixtures before any work
+    if unknown:
+        raise InputError(
+            f"--indicator {indicator!r}: {len(unknown):,} codes are in no level's code list ({examples(list(unknown))}); "
+            "check for typos or codes of another vintage or nation, and correct or remove those rows"
+        )
     if data.value not in data.frame.columns:
         raise InputError(f"--value {data.value!r} is not a column of the indicator; columns are {list(data.frame.columns)[:12]}")
     values = pd.Index(data.frame.index[data.frame[data.value].notna().to_numpy()].astype(str))

@@ -93,7 +93,7 @@ def test_a_template_lists_its_known_ids_and_the_mirrors_or_is_skipped_with_a_not
     [
         (["data", "fetch"], "give one LEVEL, --product ID or --all"),
         (["data", "fetch", "lad24", "--all"], "give one LEVEL, --product ID or --all"),
-        (["data", "fetch", "--product", "nope"], "product='nope' is not in the catalogue"),
+        (["data", "fetch", "--product", "nope"], "--product nope is not in the catalogue"),
         (["data", "fetch", "--product", "ess_Bad Id"], "neither an existing file nor an ESS indicator id"),
     ],
 )

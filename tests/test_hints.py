@@ -24,9 +24,13 @@ Two checks:
    ``geo.__all__`` that can reach that function. The keyword must be a parameter of each of
    them, because the message reaches the user of each unchanged. Approximations: calls are
    matched by bare name, and an intermediate function that catches the error and rewrites
-   the message is not seen (list such functions in ``REWRITTEN_BY`` with the reason). The
-   command line (``geo.cli.main``) is left to the dynamic check. Every ```levelup ...```
-   command in the source is checked against the parser as above.
+   the message is not seen (list such functions in ``REWRITTEN_BY`` with the reason), nor a
+   call made so that the callee's hint cannot arise (list it in ``GUARDED``, with a test that
+   the claim holds). A hint whose text a caller passes as an argument (``prepare``'s
+   ``exclude_option``, see ``HINT_ARGUMENTS``) is checked as a hint of that caller. The
+   command line (``geo.cli.main``, which rewrites keywords as its options) is left to the
+   dynamic check. Every ```levelup ...``` command in the source is checked against the parser
+   as above.
 
 3. ``levelup data fetch --all`` is recommended by every DataUnavailableError, so it must
    work: it may not try to fetch a template (the ``ess`` indicator template) as a product.
@@ -44,17 +48,32 @@ from pathlib import Path
 from typing import Any
 
 import corpus_helpers as corpus
+import pandas as pd
 import pytest
 
 import geo
 from geo import catalogue
 from geo.cli import build_parser, main
-from geo.errors import DataUnavailableError
+from geo.errors import DataUnavailableError, InputError
 
 PACKAGE = Path(geo.__file__).parent
 
 #: functions that catch an error raised below them and rewrite its hints (name -> reason)
 REWRITTEN_BY: dict[str, str] = {}
+
+#: calls that keep the callee's hints from reaching the caller's users ((caller, callee) -> how);
+#: each claim is tested by ``test_guarded_calls_hold``
+GUARDED: dict[tuple[str, str], str] = {
+    ("inputs.prepare", "detect.detect_level"): (
+        "prepare lets detect_level raise (with its errors='report' hint) only when its caller passes "
+        "exclude_option, i.e. offers errors= itself (aggregate); for every other caller unknown codes get "
+        "prepare's own message, whose hint is that exclude_option"
+    ),
+}
+
+#: parameters whose text a function puts into a "pass ..." hint ((module, function) -> parameter):
+#: a constant given for it at a call site is checked as a hint of the calling function
+HINT_ARGUMENTS: dict[tuple[str, str], str] = {("inputs", "prepare"): "exclude_option"}
 
 _PASS = re.compile(r"\bpass\b(.*?)(?:[.;:]\s|[.;:]?$|\(e\.g\.)", re.IGNORECASE | re.DOTALL)
 _KEYWORD = re.compile(r"(?<![\w.\-])([a-z_][a-z0-9_]*)=(?!=)")
@@ -238,10 +257,11 @@ def _names(module: str, tree: ast.Module, functions: dict[Node, ast.FunctionDef]
     return local, modules
 
 
-def _graph() -> dict[Node, set[Node]]:
-    """Package call graph: calls of imported or local package functions, and module.function()."""
+def _calls() -> list[tuple[Node, Node, ast.Call]]:
+    """Package calls: (caller, callee, call) for calls of imported or local package functions
+    and of module.function()."""
     functions = _functions()
-    graph: dict[Node, set[Node]] = defaultdict(set)
+    found = []
     for module, tree in _modules().items():
         local, modules = _names(module, tree, functions)
         for (mod, name), node in functions.items():
@@ -251,10 +271,19 @@ def _graph() -> dict[Node, set[Node]]:
                 if not isinstance(call, ast.Call):
                     continue
                 if isinstance(call.func, ast.Name) and call.func.id in local:
-                    graph[(mod, name)].add(local[call.func.id])
+                    found.append(((mod, name), local[call.func.id], call))
                 elif (isinstance(call.func, ast.Attribute) and isinstance(call.func.value, ast.Name)
                       and call.func.value.id in modules and (modules[call.func.value.id], call.func.attr) in functions):
-                    graph[(mod, name)].add((modules[call.func.value.id], call.func.attr))
+                    found.append(((mod, name), (modules[call.func.value.id], call.func.attr), call))
+    return found
+
+
+def _graph() -> dict[Node, set[Node]]:
+    """Package call graph, without the calls listed in ``GUARDED``."""
+    graph: dict[Node, set[Node]] = defaultdict(set)
+    for caller, callee, _ in _calls():
+        if (".".join(caller), ".".join(callee)) not in GUARDED:
+            graph[caller].add(callee)
     return graph
 
 
@@ -277,12 +306,18 @@ def _strings(node: ast.FunctionDef) -> list[str]:
 
 
 def source_hints() -> list[tuple[Node, str]]:
-    """(function, text) of every string in the package that recommends something."""
+    """(function, text) of every string in the package that recommends something, and of every
+    hint passed as an argument (``HINT_ARGUMENTS``: ``prepare(..., exclude_option="errors='report'")``
+    is a hint of the function making that call)."""
     found = []
     for key, node in _functions().items():
         for text in _strings(node):
             if pass_keywords(text) or _COMMAND.search(text):
                 found.append((key, text))
+    for caller, callee, call in _calls():
+        for keyword in call.keywords:
+            if keyword.arg == HINT_ARGUMENTS.get(callee) and isinstance(keyword.value, ast.Constant) and keyword.value.value:
+                found.append((caller, f"pass {keyword.value.value}"))
     return found
 
 
@@ -308,11 +343,31 @@ def public_roots() -> dict[Node, set[str]]:
 
 
 def test_static_analysis_finds_the_hints() -> None:
-    where = {key for key, _ in source_hints()}
-    assert ("inputs", "prepare") in where and ("export", "export") in where, sorted(where)
+    """The hints are where they are written: detect_level's own (errors='report'), the one
+    aggregate hands to prepare, export's (overwrite=True); and prepare is reached by the
+    public functions that read indicator tables, detect_level's hint only by those with errors=."""
+    hints = source_hints()
+    where = {key for key, _ in hints}
+    assert ("detect", "detect_level") in where and ("export", "export") in where, sorted(where)
+    assert ("aggregation", "aggregate") in where and "errors" in pass_keywords(dict(hints)[("aggregation", "aggregate")])
     roots = public_roots()
     assert {"aggregate", "disaggregate", "inequality", "pockets"} <= roots[("inputs", "prepare")], roots[("inputs", "prepare")]
+    assert roots[("detect", "detect_level")] == {"detect_level"}, roots[("detect", "detect_level")]
     assert roots[("export", "export")] == {"export"}, roots[("export", "export")]
+
+
+def test_guarded_calls_hold() -> None:
+    """GUARDED, checked: prepare's callers without errors= never see detect_level's hint (nor
+    any errors= hint) for codes of no level; aggregate, which has errors=, does."""
+    data = pd.DataFrame({"jobs": [1.0, 2.0]}, index=["E06000047", "X99999999"])
+    for call in (lambda: geo.disaggregate(data, to="lsoa21", value="jobs", kind="count"),
+                 lambda: geo.inequality(data, value="jobs", within="rgn24"),
+                 lambda: geo.map(data, value="jobs")):
+        with pytest.raises(InputError, match=r"data has 1 codes that are not lad24 areas \('X99999999'\)") as caught:
+            call()
+        assert "errors=" not in str(caught.value), caught.value
+    with pytest.raises(InputError, match=r"errors='report'"):
+        geo.aggregate(data, to="rgn24", value="jobs", kind="count")
 
 
 def test_source_hints() -> None:
@@ -328,6 +383,40 @@ def test_source_hints() -> None:
                 problems.append(f"{module}.{function}: 'pass {keyword}=' reaches {', '.join(f'geo.{r}()' for r in lacking)}, which have no {keyword}=")
     problems = list(dict.fromkeys(problems))
     assert not problems, "hints in the source that cannot work:\n" + "\n".join(problems)
+
+
+#: (command, keyword): why a "pass keyword=" hint the command cannot spell never reaches its users
+CLI_GUARDED: dict[tuple[str, str], str] = {
+    ("report", "approximate"): "report never aggregates a median: the cell is left blank with the reason (report._aggregated)",
+    ("report", "weight"): "report weighs by Census population only where it covers every area, else equally (Indicator.weight)",
+    ("report", "errors"): "report refuses an indicator's unknown codes itself, naming --indicator (prepare_report; "
+                          "test_cli.test_report_refuses_unknown_codes_in_its_terms); aggregate and pockets see known codes only",
+}
+
+
+def test_cli_source_hints() -> None:
+    """Every "pass X=" hint a command can reach (call graph from its ``_cmd_`` function) is a
+    keyword the command spells as one of its options (:func:`geo.cli.spellings`), so the
+    rewrite in ``geo.cli.main`` turns it into an option the user can type."""
+    from geo.cli import _leaves, spellings
+
+    graph, hints = _graph(), source_hints()
+    problems = []
+    for path, parser in _leaves(build_parser()):
+        start = ("cli", parser.get_default("func").__name__)
+        seen, todo = {start}, [start]
+        while todo:
+            for callee in graph.get(todo.pop(), ()):
+                if callee not in seen:
+                    seen.add(callee)
+                    todo.append(callee)
+        spelled = spellings(parser, path[-1])
+        for node, text in hints:
+            for keyword in pass_keywords(text) if node in seen else []:
+                if keyword not in spelled and (path[-1], keyword) not in CLI_GUARDED:
+                    problems.append(f"`levelup {' '.join(path)}` reaches {'.'.join(node)}'s 'pass {keyword}=', and has no option for {keyword}=")
+    assert ("cli", "_cmd_aggregate") in graph and ("aggregation", "aggregate") in graph[("cli", "_cmd_aggregate")]
+    assert not sorted(set(problems)), "\n".join(sorted(set(problems)))
 
 
 # --------------------------------------------------------------------------------------------
@@ -349,7 +438,7 @@ def test_data_fetch_all_does_not_fetch_templates(monkeypatch: pytest.MonkeyPatch
         pass
 
     monkeypatch.setattr(geo.products, "load", fake_load)
-    monkeypatch.setattr(geo.cli, "boundaries", lambda level, **kw: Layer([0]))
+    monkeypatch.setattr(geo.fetch, "boundaries", lambda level, **kw: Layer([0]))  # the fetch loop lives in geo.fetch
     monkeypatch.setattr(geo.lookups, "lookup", lambda *a, **kw: None)
     code = main(["data", "fetch", "--all"])
     err = capsys.readouterr().err

@@ -200,7 +200,7 @@ def test_report_of_a_uk_wide_published_indicator(tmp_path: Path) -> None:
     assert main([*args, "--out", str(tmp_path / "lsoa")]) == 2  # not published for LSOAs: says which levels
     assert not (tmp_path / "lsoa").exists()
     # 151 of England's 153 counties: Cumberland and Westmorland and Furness are published under their old districts
-    with pytest.raises(geo.CoverageError, match=r"151 of England's 153 utla23 areas \(98.7 %\).*--threshold"):
+    with pytest.raises(geo.CoverageError, match=r"151 of England's 153 utla23 areas \(98.7 %\).*pass a number as threshold="):
         build_report("North West", out, indicator="healthy-life-expectancy", value="Female healthy life expectancy",
                      level="utla23", within="itl1", higher_is_better=True)
     assert main([*args, "--level", "utla23", "--within", "itl1", "--threshold", "parent_mean", "--out", str(out)]) == 0

@@ -160,7 +160,7 @@ def load_indicator(indicator: str | None, *, value: str | None, kind: str, level
     >>> load_indicator(str(csv), value=None, kind="rate", level="lad24", higher_is_better=None)
     Traceback (most recent call last):
     ...
-    geo.errors.InputError: higher_is_better is needed for 'employment.csv': the package cannot tell whether high values are good or bad. Pass --higher-is-better yes ...
+    geo.errors.InputError: higher_is_better= is needed for 'employment.csv': the package cannot tell whether high values are good or bad. Pass higher_is_better=True (e.g. life expectancy, pay) or higher_is_better=False (e.g. a deprivation score, a crime rate)
     """
     if indicator is None or indicator == "iod2025":
         item = catalogue.product("iod2025")

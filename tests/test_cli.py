@@ -88,19 +88,20 @@ def _error_line(capsys: pytest.CaptureFixture[str]) -> str:
 
 def test_every_spelling_is_an_option_of_its_command() -> None:
     """Each keyword -> option mapping of every command names an option or positional it really has."""
-    from geo.cli import RENAMED, _leaves, build_parser, spellings
+    from geo.cli import build_parser
+    from geo.cli_terms import RENAMED, leaves, spellings
 
-    leaves = dict(_leaves(build_parser()))
-    assert ("report",) in leaves and ("data", "fetch") in leaves
-    for path, parser in leaves.items():
+    commands = dict(leaves(build_parser()))
+    assert ("report",) in commands and ("data", "fetch") in commands
+    for path, parser in commands.items():
         typed = {s for a in parser._actions for s in a.option_strings} | {str(a.metavar or a.dest.upper()) for a in parser._actions if not a.option_strings}
         for keyword, spelling in spellings(parser, path[-1]).items():
             assert spelling.option in typed, f"levelup {' '.join(path)}: {keyword}= spelled {spelling.option}, which it lacks"
     for command in RENAMED:
-        assert command == "*" or any(path[-1] == command for path in leaves), command
-    aggregate = spellings(leaves[("aggregate",)], "aggregate")
+        assert command == "*" or any(path[-1] == command for path in commands), command
+    aggregate = spellings(commands[("aggregate",)], "aggregate")
     assert aggregate["min_coverage"].option == "--min-coverage" and aggregate["path"].option == "--out"
-    assert "path" not in spellings(leaves[("lookup",)], "lookup")  # lookup writes no file
+    assert "path" not in spellings(commands[("lookup",)], "lookup")  # lookup writes no file
 
 
 def test_error_names_the_options_typed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -142,7 +143,7 @@ def test_values_in_messages_are_left_as_they_are(tmp_path: Path, capsys: pytest.
 
 
 def test_in_cli_terms_by_hand() -> None:
-    from geo.cli import Spelling, in_cli_terms
+    from geo.cli_terms import Spelling, in_cli_terms
 
     spelled = {"threshold": Spelling("--threshold"), "k": Spelling("--k"), "to": Spelling("--to"), "weight": Spelling("--weight", {"None": "--weight none"}),
                "overwrite": Spelling.flag("--overwrite"), "higher_is_better": Spelling.flag("--lower-is-better", on="False", off="True")}

@@ -54,6 +54,7 @@ import pytest
 import geo
 from geo import catalogue
 from geo.cli import build_parser, main
+from geo.cli_terms import leaves
 from geo.errors import DataUnavailableError, InputError
 
 PACKAGE = Path(geo.__file__).parent
@@ -391,18 +392,20 @@ CLI_GUARDED: dict[tuple[str, str], str] = {
     ("report", "weight"): "report weighs by Census population only where it covers every area, else equally (Indicator.weight)",
     ("report", "errors"): "report refuses an indicator's unknown codes itself, naming --indicator (prepare_report; "
                           "test_cli.test_report_refuses_unknown_codes_in_its_terms); aggregate and pockets see known codes only",
+    ("report", "code"): "report indexes every indicator by its codes before any geo function sees it (load_indicator), "
+                        "so prepare's row-number hint (pass code=) cannot arise",
 }
 
 
 def test_cli_source_hints() -> None:
     """Every "pass X=" hint a command can reach (call graph from its ``_cmd_`` function) is a
-    keyword the command spells as one of its options (:func:`geo.cli.spellings`), so the
+    keyword the command spells as one of its options (:func:`geo.cli_terms.spellings`), so the
     rewrite in ``geo.cli.main`` turns it into an option the user can type."""
-    from geo.cli import _leaves, spellings
+    from geo.cli_terms import spellings
 
     graph, hints = _graph(), source_hints()
     problems = []
-    for path, parser in _leaves(build_parser()):
+    for path, parser in leaves(build_parser()):
         start = ("cli", parser.get_default("func").__name__)
         seen, todo = {start}, [start]
         while todo:

@@ -20,12 +20,14 @@ Examples
 from __future__ import annotations
 
 import argparse
-import gc
+import atexit
 import logging
+import os
 import sys
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 import pandas as pd
 
@@ -377,12 +379,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"levelup: internal error: {type(exc).__name__}: {exc} (a bug in levelup-geo: please report it "
               "with the output of the same command run with -v)", file=sys.stderr)
         return 70
-    finally:
-        # Arrow's C++ thread pools must not meet objects still alive at interpreter exit
-        # (apache/arrow#34314: "terminate called without an active exception"): release them now
-        gc.collect()
     return 0
 
 
+def run() -> NoReturn:
+    """The ``levelup`` executable: :func:`main`, then a prompt exit.
+
+    Native thread pools of the libraries underneath (Arrow's CPU and I/O pools) can still be
+    alive when the interpreter tears down, and tearing them down then aborted an otherwise
+    finished command once in tens of runs ("terminate called without an active exception",
+    exit status -6; apache/arrow#34314). So after the command the standard streams are
+    flushed, Python's exit handlers run (temporary folders removed, logs flushed), and the
+    process ends without the interpreter's and the C++ libraries' teardown, which has
+    nothing left to do.
+    """
+    code = main()
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:  # a reader that went away (`levelup lookup ... | head`)
+        pass
+    sys.stderr.flush()
+    atexit._run_exitfuncs()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

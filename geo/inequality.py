@@ -231,6 +231,7 @@ def inequality(
     if higher_is_better is not None and not isinstance(higher_is_better, (bool, np.bool_)):
         raise InputError(f"higher_is_better={higher_is_better!r}; expected True, False or None (no direction)")
     frame, child = values_and_weights(data, value, weight, level, code)
+    recoded = frame.attrs.get("recoded", [])  # codes of other vintages mapped on the way in
     parents, target = _parents(frame.index, child, within, outside="drop")
     outside = frame.index.difference(parents.index, sort=False)
     if len(outside):
@@ -276,7 +277,7 @@ def inequality(
     if target:
         result.insert(0, "name", lookups.areas(target)["name"].reindex(result.index).to_numpy())
     result.attrs.update({"level": child, "within": target, "value": value, "weight": weight, "higher_is_better": higher_is_better,
-                         "outside": sorted(str(c) for c in outside)})
+                         "outside": sorted(str(c) for c in outside), "recoded": recoded})
     return result
 
 

@@ -202,6 +202,7 @@ def pockets(
     minimum = number(min_population, argument="min_population", low=0, high=np.inf, closed="left")
     check_kind(contiguity, argument="contiguity")
     frame, child = values_and_weights(data, value, weight, level, code)
+    recoded = frame.attrs.get("recoded", [])  # codes of other vintages mapped on the way in
     missing = int(frame[value].isna().sum())
     frame = frame.dropna(subset=[value])
     values, weights = frame[value], frame["__w"]
@@ -224,7 +225,7 @@ def pockets(
     attrs = {
         "level": child, "within": target, "threshold": threshold, "worse": worse, "national_value": national,
         "areas_meeting_threshold": int(meets.sum()), "dropped_small": 0, "dropped_unknown_population": 0,
-        "weight": weight, "missing_values": missing,
+        "weight": weight, "missing_values": missing, "recoded": recoded,
         "hidden_reason": "" if national_ok else (
             "hidden and national_value need data for a whole nation (at least 99 % of its areas); the data hold "
             + _held(values.index, child) + " — pass the full national file for them"

@@ -392,6 +392,14 @@ def run() -> NoReturn:
     flushed, Python's exit handlers run (temporary folders removed, logs flushed), and the
     process ends without the interpreter's and the C++ libraries' teardown, which has
     nothing left to do.
+
+    Examples
+    --------
+    >>> import subprocess, sys
+    >>> script = "import sys; sys.argv = ['levelup', 'area', 'Rutland']; from geo.cli import run; run()"
+    >>> done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False)
+    >>> done.returncode, done.stdout
+    (0, 'lad24\\tE06000017\\tRutland\\n')
     """
     code = main()
     try:

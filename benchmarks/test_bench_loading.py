@@ -23,7 +23,7 @@ import pytest
 from conftest import assert_ratio
 
 import geo
-from geo import cache
+from geo.data import cache
 
 MIRROR = Path(os.environ["LEVELUP_MIRROR"])
 LSOA = MIRROR / "boundaries/Lower_layer_Super_Output_Areas_December_2021_Boundaries_EW_BSC_V4.geojson"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 import geo
-from geo import products
+from geo.data import products
 
 
 def main(area: str = "County Durham") -> pd.DataFrame:

@@ -11,7 +11,7 @@ from pathlib import Path
 import geopandas as gpd
 
 import geo
-from geo import products
+from geo.data import products
 
 
 def main(region: str = "North East", out: Path | None = None) -> gpd.GeoDataFrame:

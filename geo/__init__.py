@@ -14,14 +14,6 @@ Examples
 """
 
 from geo import settings
-from geo.aggregation import aggregate
-from geo.assignment import assign
-from geo.comparison import compare
-from geo.contiguity import contiguity
-from geo.conversion import convert
-from geo.deprivation import deprivation_summary
-from geo.detect import LevelMatch, detect_level
-from geo.disaggregation import disaggregate
 from geo.errors import (
     CoverageError,
     DataError,
@@ -32,18 +24,26 @@ from geo.errors import (
     NestingError,
     UnknownLevelError,
 )
-from geo.ess import read_ess
-from geo.export import export
-from geo.hotspots import hotspots
-from geo.inequality import decompose, inequality
-from geo.layers import boundaries
-from geo.lookups import areas, lookup
-from geo.maps import map  # noqa: A004 - the package's name for it
-from geo.places import Area, area
-from geo.plotting import plot
-from geo.pockets import pockets
-from geo.population import population
-from geo.registry import levels
+from geo.geography.contiguity import contiguity
+from geo.geography.detect import LevelMatch, detect_level
+from geo.geography.layers import boundaries
+from geo.geography.lookups import areas, lookup
+from geo.geography.places import Area, area
+from geo.geography.population import population
+from geo.geography.registry import levels
+from geo.moving.aggregation import aggregate
+from geo.moving.assignment import assign
+from geo.moving.conversion import convert
+from geo.moving.disaggregation import disaggregate
+from geo.moving.ess import read_ess
+from geo.outputs.export import export
+from geo.outputs.maps import map  # noqa: A004 - the package's name for it
+from geo.outputs.plotting import plot
+from geo.statistics.comparison import compare
+from geo.statistics.deprivation import deprivation_summary
+from geo.statistics.hotspots import hotspots
+from geo.statistics.inequality import decompose, inequality
+from geo.statistics.pockets import pockets
 
 __version__ = "0.1.0"
 

@@ -31,18 +31,20 @@ from typing import NoReturn
 
 import pandas as pd
 
-from geo import cache, catalogue, csvsafe, fetch, lookups, products, registry, settings, vintages
-from geo.aggregation import aggregate
+from geo import catalogue, fetch, settings
 from geo.cli_terms import Parser, in_cli_terms, leaves, spellings
-from geo.disaggregation import disaggregate
+from geo.data import cache, csvsafe, products
+from geo.data.readers import read_table
 from geo.errors import DataUnavailableError, InputError, LevelupError, examples
-from geo.export import export
-from geo.maps import map as choropleth
-from geo.places import area
-from geo.plotting import plot
-from geo.pockets import pockets
-from geo.readers import read_table
-from geo.report import build_report
+from geo.geography import lookups, registry, vintages
+from geo.geography.places import area
+from geo.moving.aggregation import aggregate
+from geo.moving.disaggregation import disaggregate
+from geo.outputs.export import export
+from geo.outputs.maps import map as choropleth
+from geo.outputs.plotting import plot
+from geo.outputs.report import build_report
+from geo.statistics.pockets import pockets
 
 log = logging.getLogger(__name__)
 
@@ -119,7 +121,7 @@ def _cmd_area(args: argparse.Namespace) -> None:
 def _read_table(path: str) -> pd.DataFrame:
     """A CSV or a GeoPackage/GeoParquet/GeoJSON layer's attributes (codes kept as text).
 
-    Any problem with the file is an InputError naming INPUT (see :func:`geo.readers.read_table`).
+    Any problem with the file is an InputError naming INPUT (see :func:`geo.data.readers.read_table`).
 
     Examples
     --------
@@ -202,7 +204,7 @@ def _cmd_report(args: argparse.Namespace) -> None:
     options = dict(indicator=args.indicator, value=args.value, kind=args.kind, level=args.level, within=args.within,
                    higher_is_better=None if args.higher_is_better is None else args.higher_is_better == "yes", threshold=threshold)
     if args.all_areas:
-        from geo.report_batch import report_all, summary_text
+        from geo.outputs.report_batch import report_all, summary_text
 
         table = report_all(args.all_areas.split(","), args.out, overwrite=args.overwrite, **options)
         print(summary_text(table))

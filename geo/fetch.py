@@ -26,9 +26,11 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import urlparse
 
-from geo import cache, catalogue, lookups, products, registry, settings
+from geo import catalogue, settings
+from geo.data import cache, products
 from geo.errors import InputError, LevelupError, examples
-from geo.layers import boundaries
+from geo.geography import lookups, registry
+from geo.geography.layers import boundaries
 
 log = logging.getLogger(__name__)
 
@@ -90,7 +92,7 @@ def template_ids(template: catalogue.Product) -> list[str]:
 
 def _instance(template: catalogue.Product, value: str) -> catalogue.Product:
     if template.id == "ess":
-        from geo.ess import _product  # the one place ESS template instances are built
+        from geo.moving.ess import _product  # the one place ESS template instances are built
 
         return _product(value)
     raise InputError(f"--product: template {template.id!r} has no instance builder; fetch its files from a mirror")

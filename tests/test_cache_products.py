@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 
 import geo
-from geo import cache, catalogue, products
+from geo import catalogue
+from geo.data import cache, products
 
 
 def test_catalogue_entries_declare_source_licence_and_rows() -> None:
@@ -60,7 +61,7 @@ def test_corrupt_cache_is_detected_reported_and_refetched(
         path.write_bytes(data[:1000] + bytes([data[1000] ^ 0xFF]) + data[1001:])
     else:
         Path(str(path) + ".json").write_text("{not json")
-    with caplog.at_level(logging.WARNING, logger="geo.cache"):
+    with caplog.at_level(logging.WARNING, logger="geo.data.cache"):
         second = products.load("lad24_buc")
     assert "unusable" in caplog.text and "lad24_buc.parquet" in caplog.text
     assert second.equals(first)

@@ -178,7 +178,7 @@ def test_map_options_are_checked_before_the_data_are_read(monkeypatch: pytest.Mo
     def read(*args: object, **kwargs: object) -> None:
         raise AssertionError("the indicator was read before the options were checked")
 
-    monkeypatch.setattr(geo.classes, "prepare", read)
+    monkeypatch.setattr(geo.outputs.classes, "prepare", read)
     data = tmp_path / "d.csv"
     pd.DataFrame({"LSOA21CD": ["E01000001", "E01000002"], "v": [1.0, 2.0]}).to_csv(data, index=False)
     for option, expected in ((["--k", "0"], "levelup: error: --k 0; expected a whole number >= 2"),

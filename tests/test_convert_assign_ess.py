@@ -11,7 +11,7 @@ import pytest
 from shapely.geometry import Point
 
 import geo
-from geo.ess import at_level, parse_period
+from geo.moving.ess import at_level, parse_period
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 import geo
-from geo.deprivation import extent_weight
+from geo.statistics.deprivation import extent_weight
 
 
 @pytest.fixture(scope="module")

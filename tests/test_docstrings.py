@@ -8,6 +8,7 @@ import doctest
 import importlib
 import inspect
 import pkgutil
+from pathlib import Path
 from types import ModuleType
 
 import pytest
@@ -46,7 +47,15 @@ def _without_examples() -> set[str]:
 
 
 def test_every_module_is_collected() -> None:
-    assert {"geo.aggregation", "geo.pockets", "geo.maps", "geo.catalogue", "geo.csvsafe", "geo.readers"} <= set(MODULES)
+    """The walk reaches into the layer sub-packages: every .py file of the package is collected,
+    the sub-packages' own ``__init__`` docstrings too."""
+    assert {"geo.moving.aggregation", "geo.statistics.pockets", "geo.outputs.maps", "geo.catalogue", "geo.data.csvsafe", "geo.data.readers"} <= set(MODULES)
+    assert {"geo.data", "geo.geography", "geo.moving", "geo.statistics", "geo.outputs"} <= set(MODULES)
+    root = Path(geo.__file__).parent
+    files = {".".join(("geo", *path.relative_to(root).with_suffix("").parts)).removesuffix(".__init__")
+             for path in root.rglob("*.py")}
+    assert files - {"geo", "geo.__main__"} <= set(MODULES), sorted(files - set(MODULES))  # geo itself: not a sub-module
+    assert len(files) >= 45, sorted(files)
 
 
 def test_the_public_api_has_examples() -> None:

@@ -12,7 +12,7 @@ from fake_arcgis import FakeArcGIS
 from geopandas.testing import assert_geodataframe_equal
 
 import geo
-from geo import download, products
+from geo.data import download, products
 
 SERVICES = {
     "Local_Authority_Districts_May_2024_Boundaries_UK_BUC": "boundaries/Local_Authority_Districts_May_2024_Boundaries_UK_BUC.geojson",

@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 
 import geo
-from geo import catalogue, fetch, products
+from geo import catalogue, fetch
 from geo.cli import build_parser, main
+from geo.data import products
 
 LAD_FILE = "boundaries/Local_Authority_Districts_May_2024_Boundaries_UK_BUC.geojson"
 
@@ -28,7 +29,7 @@ def _partial_mirror(mirror: Path, folder: Path, *files: str) -> Path:
 
 
 def test_the_hint_of_a_missing_product_is_a_command_that_exists(empty_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from geo.ess import _product
+    from geo.moving.ess import _product
 
     monkeypatch.setattr(geo.settings, "mirror", None)
     monkeypatch.delenv("LEVELUP_MIRROR", raising=False)
@@ -67,7 +68,7 @@ def test_fetch_all_covers_every_product_template_id_and_level(capsys: pytest.Cap
     names = [line.split()[0] for line in out.splitlines()[:-1]]
     concrete = [p.id for p in catalogue.products().values() if p.kind != "indicator_template"]
     ess = [f"ess_{i}" for i in fetch.template_ids(catalogue.product("ess"))]
-    levels = list(geo.registry.specs())
+    levels = list(geo.geography.registry.specs())
     assert sorted(names) == sorted(concrete + ess + ["level"] * len(levels))
     assert len(ess) >= len(catalogue.product("ess").known) >= 60
     assert "FAILED" not in out

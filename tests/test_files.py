@@ -19,9 +19,9 @@ import pytest
 import shapely
 
 import geo
-from geo import cache, csvsafe, products
 from geo.cli import main
-from geo.readers import read_table
+from geo.data import cache, csvsafe, products
+from geo.data.readers import read_table
 
 HOSTILE = ['=HYPERLINK("http://x")', "+1", "-cmd", "@SUM(A1)", "\tx", "\rx"]
 LAD_FILE = "boundaries/Local_Authority_Districts_May_2024_Boundaries_UK_BUC.geojson"
@@ -164,7 +164,7 @@ def test_read_only_cache_is_read_and_new_products_go_to_a_temporary_cache(
     read_only_cache: Path, mirror: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     before = _listing(read_only_cache)
-    with caplog.at_level(logging.WARNING, logger="geo.cache"):
+    with caplog.at_level(logging.WARNING, logger="geo.data.cache"):
         lookup = products.load("lad24_rgn24")  # already there: read, no warning
         assert caplog.text == ""
         lads = products.load("lad24_buc")  # new: cached elsewhere, with one warning
@@ -198,7 +198,7 @@ def test_corrupt_entry_in_a_read_only_cache_is_ignored_and_refetched(
     with open(path, "wb") as handle:
         handle.write(damaged)
     path.chmod(0o444)
-    with caplog.at_level(logging.INFO, logger="geo.cache"):
+    with caplog.at_level(logging.INFO, logger="geo.data.cache"):
         frame = products.load("lad24_rgn24")
     assert "checksum mismatch" in caplog.text and "lad24_rgn24.parquet" in caplog.text
     pd.testing.assert_frame_equal(frame, pd.read_csv(mirror / "lookups/LAD24_RGN24_EN_LU.csv", dtype="string"))
@@ -250,7 +250,7 @@ def test_a_bow_tie_boundary_is_repaired_and_logged(
     # two triangles meeting at (-1.7, 54.7): each 0.2 degrees high and 0.1 wide, 0.01 square degrees
     bow_tie = _polygon((-1.8, 54.6), (-1.6, 54.8), (-1.6, 54.6), (-1.8, 54.8))
     monkeypatch.setattr(geo.settings, "mirror", str(_mirror_with(tmp_path, mirror, {"E06000047": bow_tie})))
-    with caplog.at_level(logging.INFO, logger="geo.layers"):
+    with caplog.at_level(logging.INFO, logger="geo.geography.layers"):
         lads = geo.boundaries("lad24")
     assert "repaired 1 invalid shapes" in caplog.text and "'E06000047'" in caplog.text and "lad24_buc" in caplog.text
     assert len(lads) == 361 and lads.is_valid.all()
@@ -288,7 +288,7 @@ def test_real_invalid_data_zones_are_repaired(empty_cache: Path, mirror: Path, c
     raw = pyogrio.read_dataframe(mirror / "boundaries/SG_DataZoneBdry_2011.geojson").to_crs(27700)
     invalid = raw.loc[~raw.is_valid, "DataZone"].tolist()
     assert len(invalid) == 10
-    with caplog.at_level(logging.INFO, logger="geo.layers"):
+    with caplog.at_level(logging.INFO, logger="geo.geography.layers"):
         zones = geo.boundaries("dz11")
     assert "repaired 10 invalid shapes" in caplog.text and all(f"'{code}'" in caplog.text for code in invalid[:5])
     assert zones.is_valid.all() and len(zones) == 6976

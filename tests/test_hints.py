@@ -18,7 +18,7 @@ Two checks:
    - LSOA 2011 -> 2021 is ``geo.convert``'s job: a message about those two levels must not
      send the user to ``geo.disaggregate``.
 
-2. **Static** (``test_source_hints``): the package source (``geo/*.py``) is parsed with
+2. **Static** (``test_source_hints``): the package source (``geo/**/*.py``) is parsed with
    ``ast``; every string in a function body (docstrings excluded) with a "pass X=" hint is
    found, and the call graph of the package (calls by name) gives the public functions of
    ``geo.__all__`` that can reach that function. The keyword must be a parameter of each of
@@ -228,8 +228,20 @@ def test_corpus_hints() -> None:
 Node = tuple[str, str]  # (module, function name)
 
 
+def _module_key(path: Path) -> str:
+    """A module's short name (``prepare`` lives in ``inputs``): its file name, or for a
+    sub-package's ``__init__.py`` the sub-package's name (``__init__`` for the package's own)."""
+    if path.stem != "__init__" or path.parent == PACKAGE:
+        return path.stem
+    return path.parent.name
+
+
 def _modules() -> dict[str, ast.Module]:
-    return {path.stem: ast.parse(path.read_text(encoding="utf-8")) for path in sorted(PACKAGE.glob("*.py"))}
+    """Every module of the package, sub-packages included, by short name (the names are unique)."""
+    paths = sorted(PACKAGE.rglob("*.py"))
+    keys = [_module_key(path) for path in paths]
+    assert len(set(keys)) == len(keys), f"two modules share a short name: {sorted(keys)}"
+    return {key: ast.parse(path.read_text(encoding="utf-8")) for key, path in zip(keys, paths, strict=True)}
 
 
 def _functions() -> dict[Node, ast.FunctionDef]:
@@ -246,12 +258,13 @@ def _names(module: str, tree: ast.Module, functions: dict[Node, ast.FunctionDef]
     """What a module's names refer to: package functions, and aliases of package modules."""
     local = {name: (mod, name) for mod, name in functions if mod == module}
     modules: dict[str, str] = {}
+    packages = {"geo", *(f"geo.{path.parent.name}" for path in PACKAGE.glob("*/__init__.py"))}
     for node in tree.body:
-        if isinstance(node, ast.ImportFrom) and node.module == "geo":
+        if isinstance(node, ast.ImportFrom) and node.module in packages:  # from geo(.layer) import module
             for alias in node.names:
                 modules[alias.asname or alias.name] = alias.name
         elif isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("geo."):
-            source = node.module.split(".")[1]
+            source = node.module.split(".")[-1]
             for alias in node.names:
                 if (source, alias.name) in functions:
                     local[alias.asname or alias.name] = (source, alias.name)
@@ -440,9 +453,9 @@ def test_data_fetch_all_does_not_fetch_templates(monkeypatch: pytest.MonkeyPatch
     class Layer(list):
         pass
 
-    monkeypatch.setattr(geo.products, "load", fake_load)
+    monkeypatch.setattr(geo.data.products, "load", fake_load)
     monkeypatch.setattr(geo.fetch, "boundaries", lambda level, **kw: Layer([0]))  # the fetch loop lives in geo.fetch
-    monkeypatch.setattr(geo.lookups, "lookup", lambda *a, **kw: None)
+    monkeypatch.setattr(geo.geography.lookups, "lookup", lambda *a, **kw: None)
     code = main(["data", "fetch", "--all"])
     err = capsys.readouterr().err
     assert code == 0, f"`levelup data fetch --all` fails: {err.strip()}"

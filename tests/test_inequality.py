@@ -11,8 +11,8 @@ from inequality.theil import TheilD
 from libpysal.weights import Queen
 
 import geo
-from geo.ess import at_level
-from geo.inequality import decile_groups, gini, theil
+from geo.moving.ess import at_level
+from geo.statistics.inequality import decile_groups, gini, theil
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings as hsettings, strategies as st
 
 import geo
-from geo import registry
+from geo.geography import registry
 
 
 def _raw(name: str) -> pd.DataFrame:

@@ -14,11 +14,11 @@ from browser import visit
 from PIL import Image
 
 import geo
-from geo import classes
-from geo.classes import outline_shapes
 from geo.cli import main
-from geo.ess import at_level
-from geo.report import build_report
+from geo.moving.ess import at_level
+from geo.outputs import classes
+from geo.outputs.classes import outline_shapes
+from geo.outputs.report import build_report
 
 XSS = '<img src=x onerror="window.__xss=1">'
 OPEN_TOOLTIPS = """() => {
@@ -250,7 +250,7 @@ def test_report_of_district_medians_from_a_csv(tmp_path: Path) -> None:
 
 
 def test_a_published_indicator_under_old_district_codes_is_reported_not_averaged() -> None:
-    from geo.report import load_indicator
+    from geo.outputs.report import load_indicator
 
     wellbeing = load_indicator("personal-wellbeing-estimates", value="Satisfaction", kind="mean", level="lad24", higher_is_better=True)
     assert "E06000063" not in wellbeing.frame.index  # Cumberland: formed in 2023 from districts published separately

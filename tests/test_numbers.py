@@ -16,8 +16,8 @@ from hypothesis import given, settings as hsettings, strategies as st
 
 import geo
 from geo.cli import main
-from geo.ess import at_level
-from geo.inequality import gini, theil, weighted_quantile
+from geo.moving.ess import at_level
+from geo.statistics.inequality import gini, theil, weighted_quantile
 
 CITY = ["E01000001", "E01000002", "E01000003", "E01000005"]  # four City of London LSOAs
 CITY_ALL = sorted(pd.read_csv(Path(os.environ["LEVELUP_MIRROR"]) / "lookups/LSOA21_WD24_LAD24_EW_LU.csv")
@@ -342,14 +342,14 @@ def test_deprivation_national_count_is_checked(iod: pd.DataFrame) -> None:
     ],
 )
 def test_classify_parameters_are_checked(kwargs: dict[str, object], message: str) -> None:
-    from geo.classes import classify
+    from geo.outputs.classes import classify
 
     with pytest.raises(geo.InputError, match=message):
         classify(pd.Series([1.0, 2.0, 3.0, 4.0]), **kwargs)  # type: ignore[arg-type]
 
 
 def test_classify_refuses_inf() -> None:
-    from geo.classes import classify
+    from geo.outputs.classes import classify
 
     with pytest.raises(geo.InputError, match=r"values: 1 infinite values \(at 3\)"):
         classify(pd.Series([1.0, 2.0, 3.0, np.inf]))
@@ -433,7 +433,7 @@ def test_other_parameters_are_named() -> None:
 
 
 def test_half_given_coordinates_and_empty_decile_groups_are_refused() -> None:
-    from geo.inequality import decile_groups
+    from geo.statistics.inequality import decile_groups
 
     with pytest.raises(geo.InputError, match=r"x='e', y=None: pass both coordinate columns"):
         geo.assign(pd.DataFrame({"e": [530000.0], "lon": [-0.09], "lat": [51.5]}), x="e")

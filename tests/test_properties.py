@@ -36,7 +36,7 @@ EXTREME = [0.0, -1.0, 1e300, math.inf, -math.inf, math.nan, float(2**60), 2**53 
 
 @cache
 def codes(level: str) -> list[str]:
-    return sorted(geo.lookups.areas(level).index.astype(str))
+    return sorted(geo.geography.lookups.areas(level).index.astype(str))
 
 
 @cache

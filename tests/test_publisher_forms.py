@@ -15,7 +15,8 @@ import pytest
 from fake_arcgis import FakeArcGIS
 
 import geo
-from geo import catalogue, products
+from geo import catalogue
+from geo.data import products
 
 NAMES = {
     "iod2025": "File_7_IoD2025_All_Ranks_Scores_Deciles_Population_Denominators.csv",
@@ -164,7 +165,7 @@ ESS_REPO = "ONSdigital/explore-local-statistics-data/main"
 
 
 def test_an_ess_indicator_from_the_ons_data_repository_is_the_mirrored_file(publisher: FakeArcGIS, mirror: Path) -> None:
-    from geo.ess import _product
+    from geo.moving.ess import _product
 
     indicator = "healthy-life-expectancy"
     item = _product(indicator)
@@ -185,7 +186,7 @@ def test_the_ess_api_csv_is_not_the_tidy_file_and_is_refused_clearly(publisher: 
     """The app's own CSV route serves areacd, areanm, period, value, lci_95, uci_95 (its API
     docs): without the geography label rows cannot be placed at a level, so the package reads
     the data repository's tidy file instead, and says so if given the API's form."""
-    from geo.ess import _product
+    from geo.moving.ess import _product
 
     indicator = "healthy-life-expectancy"
     item = _product(indicator)

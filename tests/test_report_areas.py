@@ -15,9 +15,10 @@ import pyogrio
 import pytest
 
 import geo
-from geo import atomic, report_batch
 from geo.cli import main
-from geo.report import MARKER, build_report, prepare_report
+from geo.data import atomic
+from geo.outputs import report_batch
+from geo.outputs.report import MARKER, build_report, prepare_report
 
 FILES = ("index.html", "map.html", "map.png", "pockets.gpkg", "summary.csv", "inequality.csv", MARKER)
 
@@ -75,7 +76,7 @@ def test_a_scottish_area_is_refused_in_one_line(tmp_path: Path, capsys: pytest.C
 
 
 def test_region_of_a_welsh_area_is_its_nation() -> None:
-    from geo.report import _region_and_nation
+    from geo.outputs.report import _region_and_nation
 
     assert _region_and_nation(geo.area("Cardiff")) == [geo.Area("ctry", "W92000004", "Wales")]
     assert [a.code for a in _region_and_nation(geo.area("Glasgow City"))] == ["S92000003"]
@@ -237,7 +238,7 @@ def test_import_and_plot_leave_the_matplotlib_backend_alone(tmp_path: Path) -> N
     script = (
         "import matplotlib; matplotlib.use('svg')\n"
         "import geo\n"
-        "iod = geo.products.load('iod2025')\n"
+        "iod = geo.data.products.load('iod2025')\n"
         "fig = geo.plot(iod, code='LSOA21CD', value='IMD_score', within='E06000017', higher_is_better=False)\n"
         f"geo.export(fig, {str(tmp_path / 'r.png')!r})\n"
         "import matplotlib.pyplot as plt\n"
@@ -267,9 +268,9 @@ def test_to_html_leaves_folium_and_jinja_settings_alone(monkeypatch: pytest.Monk
     users = folium.Map(location=[54.7, -1.6], zoom_start=9, tiles=None)
     folium.GeoJson({"type": "Feature", "properties": {}, "geometry": {"type": "Point", "coordinates": [-1.6, 54.7]}}).add_to(users)
     before = users.get_root().render()
-    iod = geo.products.load("iod2025")
+    iod = geo.data.products.load("iod2025")
     m = geo.map(iod, code="LSOA21CD", value="IMD_score", within="E06000017", higher_is_better=False)
-    page = geo.maps.to_html(m, tmp_path / "m.html")
+    page = geo.outputs.maps.to_html(m, tmp_path / "m.html")
     assert recording.changes == [] and dict(recording) == dict(environment.policies)
     assert '"type":"FeatureCollection"' in page  # the package's layers are compact all the same
     users2 = folium.Map(location=[54.7, -1.6], zoom_start=9, tiles=None)

@@ -13,9 +13,9 @@ import pandas as pd
 import pytest
 
 import geo
-from geo import lookups, vintages
-from geo.ess import at_level
-from geo.inputs import prepare
+from geo.geography import lookups, vintages
+from geo.moving.ess import at_level
+from geo.moving.inputs import prepare
 
 CUMBERLAND = {"E07000026": "Allerdale", "E07000028": "Carlisle", "E07000029": "Copeland"}
 

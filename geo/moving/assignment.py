@@ -1,0 +1,225 @@
+"""Assign points (postcodes, crimes, facilities) to the areas of a level.
+
+Points are matched with a spatial index (shapely STRtree) in British National Grid. A point
+on a shared edge touches two polygons: it goes to the one with the lowest code, and is
+counted in the report. A point in no polygon (generalised boundaries cut corners along the
+coast and estuaries) is kept with no code and reported, or, with ``nearest_within=``, given
+the nearest area within that many metres and flagged.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyproj
+
+from geo.errors import InputError, examples
+from geo.geography import registry
+from geo.geography.layers import CRS, boundaries
+
+log = logging.getLogger(__name__)
+
+_XY = (("longitude", "latitude", "EPSG:4326"), ("lon", "lat", "EPSG:4326"), ("Longitude", "Latitude", "EPSG:4326"),
+       ("easting", "northing", "EPSG:27700"), ("x", "y", None))
+
+
+#: The United Kingdom's extent in longitude/latitude (west, south, east, north), with a margin
+#: of a few kilometres: from St Kilda and Fermanagh to Lowestoft, the Isles of Scilly to Shetland.
+UK_BOUNDS = (-8.75, 49.8, 1.9, 60.95)
+#: British National Grid's extent in metres (eastings, northings) for mainland Britain and NI.
+BNG_BOUNDS = (-250_000.0, 0.0, 700_000.0, 1_300_000.0)
+
+
+def _in_uk(xs: np.ndarray, ys: np.ndarray, crs: pyproj.CRS) -> np.ndarray:
+    """Which points (in ``crs``) lie within :data:`UK_BOUNDS` (a rectangle: a quick sanity test)."""
+    if crs.is_geographic and ((np.abs(xs) > 180) | (np.abs(ys) > 90)).any():
+        return np.zeros(len(xs), dtype=bool)
+    lon, lat = pyproj.Transformer.from_crs(crs, "EPSG:4326", always_xy=True).transform(xs, ys)
+    west, south, east, north = UK_BOUNDS
+    return np.asarray((lon >= west) & (lon <= east) & (lat >= south) & (lat <= north), dtype=bool)
+
+
+def _check_extent(xs: np.ndarray, ys: np.ndarray, crs: pyproj.CRS, *, x: str, y: str, label: str, set_crs: str, swap: str) -> np.ndarray:
+    """Refuse coordinates that cannot be what ``crs`` says, or of which none lies in the UK;
+    return which points lie in the UK.
+
+    Degrees beyond ±180/±90 (metres given as degrees) are refused naming the CRS; when no
+    point lies in the UK but every point does with x and y exchanged, the points are refused
+    as swapped; when no point lies in the UK at all, they are refused. ``label`` names the
+    coordinates in messages (``"x='lon', y='lat'"``), ``set_crs`` how to give another CRS (a
+    format string of it) and ``swap`` how to exchange x and y. A few points outside the UK
+    are reported by :func:`assign`, not refused.
+    """
+    if not len(xs):
+        return np.zeros(0, dtype=bool)
+    sample = f"e.g. {x}={xs[0]:,.6g}, {y}={ys[0]:,.6g}"
+    name = crs.to_string()
+    if crs.is_geographic:
+        beyond = (np.abs(xs) > 180) | (np.abs(ys) > 90)
+        if beyond.any():
+            x0, y0, x1, y1 = BNG_BOUNDS
+            metres = bool(((xs >= x0) & (xs <= x1) & (ys >= y0) & (ys <= y1)).all())
+            hint = (f"they look like British National Grid metres: {set_crs.format('EPSG:27700')}" if metres else
+                    "EPSG:4326 is longitude/latitude in degrees, EPSG:27700 British National Grid in metres")
+            raise InputError(
+                f"{label}: the CRS {name} is in degrees, but {int(beyond.sum()):,} of {len(xs):,} points are beyond "
+                f"±180 (x) / ±90 (y) ({sample}); {hint}"
+            )
+    inside = _in_uk(xs, ys, crs)
+    if inside.any():
+        return inside
+    if _in_uk(ys, xs, crs).all():
+        raise InputError(
+            f"{label}: none of the {len(xs):,} points lies in the UK ({sample}), but every one does with x and y "
+            f"exchanged — the coordinates look swapped; {swap}"
+        )
+    other = "EPSG:27700" if crs.is_geographic else "EPSG:4326"
+    if _in_uk(xs, ys, pyproj.CRS.from_user_input(other)).all():
+        raise InputError(
+            f"{label}: none of the {len(xs):,} points lies in the UK in {name} ({sample}), but every one does in {other}; "
+            f"{set_crs.format(other)}"
+        )
+    raise InputError(f"{label}: none of the {len(xs):,} points lies in the UK ({sample} in {name}); check the coordinates and their CRS")
+
+
+def _crs(crs: object) -> pyproj.CRS:
+    """Return ``crs`` as a pyproj CRS, or refuse an unknown one naming ``crs=``."""
+    try:
+        return pyproj.CRS.from_user_input(crs)
+    except (pyproj.exceptions.CRSError, TypeError, ValueError):
+        raise InputError(f"crs={crs!r} is not a known coordinate reference system; expected e.g. 'EPSG:4326' "
+                         "(longitude/latitude) or 'EPSG:27700' (British National Grid)") from None
+
+
+def _as_points(points: pd.DataFrame, x: str | None, y: str | None, crs: str | None) -> tuple[gpd.GeoSeries, np.ndarray]:
+    """The points in British National Grid, and which of them lie in the UK (:data:`UK_BOUNDS`)."""
+    if isinstance(points, gpd.GeoDataFrame):
+        if points.crs is None:
+            raise InputError("points has no CRS; set one with points.set_crs(...) (e.g. EPSG:4326 for longitude/latitude)")
+        geometry = points.geometry
+        if not geometry.geom_type.isin(["Point"]).all():
+            raise InputError(f"points must be Point geometries, found {sorted(set(geometry.geom_type.dropna()))}")
+        inside = _check_extent(geometry.x.to_numpy(dtype="float64"), geometry.y.to_numpy(dtype="float64"), pyproj.CRS(geometry.crs),
+                               x="x", y="y", label=f"points (CRS {geometry.crs.to_string()})",
+                               set_crs="set that CRS with points.set_crs({!r}, allow_override=True)",
+                               swap="rebuild the points with x and y exchanged")
+        return geometry.to_crs(CRS), inside
+    if not isinstance(points, pd.DataFrame):
+        raise InputError(f"points must be a GeoDataFrame or DataFrame, got {type(points).__name__}")
+    if (x is None) != (y is None):
+        raise InputError(f"x={x!r}, y={y!r}: pass both coordinate columns (and crs=), or neither to detect them")
+    if x is None or y is None:
+        for cx, cy, ccrs in _XY:
+            if cx in points.columns and cy in points.columns:
+                x, y, crs = cx, cy, crs or ccrs
+                break
+        else:
+            raise InputError(
+                f"points has no coordinate columns: expected longitude/latitude, lon/lat or easting/northing "
+                f"(or pass x=, y=, crs=); columns are {list(points.columns)[:12]}"
+            )
+    if crs is None:
+        raise InputError(f"crs= is needed to read columns {x!r}/{y!r} (EPSG:4326 for degrees, EPSG:27700 for metres)")
+    known = _crs(crs)
+    for column in (x, y):
+        if column not in points.columns:
+            raise InputError(f"x=/y=: {column!r} is not a column of points; columns are {list(points.columns)[:12]}")
+    xs, ys = pd.to_numeric(points[x], errors="coerce"), pd.to_numeric(points[y], errors="coerce")
+    bad = points.index[xs.isna() | ys.isna()]
+    if len(bad):
+        raise InputError(f"points has {len(bad):,} rows without coordinates in {x!r}/{y!r} (index {examples(bad)}); drop them first")
+    infinite = points.index[np.isinf(xs.to_numpy(dtype="float64")) | np.isinf(ys.to_numpy(dtype="float64"))]
+    if len(infinite):
+        raise InputError(f"points has {len(infinite):,} rows with infinite coordinates in {x!r}/{y!r} (index {examples(infinite)}); drop them first")
+    x_values, y_values = xs.to_numpy(dtype="float64"), ys.to_numpy(dtype="float64")
+    inside = _check_extent(x_values, y_values, known, x=x, y=y, label=f"points: x={x!r}, y={y!r}, crs={crs!r}",
+                           set_crs="pass crs={!r}", swap=f"pass x={y!r}, y={x!r}")
+    return gpd.GeoSeries(gpd.points_from_xy(x_values, y_values), index=points.index, crs=known).to_crs(CRS), inside
+
+
+def assign(
+    points: pd.DataFrame,
+    *,
+    level: str = "lsoa21",
+    x: str | None = None,
+    y: str | None = None,
+    crs: str | None = None,
+    nearest_within: float = 0.0,
+) -> pd.DataFrame:
+    """Return a copy of ``points`` with a column of area codes at ``level``.
+
+    Parameters
+    ----------
+    points : GeoDataFrame or DataFrame
+        Points, or a table with longitude/latitude (EPSG:4326) or easting/northing
+        (EPSG:27700) columns; other names through ``x``, ``y`` and ``crs``.
+    level : str, default "lsoa21"
+        The level of the areas.
+    x, y, crs : str, optional
+        Coordinate columns and their coordinate reference system (any pyproj input, e.g.
+        ``"EPSG:4326"``; an unknown CRS is refused). Coordinates must be finite.
+    nearest_within : float, default 0
+        Give points in no polygon the nearest area within this many metres (finite, >= 0).
+
+    Returns
+    -------
+    DataFrame (or GeoDataFrame, like the input)
+        The input's columns plus ``<level>`` (code, missing for unassigned points) and
+        ``assigned_by`` ("contains", "edge", "nearest" or missing). ``attrs["report"]`` gives
+        the counts and examples of unassigned points, and of those outside the UK
+        (``outside_uk``: a rectangle around it, :data:`UK_BOUNDS`), which are unassigned.
+
+    Raises
+    ------
+    InputError
+        Also when the coordinates cannot be what the CRS says (degrees beyond ±180/±90, such
+        as metres given with ``crs="EPSG:4326"``), or when no point lies in the UK: the
+        message says whether x and y look swapped (pass ``x=``/``y=`` the other way round) or
+        the CRS looks wrong.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> pts = pd.DataFrame({"lon": [-0.0915], "lat": [51.5155]})
+    >>> assign(pts)["lsoa21"].iloc[0]
+    'E01032739'
+    """
+    level = registry.resolve(level, argument="level")
+    if isinstance(nearest_within, bool) or not isinstance(nearest_within, (int, float, np.number)) or not (
+            np.isfinite(nearest_within) and nearest_within >= 0):
+        raise InputError(f"nearest_within={nearest_within!r}; expected a distance in metres >= 0 (0: no nearest match)")
+    geometry, in_uk = _as_points(points, x, y, crs)
+    areas = boundaries(level)
+    tree_hits = areas.sindex.query(geometry.to_numpy(), predicate="intersects")
+    hits = pd.DataFrame({"point": tree_hits[0], "area": areas.index.to_numpy()[tree_hits[1]]}).sort_values(["point", "area"])
+    per_point = hits.groupby("point")["area"].agg(["first", "size"])
+    codes = pd.Series(pd.NA, index=range(len(geometry)), dtype="string")
+    how = pd.Series(pd.NA, index=range(len(geometry)), dtype="string")
+    codes[per_point.index] = per_point["first"].to_numpy()
+    how[per_point.index] = np.where(per_point["size"] > 1, "edge", "contains")
+    if nearest_within > 0 and codes.isna().any():
+        lonely = np.flatnonzero(codes.isna().to_numpy())
+        near = areas.sindex.nearest(geometry.to_numpy()[lonely], max_distance=nearest_within, return_all=False)
+        codes[lonely[near[0]]] = areas.index.to_numpy()[near[1]]
+        how[lonely[near[0]]] = "nearest"
+    result = points.copy()
+    result[level] = codes.to_numpy()
+    result["assigned_by"] = how.to_numpy()
+    outside = result.index[codes.isna().to_numpy()]
+    abroad = result.index[~in_uk]
+    if len(abroad):
+        log.warning("assign: %d of %d points lie outside the UK and are unassigned (index %s)", len(abroad), len(result), examples(abroad))
+    result.attrs["report"] = {
+        "points": len(result),
+        "assigned": int(codes.notna().sum()),
+        "on_edge": int((how == "edge").sum()),
+        "nearest": int((how == "nearest").sum()),
+        "unassigned": len(outside),
+        "unassigned_examples": list(outside[:5]),
+        "outside_uk": len(abroad),
+        "outside_uk_examples": list(abroad[:5]),
+    }
+    return result

@@ -1,0 +1,536 @@
+"""``levelup report``: from an indicator to a committee-ready map pack for one area.
+
+Writes, for the chosen area: ``index.html`` (interactive map with pockets highlighted and
+district and region outlines, the area's summary compared with its region and nation, the
+pockets and left-behind areas, within-area inequality, and a plain-English method note),
+``map.html``, ``map.png``, ``pockets.gpkg`` (layers ``areas``, ``pockets``, ``outlines``;
+the pockets layer is empty, with its columns, when the area has none), ``summary.csv``,
+``inequality.csv`` and the marker file ``.levelup-report``.
+
+The work is split in two: :func:`prepare_report` does the national steps once (load the
+indicator, check its national coverage, find every pocket), :func:`write_report` writes one
+area's pack from them; :func:`build_report` does both, and :mod:`geo.outputs.report_batch` runs
+many areas on one preparation.
+
+National means national: pockets by national deciles, "hidden" flags and the region and
+nation rows need data for at least 99 % of a nation's areas (:mod:`geo.geography.coverage`).
+Otherwise the report needs a threshold that is not national (a number, or ``parent_mean``)
+and leaves the national cells blank with the reason.
+
+Files are never lost: the pack is built in a staging folder beside ``out`` and renamed
+into place; an existing ``out`` is replaced (with ``overwrite``) only when it is empty or
+holds a previous report (its ``.levelup-report`` marker), never the working folder, one of
+its parents or the home folder. Leftovers of killed runs are removed by the next run.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import time
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from tqdm import tqdm
+
+from geo import settings
+from geo.data import products
+from geo.data.atomic import atomic_open, clean_leftovers, replace_folder, staging_folder
+from geo.errors import CoverageError, InputError, examples
+from geo.geography import lookups, registry
+from geo.geography.codes import isin
+from geo.geography.coverage import NATIONAL_COVERAGE, covers_nation, national_coverage, require_national
+from geo.geography.detect import detect_level
+from geo.geography.layers import boundaries
+from geo.geography.places import Area, area as find_area
+from geo.moving.aggregation import aggregate
+from geo.outputs.export import export
+from geo.outputs.maps import map as choropleth, to_html
+from geo.outputs.plotting import plot
+from geo.outputs.report_indicator import Indicator, load_indicator
+from geo.statistics.deprivation import deprivation_summary
+from geo.statistics.inequality import inequality
+from geo.statistics.pockets import pockets
+
+log = logging.getLogger(__name__)
+
+#: The file that marks a folder as a levelup report (JSON: package, version, area, time).
+MARKER = ".levelup-report"
+#: How to proceed when the data do not cover a nation (API keywords: the command line names its options).
+NOT_NATIONAL_HOW = (
+    "pass a number as threshold= (areas at or beyond it) or threshold='parent_mean' (areas worse than their "
+    "district's average), or an indicator file that covers the whole nation"
+)
+HIGHLIGHT = "Pockets"
+
+def _covered(coverage: pd.DataFrame, level: str) -> str:
+    """Plain words for what the data cover: "England only (33,755 LSOAs)"."""
+    present = coverage[coverage["in_data"] > 0]
+    if present.empty:
+        return "no area"
+    unit = _unit(level) + "s"
+    whole = present[present["share"] >= NATIONAL_COVERAGE]
+    if len(whole) == len(present):
+        only = " only" if len(present) < len(coverage) else ""
+        return f"{' and '.join(present['name'])}{only} ({int(present['in_data'].sum()):,} {unit})"
+    return " and ".join(f"{int(r.in_data):,} of {r.name}'s {int(r.areas):,} {unit} ({r.share:.1%})" for r in present.itertuples())
+
+
+@dataclass
+class ReportData:
+    """The national steps of a report, done once for any number of areas (:func:`prepare_report`).
+
+    Examples
+    --------
+    >>> data = prepare_report()
+    >>> data.level, data.within, data.threshold, data.worse, data.covered
+    ('lsoa21', 'lad24', 'national_decile_1', 'high', 'England only (33,755 LSOAs)')
+    >>> data.coverage[["name", "areas", "in_data"]].values.tolist()
+    [['England', 33755, 33755], ['Wales', 1917, 0]]
+    """
+
+    indicator: Indicator
+    level: str
+    within: str
+    threshold: str | float
+    national: bool  # the data hold >= 99 % of the areas of every nation they touch
+    coverage: pd.DataFrame  # geo.geography.coverage.national_coverage of the codes with a value
+    values: pd.Index  # codes with a value
+    found: gpd.GeoDataFrame  # every pocket (no row when none)
+    memo: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
+
+    @cached_property
+    def covered(self) -> str:
+        """What the indicator covers, in words."""
+        return _covered(self.coverage, self.level)
+
+    @property
+    def worse(self) -> str:
+        return "low" if self.indicator.higher_is_better else "high"
+
+
+def prepare_report(
+    indicator: str | None = None,
+    *,
+    value: str | None = None,
+    kind: str = "mean",
+    level: str = "lsoa21",
+    within: str = "lad24",
+    higher_is_better: bool | None = None,
+    threshold: str | float | None = None,
+) -> ReportData:
+    """Load the indicator, check its national coverage and find every pocket, once.
+
+    Parameters are those of :func:`build_report`. ``threshold`` defaults to
+    ``"national_decile_1"`` (the worst 10 % nationally) when the indicator covers at least
+    99 % of each nation it touches; otherwise a threshold must be given that is not national
+    (a number or ``"parent_mean"``), and national thresholds are refused.
+
+    Raises
+    ------
+    CoverageError
+        A national threshold (the default included) on data that do not cover a nation.
+    InputError
+        No direction for a CSV or ESS indicator, an unreadable indicator, bad levels.
+
+    Examples
+    --------
+    >>> data = prepare_report()  # IoD2025 IMD score, LSOAs, pockets within districts
+    >>> data.national, len(data.found), data.covered
+    (True, 948, 'England only (33,755 LSOAs)')
+    """
+    level, within = registry.resolve(level, argument="level"), registry.resolve(within, argument="within")
+    data = load_indicator(indicator, value=value, kind=kind, level=level, higher_is_better=higher_is_better)
+    unknown = detect_level(data.frame.index, errors="report").unknown  # refuses mixtures before any work
+    if unknown:
+        raise InputError(
+            f"--indicator {indicator!r}: {len(unknown):,} codes are in no level's code list ({examples(list(unknown))}); "
+            "check for typos or codes of another vintage or nation, and correct or remove those rows"
+        )
+    if data.value not in data.frame.columns:
+        raise InputError(f"--value {data.value!r} is not a column of the indicator; columns are {list(data.frame.columns)[:12]}")
+    values = pd.Index(data.frame.index[data.frame[data.value].notna().to_numpy()].astype(str))
+    coverage = national_coverage(values, level)
+    national = covers_nation(values, level)
+    if threshold is None:
+        if not national:
+            require_national(values, level, what=f"The default threshold (the worst 10 % nationally) of {data.title}", how=NOT_NATIONAL_HOW)
+        threshold = "national_decile_1"
+    elif not isinstance(threshold, (int, float)) and threshold != "parent_mean" and not national:
+        require_national(values, level, what=f"threshold={threshold!r}", how=NOT_NATIONAL_HOW)
+    worse = "low" if data.higher_is_better else "high"
+    # no area meeting the threshold is a result (an empty table), and "hidden" is left blank
+    # by geo.pockets when the data do not cover the nation
+    found = pockets(data.frame, value=data.value, level=level, within=within, worse=worse, threshold=threshold, weight=data.weight)
+    return ReportData(data, level, within, threshold, national, coverage, values, found)
+
+
+def _region_and_nation(place: Area) -> list[Area]:
+    """The area's region (English region, else ITL1) and nation, as Areas.
+
+    An English region and its ITL1 are the same area, and so are Wales, Scotland and Northern
+    Ireland and their ITL1 areas: each territory is listed once, and never the area itself.
+    """
+    same = products.load("itl1_codes")
+    territory = dict(zip(same["ITL125CD"], same["RGN24CD"].fillna(same["CTRY24CD"]), strict=True))
+    found: list[Area] = []
+    for parent in ("rgn24", "itl1", "ctry"):
+        if parent not in registry.spec(place.level).nests_in:
+            continue
+        table = lookups.lookup(place.level, parent).set_index(place.level)
+        if place.code in table.index:  # regions cover England only
+            row = table.loc[place.code]
+            found.append(Area(parent, str(row[parent]), str(row[f"{parent}_name"])))
+    own = territory.get(place.code, place.code)
+    named = {c.code for c in found if c.level != "itl1"}  # a region or nation is named as such, not as its ITL1
+    return [c for c in found if territory.get(c.code, c.code) != own and not (c.level == "itl1" and territory.get(c.code) in named)]
+
+
+def _unit(level: str) -> str:
+    """A short name of one area of ``level`` for sentences ("LSOA", "district")."""
+    return {"lsoa21": "LSOA", "msoa21": "MSOA", "lad24": "district", "utla23": "county or unitary authority",
+            "pfa24": "police force area", "dz11": "data zone", "sdz21": "super data zone"}.get(level, level)
+
+
+def _nation_of(place: Area) -> Area:
+    """The nation ``place`` lies in (itself for a nation)."""
+    if place.level == "ctry":
+        return place
+    row = lookups.lookup(place.level, "ctry").set_index(place.level).loc[place.code]
+    return Area("ctry", str(row["ctry"]), str(row["ctry_name"]))
+
+
+def _nations_of_level(level: str) -> str:
+    names = lookups.areas("ctry")["name"]
+    letters = registry.spec(level).coverage
+    return " and ".join(str(n) for c, n in names.items() if str(c)[:1] in letters)
+
+
+def _check_out(out: str | os.PathLike[str], overwrite: bool) -> Path:
+    """Refuse an output folder whose files a report could lose; return the target path."""
+    target = Path(out).expanduser()
+    resolved = target.resolve()
+    here = Path.cwd().resolve()
+    if resolved == here or resolved in here.parents or resolved == Path.home().resolve() or resolved == Path(resolved.anchor):
+        what = "the working folder" if resolved == here else "the home folder" if resolved == Path.home().resolve() else "a parent of the working folder"
+        raise InputError(f"--out {str(out)!r} is {what}; a report is written to a folder of its own: pass --out with a new folder, e.g. --out report")
+    if not resolved.exists():
+        return target
+    if not resolved.is_dir():
+        raise InputError(f"--out {str(out)!r} is a file, not a folder; pass --out with a new folder")
+    contents = sorted(p.name for p in resolved.iterdir())
+    if not contents:
+        return target  # an empty folder: nothing to lose
+    if not _is_report(resolved):
+        raise InputError(
+            f"--out {str(out)!r} holds {len(contents):,} files or folders ({examples(contents, 3)}) and is not a levelup "
+            f"report (no {MARKER} file); a report replaces only a folder written by a previous report, even with "
+            "--overwrite: pass --out with a new or empty folder"
+        )
+    if not overwrite:
+        raise InputError(f"--out {str(out)!r} exists and holds a previous report; pass --overwrite to replace it, or choose another folder")
+    return target
+
+
+def _is_report(folder: Path) -> bool:
+    try:
+        return json.loads((folder / MARKER).read_text(encoding="utf-8")).get("package") == "levelup-geo"
+    except (OSError, ValueError, AttributeError):
+        return False
+
+
+def build_report(
+    area: str,
+    out: str | os.PathLike[str],
+    *,
+    indicator: str | None = None,
+    value: str | None = None,
+    kind: str = "mean",
+    level: str = "lsoa21",
+    within: str = "lad24",
+    higher_is_better: bool | None = None,
+    threshold: str | float | None = None,
+    overwrite: bool = False,
+) -> Path:
+    """Build the map pack for ``area`` in folder ``out`` (see the module description).
+
+    Parameters
+    ----------
+    area : str
+        A name or code of a district, county or unitary authority, police force area,
+        region, ITL1 area or nation.
+    out : str or PathLike
+        The folder written. An existing folder is used only when empty, or replaced (with
+        ``overwrite=True``) when it holds a previous report.
+    indicator : str, optional
+        ``None``/``"iod2025"`` (IoD2025, lower is better), a CSV of codes, or an ESS file or id.
+    value, kind, level, within : str
+        The value column (or ESS indicator name), its kind (count, rate, mean, median), the
+        level of the mapped areas and the level pockets are reported within.
+    higher_is_better : bool, optional
+        Direction of the indicator: required except for the IoD2025.
+    threshold : str or float, optional
+        See :func:`prepare_report`.
+    overwrite : bool, default False
+        Replace a previous report in ``out``.
+
+    Raises
+    ------
+    CoverageError
+        The indicator has no value for the area (it covers another nation), or a national
+        threshold on data that do not cover a nation.
+    InputError
+        Unknown area, unsafe ``out``, no direction, unreadable indicator.
+
+    Examples
+    --------
+    >>> build_report("Rutland", "rutland").name  # Rutland has no LSOA among England's most deprived 10 %
+    'rutland'
+    >>> "No LSOA in Rutland" in (Path("rutland") / "index.html").read_text()
+    True
+    """
+    _check_out(out, overwrite)
+    place = find_area(area)
+    _check_place(place, registry.resolve(level, argument="level"))
+    data = prepare_report(indicator, value=value, kind=kind, level=level, within=within, higher_is_better=higher_is_better, threshold=threshold)
+    return write_report(data, place, out, overwrite=overwrite)
+
+
+def _check_place(place: Area, level: str) -> None:
+    if place.level == level or place.level not in registry.spec(level).nests_in:
+        raise InputError(
+            f"--area {place.name!r} is a {place.level}; a report maps {level} areas inside a coarser area "
+            f"({', '.join(registry.spec(level).nests_in)}): pass --level with a finer level or --area with a larger area"
+        )
+
+
+def write_report(data: ReportData, place: Area, out: str | os.PathLike[str], *, overwrite: bool = False, progress: bool | None = None) -> Path:
+    """Write the pack of ``place`` (a :class:`geo.geography.places.Area`) from prepared ``data`` into ``out``.
+
+    Raises :class:`CoverageError` when the indicator has no value for any area of ``place``
+    (for example the IoD2025 for a Welsh council), and :class:`InputError` for an unsafe ``out``.
+
+    Parameters
+    ----------
+    data : ReportData
+        From :func:`prepare_report` (reused for any number of areas).
+    place : Area
+        The area, e.g. ``geo.geography.places.area("Rutland")``.
+    out : str or PathLike
+        The folder written (see :func:`build_report`).
+    overwrite : bool, default False
+        Replace a previous report in ``out``.
+    progress : bool or None
+        Show a progress bar (default: ``geo.settings.progress``, else only on a terminal).
+
+    Returns
+    -------
+    Path
+        ``out``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from geo.geography.places import area
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> data = prepare_report()
+    >>> pack = write_report(data, area("Rutland"), folder / "rutland")
+    >>> sorted(p.name for p in pack.iterdir())
+    ['.levelup-report', 'index.html', 'inequality.csv', 'map.html', 'map.png', 'pockets.gpkg', 'summary.csv']
+    >>> pd.read_csv(pack / "summary.csv")[["name", "n_lsoas"]].values.tolist()
+    [['Rutland', 26], ['East Midlands', 2846], ['England', 33755]]
+    >>> write_report(data, area("Cardiff"), folder / "cardiff")
+    Traceback (most recent call last):
+    ...
+    geo.errors.CoverageError: IMD score (IoD2025) covers England only (33,755 LSOAs); Cardiff is in Wales: pass --indicator with a CSV or ESS indicator that covers Wales
+    >>> sorted(p.name for p in folder.iterdir())  # nothing written for Cardiff
+    ['rutland']
+    """
+    target = _check_out(out, overwrite)
+    level = data.level
+    _check_place(place, level)
+    inside = boundaries(level, within=place.code).index
+    nation = _nation_of(place)
+    if len(inside) == 0:
+        letter = str(nation.code)[:1]
+        others = [s.id for s in registry.specs().values() if place.level in s.nests_in and letter in s.coverage]
+        hint = f"pass --level {' or '.join(others)} with an indicator of that level" if others else "choose an area in a nation the level covers"
+        raise CoverageError(
+            f"--area {place.name!r} ({place.level} {place.code}) "
+            f"{'is in ' + nation.name + ', which ' if nation.name != place.name else ''}has no {_unit(level)}s "
+            f"({registry.spec(level).title} cover {_nations_of_level(level)} only): {hint}"
+        )
+    have = inside[isin(inside, data.values)]
+    if len(have) == 0:
+        where = f"{place.name} is in {nation.name}" if nation.name != place.name else f"{place.name} is outside it"
+        raise CoverageError(
+            f"{data.indicator.title} covers {data.covered}; {where}: "
+            f"pass --indicator with a CSV or ESS indicator that covers {nation.name}"
+        )
+    clean_leftovers(target)
+    show = settings.progress if progress is None and settings.progress is not None else progress
+    steps = tqdm(total=6, desc=f"report {place.name}", disable=not (show if show is not None else os.isatty(2)))
+    staging = staging_folder(target)
+    try:
+        _write_pack(data, place, inside, have, staging, steps)
+        replace_folder(staging, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    finally:
+        steps.close()
+    log.info("report for %s written to %s", place.name, target)
+    return target
+
+
+def _write_pack(data: ReportData, place: Area, inside: pd.Index, have: pd.Index, staging: Path, steps: tqdm) -> None:
+    from geo.outputs.report_page import page, short_criterion  # the page's wording lives in its own module
+
+    ind, level, within = data.indicator, data.level, data.within
+    members = data.found["codes"].str.split(",").explode()
+    local = data.found.loc[members[isin(members, inside)].index.unique()].copy()
+    partial = len(have) < len(inside)
+    steps.update()
+    summary = _summary(data, place, have)
+    table = _inequality(data, place, have)
+    left_behind = _left_behind(ind, local)
+    steps.update()
+    highlight = f"{HIGHLIGHT} ({short_criterion(data)})" + ("" if len(local) else f": none in {place.name}")
+    m = choropleth(ind.frame, value=ind.value, level=level, within=place.code, highlight=local, highlight_name=highlight,
+                   outlines=(within, "itl1"), higher_is_better=ind.higher_is_better, title=ind.title)
+    to_html(m, staging / "map.html")
+    steps.update()
+    figure = plot(ind.frame, value=ind.value, level=level, within=place.code, highlight=local, highlight_name=highlight,
+                  outlines=(within,), higher_is_better=ind.higher_is_better, title=f"{ind.title}: {place.name}")
+    export(figure, staging / "map.png")
+    steps.update()
+    areas = boundaries(level, within=place.code).join(ind.frame[[ind.value]].rename(columns={ind.value: "value"}))
+    outline = boundaries(within, dissolve_from=level)
+    outline = outline.loc[outline.index.isin(lookups.lookup(level, within).set_index(level)[within].reindex(inside).unique())]
+    export({"areas": areas, "pockets": local, "outlines": outline}, staging / "pockets.gpkg")
+    export(summary, staging / "summary.csv")
+    export(table, staging / "inequality.csv")
+    steps.update()
+    coverage_note = (
+        f"{ind.title} has values for {len(have):,} of the {len(inside):,} {_unit(level)}s in {place.name}; the other "
+        f"{len(inside) - len(have):,} are shown as “no data” and cannot be part of a pocket." if partial else ""
+    )
+    with atomic_open(staging / "index.html", "w") as handle:
+        handle.write(page(place, data, summary, table, local, left_behind, coverage_note))
+    marker = {"package": "levelup-geo", "version": _version(), "area": place.name, "code": place.code, "level": place.level,
+              "indicator": ind.title, "written": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
+    with atomic_open(staging / MARKER, "w") as handle:
+        json.dump(marker, handle, indent=1)
+    steps.update()
+
+
+def _version() -> str:
+    from geo import __version__
+
+    return __version__
+
+
+def _summary(data: ReportData, place: Area, have: pd.Index) -> pd.DataFrame:
+    """The area, its region and nation. A region or nation is computed only from data that
+    cover at least 99 % of its areas; otherwise its cells are blank and ``note`` says why."""
+    rows = [place, *_region_and_nation(place)]
+    ind = data.indicator
+    if ind.published is not None:
+        return _published_summary(ind, rows)
+    parts = []
+    for row in rows:
+        key = f"summary/{row.level}/{row.code}"
+        if key not in data.memo:
+            data.memo[key] = _summary_row(data, row, have if row == place else None)
+        parts.append(data.memo[key])
+    return pd.concat(parts).set_index("code")
+
+
+def _summary_row(data: ReportData, row: Area, have: pd.Index | None) -> pd.DataFrame:
+    ind, level = data.indicator, data.level
+    inside = boundaries(level, within=row.code).index
+    present = inside[isin(inside, data.values)] if have is None else have
+    share = len(present) / len(inside) if len(inside) else 0.0
+    if have is None and share < NATIONAL_COVERAGE:
+        note = (f"left blank: {ind.title} has values for {len(present):,} of its {len(inside):,} {_unit(level)}s "
+                f"({share:.1%}); a figure for {row.name} needs at least {NATIONAL_COVERAGE:.0%} of them")
+        picked = pd.DataFrame({"note": [note]}, index=pd.Index([row.code]))
+    elif ind.is_iod:
+        key = f"deprivation/{row.level}"
+        if key not in data.memo:
+            rank = ind.value.replace("_score", "_rank")
+            data.memo[key] = deprivation_summary(ind.frame.loc[isin(ind.frame.index, data.values)], to=row.level,
+                                                 score=ind.value, rank=rank, level=level)
+        picked = data.memo[key].loc[[row.code]]
+    else:
+        picked = _aggregated(ind, row, level, present)
+    picked = picked.copy()
+    picked.insert(0, "level", row.level)
+    if "name" not in picked.columns:
+        picked.insert(1, "name", row.name)
+    picked["name"] = row.name
+    if have is not None and len(present) < len(inside):
+        picked["note"] = f"from the {len(present):,} of its {len(inside):,} {_unit(level)}s that have a value"
+    return picked.reset_index(names="code")
+
+
+def _aggregated(data: Indicator, row: Area, level: str, present: pd.Index) -> pd.DataFrame:
+    """The indicator for ``row`` from the areas inside it: counts sum, means are weighted (by
+    population, or equally where it does not cover the areas); medians and rates given without
+    their denominators cannot be aggregated and are left blank with the reason."""
+    if data.kind in ("median", "rate"):
+        reason = "medians do not aggregate" if data.kind == "median" else "a rate needs its numerator and denominator to aggregate"
+        return pd.DataFrame({data.value: [np.nan], "note": [reason]}, index=pd.Index([row.code], name=row.level))
+    subset = data.frame.loc[isin(data.frame.index, present), [data.value]]
+    weight = None
+    if data.kind == "mean" and data.weight is None:
+        subset, weight = subset.assign(equal_weight=1.0), "equal_weight"
+    totals = aggregate(subset, to=row.level, value=data.value, kind=data.kind, level=level, weight=weight)
+    assert isinstance(totals, pd.DataFrame)
+    return totals.loc[[row.code]]
+
+
+def _published_summary(data: Indicator, rows: list[Area]) -> pd.DataFrame:
+    """The area, its region and nation as published (ESS values and intervals): measures such
+    as healthy life expectancy cannot be rebuilt from the areas inside."""
+    assert data.published is not None
+    table = pd.DataFrame(
+        {
+            "level": [r.level for r in rows],
+            "name": [r.name for r in rows],
+            "value": data.published["observation"].reindex([r.code for r in rows]).to_numpy(),
+            "lci_95": data.published["lci_95"].reindex([r.code for r in rows]).to_numpy(),
+            "uci_95": data.published["uci_95"].reindex([r.code for r in rows]).to_numpy(),
+        },
+        index=pd.Index([r.code for r in rows], name="code"),
+    )
+    table["source"] = np.where(table["value"].notna(), "published", "not published for this area")
+    return table
+
+
+def _inequality(data: ReportData, place: Area, have: pd.Index) -> pd.DataFrame:
+    ind, level, within = data.indicator, data.level, data.within
+    subset = ind.frame.loc[isin(ind.frame.index, have), [ind.value]]
+    whole = inequality(subset, value=ind.value, within=None, level=level, weight=ind.weight, higher_is_better=ind.higher_is_better)
+    whole.index = pd.Index([place.code])
+    whole.insert(0, "name", place.name)
+    if within != place.level and within in registry.spec(level).nests_in and place.level in registry.spec(within).nests_in:
+        parts = inequality(subset, value=ind.value, within=within, level=level, weight=ind.weight, higher_is_better=ind.higher_is_better)
+        whole = pd.concat([whole, parts])
+    whole.index.name = "code"
+    return whole
+
+
+def _left_behind(data: Indicator, local: gpd.GeoDataFrame) -> pd.DataFrame:
+    pocket_of = {code: pocket for pocket, codes in zip(local["pocket"], local["codes"], strict=True) for code in codes.split(",")}
+    rows = data.frame.loc[data.frame.index.isin(list(pocket_of)), [data.value]].copy()
+    names = lookups.areas(detect_level(rows.index).level)["name"] if len(rows) else pd.Series(dtype="string")
+    rows.insert(0, "name", names.reindex(rows.index).to_numpy() if len(rows) else [])
+    rows["pocket"] = [pocket_of[c] for c in rows.index]
+    return rows.sort_values(data.value, ascending=data.higher_is_better)

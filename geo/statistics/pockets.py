@@ -1,0 +1,325 @@
+"""Left-behind pockets: contiguous groups of areas that all meet a threshold.
+
+A pocket is a connected set of areas (queen or rook contiguity, islands joined to their
+nearest area) that all meet the threshold and lie in the same ``within`` parent. Each pocket
+reports the parents it lies in at every coarser level, its population-weighted value, its
+parent's own average and whether it is *hidden*: inside a parent whose average is better than
+the national average (by more than a rounding error), so that the parent's figure conceals it.
+
+National thresholds and the ``hidden`` flag need data for a whole nation (at least 99 % of
+its areas, :mod:`geo.geography.coverage`); the direction (``worse=``) has no default; no area meeting
+the threshold gives an empty result, not an error.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Mapping
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+
+from geo.errors import InputError, NestingError
+from geo.geography import lookups, registry
+from geo.geography.codes import isin
+from geo.geography.contiguity import check_kind, neighbour_pairs
+from geo.geography.coverage import covers_nation, national_coverage, require_national
+from geo.geography.layers import boundaries
+from geo.geography.population import population, values_and_weights
+from geo.moving.values import number
+from geo.statistics.hotspots import hotspots
+
+logger = logging.getLogger(__name__)
+
+PARENT_LEVELS = ("lad24", "utla23", "pfa24", "itl1")
+COLUMNS = ("pocket", "codes", "n_areas", "population", "value", *PARENT_LEVELS, "parent", "parent_name", "parent_value", "hidden")
+#: Relative tolerance under which two averages count as equal (equal is not "better").
+RTOL = 1e-9
+_NATIONAL = re.compile(r"national_(decile|percentile)_(\d+)")
+_HOW = ("pass a numeric threshold= (e.g. threshold=40), threshold='parent_mean' or threshold='hotspot', "
+        "or the full national file")
+
+
+def _direction(worse: object) -> str:
+    if worse not in ("high", "low"):
+        raise InputError(
+            f"worse={worse!r}; say which values are bad: worse='high' (high values are worse, as an IMD score) "
+            "or worse='low' (low values are worse, as healthy life expectancy) — there is no default"
+        )
+    return str(worse)
+
+
+def _national(threshold: object) -> tuple[int, int] | None:
+    """(10, N) for "national_decile_N", (100, P) for "national_percentile_P", else None."""
+    match = _NATIONAL.fullmatch(threshold) if isinstance(threshold, str) else None
+    if not match:
+        return None
+    parts, share = (10 if match.group(1) == "decile" else 100), int(match.group(2))
+    if not 1 <= share <= parts:
+        raise InputError(f"threshold={threshold!r}; N must run from 1 to {parts} for national_{match.group(1)}_N")
+    return parts, share
+
+
+def beyond(a: pd.Series | np.ndarray, b: pd.Series | np.ndarray | float, worse: str) -> np.ndarray:
+    """Return where ``a`` is worse than ``b`` by more than a rounding error (relative
+    tolerance :data:`RTOL`): equal averages are not "worse" or "better".
+
+    Examples
+    --------
+    >>> beyond(np.array([5.0, 4.0, 4.0 - 3.6e-15]), 4.0, "high").tolist()
+    [True, False, False]
+    """
+    a, b = np.asarray(a, dtype="float64"), np.asarray(b, dtype="float64")
+    same = np.isclose(a, b, rtol=RTOL, atol=1e-12)
+    return ((a > b) if worse == "high" else (a < b)) & ~same
+
+
+def qualifying(values: pd.Series, *, threshold: str | float, worse: str | None, parent_mean: pd.Series | None = None) -> pd.Series:
+    """Return which areas meet ``threshold``.
+
+    Thresholds: ``"national_decile_N"`` (in the N worst national deciles: rank worst-first,
+    decile = ceil(10 rank / n), ties share the better rank), ``"national_percentile_P"``
+    (the worst P%), a finite number (at or beyond it), ``"parent_mean"`` (worse than the
+    parent's population-weighted mean by more than a rounding error, see :func:`beyond`).
+    National thresholds rank among ``values``, so ``values`` must hold the whole nation
+    (:func:`pockets` checks this); values with no spread (constant data) have no worst
+    decile or percentile: no area meets a national threshold.
+
+    Examples
+    --------
+    >>> v = pd.Series([1.0, 5.0, 3.0, 9.0, 7.0, 2.0, 4.0, 6.0, 8.0, 10.0])
+    >>> int(qualifying(v, threshold="national_decile_2", worse="high").sum())
+    2
+    >>> int(qualifying(pd.Series([3.0] * 10), threshold="national_decile_1", worse="high").sum())
+    0
+    """
+    worse = _direction(worse)
+    if isinstance(threshold, (int, float, np.number)) and not isinstance(threshold, bool):
+        if not np.isfinite(threshold):
+            raise InputError(f"threshold={threshold!r}; a numeric threshold must be a finite number")
+        return values >= threshold if worse == "high" else values <= threshold
+    text = str(threshold)
+    national = _national(text)
+    if national:
+        parts, share = national
+        present = values.dropna()
+        if len(present) == 0 or np.isclose(present.min(), present.max(), rtol=RTOL, atol=1e-12):
+            return pd.Series(False, index=values.index)
+        rank = values.rank(ascending=(worse == "low"), method="min")
+        position = np.ceil(parts * rank / values.notna().sum())
+        return position <= share
+    if text == "parent_mean":
+        if parent_mean is None:
+            raise InputError("threshold='parent_mean' needs the parents' means")
+        return pd.Series(beyond(values.to_numpy(), parent_mean.reindex(values.index).to_numpy(), worse), index=values.index)
+    raise InputError(
+        f"threshold={threshold!r}; expected 'national_decile_N', 'national_percentile_P', 'parent_mean', 'hotspot' or a number"
+    )
+
+
+def pockets(
+    data: pd.DataFrame,
+    *,
+    value: str,
+    worse: str | None = None,
+    level: str = "lsoa21",
+    within: str = "lad24",
+    threshold: str | float = "national_decile_1",
+    min_population: float = 0,
+    contiguity: str = "queen",
+    weight: str | None = "population",
+    code: str | None = None,
+) -> gpd.GeoDataFrame:
+    """Find pockets of contiguous areas that all meet ``threshold``.
+
+    National means national: a national threshold (``"national_decile_N"``,
+    ``"national_percentile_P"``), the ``national_value`` and the ``hidden`` flag compare areas
+    with the whole nation, so they are computed only when the data hold at least 99 % of the
+    areas of every nation present (:func:`geo.geography.coverage.require_national`). With less, a
+    national threshold is refused (:class:`~geo.errors.CoverageError` saying what the data
+    cover); with a numeric, ``"parent_mean"`` or ``"hotspot"`` threshold, pockets are found
+    but ``national_value`` is NaN and ``hidden`` is missing (NA), with the reason in
+    ``attrs["hidden_reason"]``.
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per area with the indicator (for national thresholds: every area of the nation).
+    value : str
+        The indicator column (finite numbers or missing; ``inf`` is refused).
+    worse : {"high", "low"}
+        Required, no default: whether high values (an IMD score) or low values (healthy life
+        expectancy) are worse.
+    level : str, default "lsoa21"
+        Level of the areas.
+    within : str, default "lad24"
+        Parent level: pockets do not cross its borders, and ``parent_value``/``hidden`` refer to it.
+    threshold : str or float
+        See :func:`qualifying`; or ``"hotspot"``: areas in significant local clusters of bad
+        values (Local Moran High-High when ``worse="high"``, Low-Low otherwise; see
+        :func:`geo.hotspots`, default 999 permutations and seed; constant data have none).
+    min_population : float, default 0
+        Drop pockets with fewer residents (Census 2021); ``attrs["dropped_small"]`` counts
+        them. When it is above 0, pockets whose population is unknown (a member outside
+        England and Wales, as Scottish and Northern Irish areas) are dropped too, since they
+        cannot be shown to reach it, and counted in ``attrs["dropped_unknown_population"]``.
+    contiguity : {"queen", "rook"}
+        Neighbour rule (see :mod:`geo.geography.contiguity`).
+    weight : str or None, default "population"
+        Weights of the pocket and parent averages: ``"population"`` (Census 2021 residents;
+        England and Wales only), a column of ``data`` (finite and positive), or ``None``
+        (every area counts once, e.g. for UK-wide indicators of Scottish and Northern Irish
+        areas too).
+
+    Returns
+    -------
+    GeoDataFrame
+        One row per pocket, worst first: ``pocket``, ``codes`` (comma-separated), ``n_areas``,
+        ``population`` (Census 2021 residents; missing when a member has none, as Scottish and
+        Northern Irish areas), ``value`` (weighted by ``weight``), ``lad24``, ``utla23``, ``pfa24``,
+        ``itl1`` (comma-separated when a pocket straddles a border), ``parent`` and
+        ``parent_name`` (the ``within`` area), ``parent_value`` (its weighted average),
+        ``hidden`` (the parent's average is better than the national average by more than a
+        rounding error; NA without national data) and the dissolved ``geometry``
+        (EPSG:27700). No area meeting the threshold is a result, not an error: an empty
+        GeoDataFrame with these columns. ``attrs`` gives the national value, the number of
+        areas meeting the threshold, of small pockets and of pockets of unknown population
+        dropped.
+
+    Examples
+    --------
+    >>> import geo
+    >>> iod = geo.data.products.load("iod2025")
+    >>> found = pockets(iod, code="LSOA21CD", value="IMD_score", worse="high")
+    >>> len(found), int(found["n_areas"].sum()), int((iod["IMD_decile"] == 1).sum())
+    (948, 3375, 3375)
+    """
+    worse = _direction(worse)
+    minimum = number(min_population, argument="min_population", low=0, high=np.inf, closed="left")
+    check_kind(contiguity, argument="contiguity")
+    frame, child = values_and_weights(data, value, weight, level, code)
+    recoded = frame.attrs.get("recoded", [])  # codes of other vintages mapped on the way in
+    missing = int(frame[value].isna().sum())
+    frame = frame.dropna(subset=[value])
+    values, weights = frame[value], frame["__w"]
+    target = registry.resolve(within, argument="within")
+    if target not in registry.spec(child).nests_in:
+        raise NestingError(f"within={within!r}: {child} does not nest in {target}; it nests in {', '.join(registry.spec(child).nests_in)}")
+    if _national(threshold):
+        require_national(values.index, child, what=f"threshold={threshold!r}", how=_HOW)
+    national_ok = covers_nation(values.index, child)
+    people = _residents(child).reindex(values.index)
+    parent = lookups.lookup(child, target).set_index(child)[target].reindex(values.index)
+    weighted = (values * weights).groupby(parent.to_numpy()).sum() / weights.groupby(parent.to_numpy()).sum()
+    parent_mean = pd.Series(weighted.reindex(parent.to_numpy()).to_numpy(), index=values.index)
+    if threshold == "hotspot":
+        spots = hotspots(values.to_frame(value), value=value, level=child, contiguity=contiguity)
+        meets = spots["label"].reindex(values.index) == ("High-High" if worse == "high" else "Low-Low")
+    else:
+        meets = qualifying(values, threshold=threshold, worse=worse, parent_mean=parent_mean)
+    national = float((values * weights).sum() / weights.sum()) if national_ok else np.nan
+    attrs = {
+        "level": child, "within": target, "threshold": threshold, "worse": worse, "national_value": national,
+        "areas_meeting_threshold": int(meets.sum()), "dropped_small": 0, "dropped_unknown_population": 0,
+        "weight": weight, "missing_values": missing, "recoded": recoded,
+        "hidden_reason": "" if national_ok else (
+            "hidden and national_value need data for a whole nation (at least 99 % of its areas); the data hold "
+            + _held(values.index, child) + " — pass the full national file for them"
+        ),
+    }
+    chosen = values.index[meets.to_numpy()]
+    if len(chosen) == 0:
+        logger.info("pockets: no %s area meets threshold=%r (values run from %g to %g)", child, threshold, values.min(), values.max())
+        return _empty(attrs)
+
+    pairs = neighbour_pairs(child, kind=contiguity)
+    pairs = pairs[isin(pairs["focal"], chosen) & isin(pairs["neighbor"], chosen)]
+    position = pd.Series(np.arange(len(chosen)), index=chosen.to_numpy(dtype=object))
+    i = position.reindex(pairs["focal"].to_numpy(dtype=object)).to_numpy()
+    j = position.reindex(pairs["neighbor"].to_numpy(dtype=object)).to_numpy()
+    same = parent.reindex(chosen).to_numpy(dtype=object)
+    keep = same[i] == same[j]
+    graph = coo_matrix((np.ones(keep.sum()), (i[keep], j[keep])), shape=(len(chosen), len(chosen)))
+    _, label = connected_components(graph, directed=False)
+
+    members = pd.DataFrame(
+        {"code": chosen, "label": label, "value": values[chosen].to_numpy(), "weight": weights[chosen].to_numpy(), "people": people[chosen].to_numpy()}
+    )
+    for other in PARENT_LEVELS:
+        if other == child:  # pockets of districts (or counties) list the areas themselves
+            members[other] = chosen.to_numpy(dtype=object)
+        elif other in registry.spec(child).nests_in:
+            table = lookups.lookup(child, other).set_index(child)[other]
+            members[other] = table.reindex(chosen).to_numpy()
+    members["parent"] = same
+    members["wx"] = members["value"] * members["weight"]
+    grouped = members.groupby("label")
+    table = pd.DataFrame(
+        {
+            "codes": grouped["code"].agg(lambda c: ",".join(sorted(c))),
+            "n_areas": grouped.size(),
+            "population": grouped["people"].sum(min_count=1).where(grouped["people"].count() == grouped.size()),
+            "value": grouped["wx"].sum() / grouped["weight"].sum(),
+        }
+    )
+    for other in PARENT_LEVELS:
+        table[other] = grouped[other].agg(lambda c: ",".join(sorted({str(x) for x in c if pd.notna(x)}))) if other in members else ""
+    table["parent"] = grouped["parent"].first()
+    table["parent_name"] = lookups.areas(target)["name"].reindex(table["parent"]).to_numpy()
+    table["parent_value"] = weighted.reindex(table["parent"]).to_numpy()
+    if national_ok:
+        table["hidden"] = beyond(national, table["parent_value"].to_numpy(), worse)
+    else:
+        table["hidden"] = pd.array([pd.NA] * len(table), dtype="boolean")
+    unknown = table["population"].isna() & (minimum > 0)
+    small = (table["population"] < minimum) & ~unknown
+    attrs.update({"dropped_small": int(small.sum()), "dropped_unknown_population": int(unknown.sum())})
+    dropped = small | unknown
+    table = table[~dropped]
+    table = table.sort_values("value", ascending=(worse == "low"), kind="mergesort").reset_index(drop=True)
+    table.insert(0, "pocket", np.arange(1, len(table) + 1))
+    if table.empty:
+        return _empty(attrs)
+    shapes = boundaries(child).geometry
+    kept = members[members["label"].isin(grouped.size()[~dropped.to_numpy()].index)] if dropped.any() else members
+    outline = gpd.GeoDataFrame({"label": kept["label"].to_numpy()}, geometry=shapes.loc[kept["code"]].to_numpy(), crs=shapes.crs)
+    dissolved = outline.dissolve("label").geometry
+    label_of = grouped["code"].agg(lambda c: ",".join(sorted(c)))
+    by_codes = pd.Series(dissolved.to_numpy(), index=label_of.reindex(dissolved.index).to_numpy())
+    result = gpd.GeoDataFrame(table, geometry=by_codes.reindex(table["codes"]).to_numpy(), crs=shapes.crs)
+    result.attrs.update(attrs)
+    return result
+
+
+def _empty(attrs: Mapping[str, object]) -> gpd.GeoDataFrame:
+    """A result with no pocket: every column of a full result, no row, and the attrs."""
+    table = pd.DataFrame({
+        "pocket": pd.Series(dtype="int64"), "codes": pd.Series(dtype=object), "n_areas": pd.Series(dtype="int64"),
+        "population": pd.Series(dtype="float64"), "value": pd.Series(dtype="float64"),
+        **{other: pd.Series(dtype=object) for other in PARENT_LEVELS},
+        "parent": pd.Series(dtype=object), "parent_name": pd.Series(dtype=object), "parent_value": pd.Series(dtype="float64"),
+        "hidden": pd.Series(dtype="boolean"),
+    })
+    result = gpd.GeoDataFrame(table[list(COLUMNS)], geometry=gpd.GeoSeries([], crs="EPSG:27700"), crs="EPSG:27700")
+    result.attrs.update(attrs)
+    return result
+
+
+def _held(codes: pd.Index, level: str) -> str:
+    """What the data cover, nation by nation, for a message ("151 of England's 153 utla23 areas (98.7 %)")."""
+    table = national_coverage(codes, level)
+    table = table[table["in_data"] > 0]
+    return "; ".join(f"{int(r.in_data):,} of {r.name}'s {int(r.areas):,} {level} areas ({100 * r.share:.1f} %)"
+                     for r in table.itertuples()) or f"no {level} area of a nation"
+
+
+def _residents(level: str) -> pd.Series:
+    """Census 2021 residents of the level's areas (empty for levels LSOAs do not nest in)."""
+    try:
+        return population(level)
+    except InputError:
+        return pd.Series(dtype="float64")

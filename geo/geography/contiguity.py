@@ -22,9 +22,8 @@ from geo import catalogue
 from geo.data import cache
 from geo.errors import InputError, examples
 from geo.geography import registry
-from geo.geography.codes import isin
+from geo.geography.codes import codes_of, isin
 from geo.geography.layers import boundaries
-from geo.moving.inputs import codes_of
 
 KINDS = ("queen", "rook")
 

@@ -22,12 +22,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from geo.errors import InputError, examples
 from geo.geography import lookups, registry, vintages
-from geo.geography.codes import isin
+from geo.geography.codes import codes_of, isin
 from geo.geography.detect import detect_level
 from geo.moving.values import finite
 
@@ -60,51 +58,6 @@ class Prepared:
     positions: np.ndarray
     excluded: list[str] = field(default_factory=list)
     recoded: list[dict[str, object]] = field(default_factory=list)
-
-
-def codes_of(data: pd.DataFrame, code: str | None) -> pd.Series:
-    """Return the area codes of ``data`` (column ``code`` or, when ``None``, the index),
-    stripped of surrounding spaces and upper-cased, as an object-dtype Series aligned with ``data``.
-
-    Parameters
-    ----------
-    data : DataFrame
-        The table.
-    code : str or None
-        The column of codes; None for the index.
-
-    Returns
-    -------
-    Series
-        The codes as text (numbers are converted; missing codes stay missing).
-
-    Raises
-    ------
-    InputError
-        If ``data`` is not a DataFrame or ``code`` is not one of its columns.
-
-    Examples
-    --------
-    >>> table = pd.DataFrame({"code": [" e06000047", "E06000017 ", None], "v": [1, 2, 3]})
-    >>> codes_of(table, "code").tolist()
-    ['E06000047', 'E06000017', None]
-    >>> codes_of(table, "LAD24CD")
-    Traceback (most recent call last):
-    ...
-    geo.errors.InputError: code='LAD24CD' is not a column of data; columns are ['code', 'v']
-    """
-    if not isinstance(data, pd.DataFrame):
-        raise InputError(f"data must be a pandas DataFrame, got {type(data).__name__}")
-    if code is not None and code not in data.columns:
-        raise InputError(f"code={code!r} is not a column of data; columns are {list(data.columns)[:12]}")
-    raw = data.index if code is None else data[code]
-    values = raw.to_numpy(dtype=object, na_value=None)
-    try:
-        text = pa.array(values, type=pa.string(), from_pandas=True)
-    except (pa.ArrowInvalid, pa.ArrowTypeError):  # numbers or other objects: compare as text
-        text = pa.array([None if pd.isna(v) else str(v) for v in values], type=pa.string())
-    trimmed = pc.utf8_upper(pc.utf8_trim_whitespace(text)).to_numpy(zero_copy_only=False)
-    return pd.Series(np.asarray(trimmed, dtype=object), index=data.index, dtype=object)
 
 
 def _kinds(kind: str | Mapping[str, str | None] | None, columns: list[str]) -> dict[str, str | None]:

@@ -22,8 +22,7 @@ import pandas as pd
 
 from geo.errors import InputError, examples
 from geo.geography import lookups, registry
-from geo.geography.codes import isin
-from geo.moving.inputs import codes_of
+from geo.geography.codes import codes_of, isin
 
 _UK = "K02000001"
 

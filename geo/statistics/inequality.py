@@ -34,8 +34,8 @@ import pandas as pd
 
 from geo.errors import InputError, NestingError, examples
 from geo.geography import lookups, registry
-from geo.geography.population import values_and_weights
 from geo.moving.values import number
+from geo.moving.weights import values_and_weights
 
 log = logging.getLogger(__name__)
 

@@ -29,8 +29,9 @@ from geo.geography.codes import isin
 from geo.geography.contiguity import check_kind, neighbour_pairs
 from geo.geography.coverage import covers_nation, national_coverage, require_national
 from geo.geography.layers import boundaries
-from geo.geography.population import population, values_and_weights
+from geo.geography.population import population
 from geo.moving.values import number
+from geo.moving.weights import values_and_weights
 from geo.statistics.hotspots import hotspots
 
 logger = logging.getLogger(__name__)

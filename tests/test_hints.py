@@ -230,10 +230,12 @@ Node = tuple[str, str]  # (module, function name)
 
 def _module_key(path: Path) -> str:
     """A module's short name (``prepare`` lives in ``inputs``): its file name, or for a
-    sub-package's ``__init__.py`` the sub-package's name (``__init__`` for the package's own)."""
+    sub-package's ``__init__.py`` the sub-package's dotted path below ``geo`` (``data``,
+    ``catalogue.lookups``: an installed wheel has the catalogue's data folders as packages);
+    ``__init__`` for the package's own."""
     if path.stem != "__init__" or path.parent == PACKAGE:
         return path.stem
-    return path.parent.name
+    return ".".join(path.parent.relative_to(PACKAGE).parts)
 
 
 def _modules() -> dict[str, ast.Module]:

@@ -22,12 +22,14 @@ dev: install
 
 # Always reinstall the package itself (non-editable) so tests run what `pip install .` gives.
 test: install
+	rm -rf build  # a stale in-tree build would put modules of an older layout back into the install
 	$(VENV)/bin/pip install --quiet --no-deps --force-reinstall .
 	cd tests && LEVELUP_TEST_INSTALLED=1 ../$(VENV)/bin/pytest -q
 
 AREA ?= County Durham
 
 demo: install
+	rm -rf build  # a stale in-tree build would put modules of an older layout back into the install
 	$(VENV)/bin/pip install --quiet --no-deps --force-reinstall .
 	$(VENV)/bin/levelup report --area "$(AREA)" --out $(OUT)/report --overwrite
 	@echo "open $(OUT)/report/index.html"
@@ -36,6 +38,7 @@ demo: install
 LEVELS ?= lad24,utla23,pfa24,itl1
 .PHONY: all-areas
 all-areas: install
+	rm -rf build  # a stale in-tree build would put modules of an older layout back into the install
 	$(VENV)/bin/pip install --quiet --no-deps --force-reinstall .
 	$(VENV)/bin/levelup report --all-areas $(LEVELS) --out $(OUT)/all-areas --overwrite
 
@@ -50,5 +53,6 @@ lint: install
 
 .PHONY: bench
 bench: install
+	rm -rf build  # a stale in-tree build would put modules of an older layout back into the install
 	$(VENV)/bin/pip install --quiet --no-deps --force-reinstall .
 	cd benchmarks && ../$(VENV)/bin/pytest -q -p no:cacheprovider --benchmark-enable --benchmark-columns=min,median,mean,rounds test_bench_loading.py test_bench_aggregate.py test_bench_map.py

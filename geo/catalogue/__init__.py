@@ -44,6 +44,8 @@ class Product:
     ``LSOA11CD``, and exactly one of them must be present); or ``unavailable`` (why the
     publisher's form cannot be read directly: the product then comes from a mirror only).
     A template (``kind = "indicator_template"``) may list ``known`` ids to fill it with.
+    An indicator that is a deprivation index declares it in an ``[index]`` table (nation,
+    names, level, overall and domain columns; read by :mod:`geo.statistics.indices`).
 
     Examples
     --------
@@ -81,6 +83,7 @@ class Product:
     note: str | None = None
     known: tuple[str, ...] = ()
     data: tuple[dict[str, Any], ...] = field(default=(), repr=False)
+    index: dict[str, Any] = field(default_factory=dict, repr=False)
     digest: str = field(default="", repr=False)
 
     def field(self, key: str) -> str:
@@ -144,6 +147,7 @@ def _to_product(entry: dict[str, Any]) -> Product:
         note=entry.get("note"),
         known=tuple(entry.get("known", ())),
         data=tuple(entry.get("data", ())),
+        index=dict(entry.get("index", {})),
         digest=entry["digest"],
     )
 

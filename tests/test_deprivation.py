@@ -88,7 +88,7 @@ def test_deprivation_errors(iod: pd.DataFrame) -> None:
     with pytest.raises(geo.InputError, match=r"national ranks must lie in 1\.\.33755"):
         geo.deprivation_summary(bad, code="LSOA21CD", to="lad24", score="IMD_score", rank="IMD_rank")
     bad.loc[bad.index[0], "IMD_rank"] = np.nan
-    with pytest.raises(geo.InputError, match=r"score/rank are missing for 1 areas"):
+    with pytest.raises(geo.InputError, match=r"IMD_score/IMD_rank are missing for 1 areas"):
         geo.deprivation_summary(bad, code="LSOA21CD", to="lad24", score="IMD_score", rank="IMD_rank")
 
 

@@ -66,6 +66,29 @@ def _pairs(weight: str) -> pd.DataFrame:
     return pairs
 
 
+def lsoa11_population() -> pd.Series:
+    r"""Census 2021 usual residents estimated for each LSOA 2011: :math:`\sum_j p_{ij}` (module formulae).
+
+    Exact for unchanged and split 2011 areas (the sum of their 2021 parts), an area share of
+    the 2021 area for merged ones and an areal overlay for irregular ones.
+
+    Returns
+    -------
+    Series
+        Indexed by LSOA 2011 code (``lsoa11``), float.
+
+    Examples
+    --------
+    >>> people = lsoa11_population()
+    >>> len(people), round(float(people.sum()) / 1e6, 2)  # every 2011 LSOA; E&W 59.60 million (overlays lose ~400)
+    (34753, 59.6)
+    """
+    pairs = _pairs("population")
+    people = pairs.groupby("lsoa11")["shared"].sum()
+    people.index = pd.Index(people.index, name="lsoa11", dtype="string")
+    return people
+
+
 def convert(
     data: pd.DataFrame,
     *,

@@ -9,7 +9,10 @@ national percentile :math:`c_i = \lceil 100\, r_i / N \rceil` (1 = most deprived
 - average score: :math:`\sum p_i s_i / \sum p_i`
 - average rank: :math:`\sum p_i \tilde r_i / \sum p_i`
 - proportion of LSOAs in the most deprived 10% nationally:
-  :math:`\#\{i: \lceil 10\, r_i / N \rceil = 1\} / \#\{i\}` (national decile 1)
+  :math:`\#\{i: d_i = 1\} / \#\{i\}` with :math:`d_i` the *published* national decile when a
+  decile column is given (``decile=``), else :math:`d_i = \lceil 10\, r_i / N \rceil`. Published
+  deciles are what the publishers count: they differ from the formula for 9 Welsh LSOAs and 8
+  Scottish data zones (ties and rounding of the decile cut-offs), so pass ``decile=`` for them.
 - extent: :math:`\sum p_i w_i / \sum p_i` with :math:`w_i = 1` for :math:`c_i \le 10`,
   :math:`w_i = 0.95 - 0.05\,(c_i - 11)` for :math:`11 \le c_i \le 30` and 0 otherwise
 - local concentration: sort the LSOAs of :math:`A` from most to least deprived and take
@@ -24,6 +27,16 @@ otherwise they are missing (``<NA>``) and ``attrs["rank_reason"]`` says why — 
 LSOAs would make it "1st". For a grouping column of your own they rank the groups given.
 The five measures themselves use the national ranks of the data's rank column and are
 correct for any subset of LSOAs.
+
+Small areas of any nation: LSOAs 2021 (IoD2025), LSOAs 2011 (IoD2019, WIMD 2019; their parents
+through the ONS LSOA 2011 → 2021 lookup, each 2011 LSOA lying in one district) and Scottish Data
+Zones 2011 (SIMD 2020). Without scores (``score=None``, the SIMD) the average score is absent,
+not invented. Weights :math:`p_i`: Census 2021 residents (``weight="population"``; England and
+Wales only; for LSOAs 2011 the residents of their 2021 parts, :func:`geo.moving.conversion.lsoa11_population`),
+a column of populations, or ``weight=None`` where no population is known (Scotland): the
+average rank and extent are then plain means over the small areas (every one counts once),
+and the population and local concentration, which need residents, are left blank, with the
+reason in ``attrs["weight_reason"]``.
 """
 
 from __future__ import annotations
@@ -33,8 +46,10 @@ import pandas as pd
 
 from geo.errors import InputError, examples
 from geo.geography import lookups, registry
-from geo.geography.coverage import covers_nation
+from geo.geography.coverage import NATIONAL_COVERAGE, covers_nation
 from geo.geography.population import population
+from geo.data import products
+from geo.moving.conversion import lsoa11_population
 from geo.moving.inputs import prepare
 from geo.moving.values import integer, positive_weights
 
@@ -54,6 +69,54 @@ def extent_weight(percentile: np.ndarray) -> np.ndarray:
     return np.where(percentile <= 10, 1.0, np.where(percentile <= 30, np.clip(sliding, 0.0, None), 0.0))
 
 
+def _lsoa11_parents(target: str) -> pd.Series:
+    """The ``target`` area of every LSOA 2011 through its 2021 parts (missing where they lie in several)."""
+    raw = products.load("lsoa11_lsoa21_lad22")
+    pairs = pd.DataFrame({"lsoa11": raw["LSOA11CD"].astype("string"), "lsoa21": raw["LSOA21CD"].astype("string")})
+    up = lookups.lookup("lsoa21", target).set_index("lsoa21")[target]
+    pairs["parent"] = up.reindex(pairs["lsoa21"]).to_numpy()
+    found = pairs.dropna(subset=["parent"]).groupby("lsoa11")["parent"].agg(lambda p: p.iloc[0] if p.nunique() == 1 else pd.NA)
+    return found.reindex(lookups.areas("lsoa11").index).astype("string")
+
+
+def _parents(child: str, target: str) -> pd.Series:
+    """Parent in ``target`` of every area of ``child`` (missing outside its coverage)."""
+    if child == "lsoa11":
+        return _lsoa11_parents(target)
+    table = lookups.lookup(child, target).set_index(child)[target]
+    return table.reindex(lookups.areas(child).index).astype("string")
+
+
+def _weights(frame: pd.DataFrame, child: str, weight: str | None) -> tuple[np.ndarray, str]:
+    """The weights p_i and what they are."""
+    if weight is None:
+        return np.ones(len(frame)), "none: every small area counts once (no population given)"
+    if weight != "population":
+        positive_weights(pd.Series(frame[weight].to_numpy(dtype="float64"), index=frame.index), argument=f"weight {weight!r}")
+        return frame[weight].to_numpy(dtype="float64"), f"column {weight!r}"
+    if child == "lsoa11":
+        people, what = lsoa11_population().reindex(frame.index), "Census 2021 residents of each LSOA 2011's 2021 parts (ONS LSOA 2011 → 2021 lookup)"
+    elif child == "lsoa21":
+        people, what = population(child).reindex(frame.index), "Census 2021 usual residents"
+    else:
+        raise InputError(
+            f"weight='population': Census 2021 population covers LSOAs of England and Wales only, not {child} areas "
+            f"({examples(frame.index)}); pass weight=None (every small area counts once) or weight= with a column of populations"
+        )
+    positive_weights(pd.Series(people.to_numpy(dtype="float64"), index=frame.index), argument="weight 'population'")
+    return people.to_numpy(dtype="float64"), what
+
+
+def _national(codes: pd.Index, child: str) -> bool:
+    """The package's national rule (>= 99 % of each present nation's areas) for any small-area level;
+    LSOAs 2011 have no lookup to nations, so their nation is the first letter of the code."""
+    if child != "lsoa11":
+        return covers_nation(codes, child)
+    every = lookups.areas(child).index.str[0].value_counts()
+    present = pd.Series(codes.str[0]).value_counts()
+    return bool(len(present)) and bool((present / every.reindex(present.index) >= NATIONAL_COVERAGE).all())
+
+
 def _local_concentration(frame: pd.DataFrame) -> pd.Series:
     ordered = frame.sort_values(["group", "rank"])
     cumulative = ordered.groupby("group")["pop"].cumsum()
@@ -68,42 +131,52 @@ def deprivation_summary(
     data: pd.DataFrame,
     *,
     to: str,
-    score: str,
     rank: str,
-    weight: str = "population",
+    score: str | None = None,
+    decile: str | None = None,
+    weight: str | None = "population",
     level: str | None = None,
     code: str | None = None,
     national_count: int | None = None,
 ) -> pd.DataFrame:
-    """Summarise LSOA deprivation scores and national ranks for larger areas.
+    r"""Summarise small-area deprivation scores and national ranks for larger areas.
 
     Parameters
     ----------
     data : DataFrame
-        One row per LSOA with a score column and a national rank column (1 = most deprived),
-        e.g. the IoD2025 file's ``IMD_score`` and ``IMD_rank`` (or any domain's).
+        One row per small area (LSOA 2021 or 2011, Data Zone 2011) with a national rank
+        column (1 = most deprived) and optionally a score and a published decile column, e.g.
+        the IoD2025 file's ``IMD_score``, ``IMD_rank`` and ``IMD_decile`` (or any domain's).
     to : str
-        A level the LSOAs nest in (``"lad24"``, ``"utla23"``, ``"pfa24"``, ``"itl1"``), or the
-        name of a column of ``data`` holding a grouping of your own.
-    score, rank : str
-        Columns of scores and national ranks.
-    weight : str, default "population"
-        ``"population"`` (Census 2021 usual residents) or a column of population weights.
+        A level the small areas nest in (``"lad24"``, ``"utla23"``, ``"pfa24"``, ``"itl1"``), or
+        the name of a column of ``data`` holding a grouping of your own.
+    rank : str
+        Column of national ranks.
+    score : str, optional
+        Column of scores; without it (the SIMD publishes none) ``average_score`` is absent.
+    decile : str, optional
+        Column of published national deciles (1 = most deprived 10 %): the proportion in the
+        most deprived 10 % counts them; without it, deciles are :math:`\lceil 10 r / N \rceil`.
+    weight : str or None, default "population"
+        ``"population"`` (Census 2021 usual residents; England and Wales), a column of
+        population weights, or ``None`` (no population known: module docstring).
     level, code : str, optional
         Level of the codes (detected when omitted) and their column (default index).
     national_count : int, optional
-        Number of LSOAs ranked nationally (:math:`N`, a whole number >= 1). Default: every area
-        of the level in the nations the data cover (33,755 English LSOAs for the IoD2025), so a
-        subset of LSOAs is still placed nationally.
+        Number of small areas ranked nationally (:math:`N`, a whole number >= 1). Default:
+        every area of the level in the nations the data cover (33,755 English LSOAs for the
+        IoD2025, 1,909 Welsh LSOAs 2011, 6,976 Scottish data zones), so a subset is still
+        placed nationally.
 
     Returns
     -------
     DataFrame
-        Indexed by parent (named after ``to``): ``name`` (for levels), ``n_lsoas`` (and, for
-        levels, ``lsoas_expected`` and ``lsoas_missing``: the measures of an area with missing
-        LSOAs describe only those present), ``population``, the five measures and
-        ``rank_of_<measure>`` (missing without national data; module docstring). Formulae:
-        module docstring.
+        Indexed by parent (named after ``to``): ``name`` (for levels), ``n_lsoas`` (small areas;
+        and, for levels, ``lsoas_expected`` and ``lsoas_missing``: the measures of an area with
+        missing small areas describe only those present), ``population``, the measures and
+        ``rank_of_<measure>`` (missing without national data; module docstring). ``attrs``:
+        ``level``, ``to``, ``national_count``, ``weight``, ``weight_reason``, ``measures``,
+        ``rank_reason``. Formulae: module docstring.
 
     Examples
     --------
@@ -114,18 +187,29 @@ def deprivation_summary(
     Blackpool 94 1 1
     >>> round(float(lads.loc["E06000009", "proportion_most_deprived_10"]), 3)  # 38 of 94 LSOAs
     0.404
+    >>> simd = geo.data.products.load("simd2020")  # ranks and deciles, no scores, no population
+    >>> councils = deprivation_summary(simd, code="DZ11CD", rank="IMD_rank", decile="IMD_decile", to="lad24", weight=None)
+    >>> print(*councils.loc["S12000018", ["name", "n_lsoas", "rank_of_proportion_most_deprived_10"]])  # 1st of 32
+    Inverclyde 114 1
+    >>> "average_score" in councils.columns
+    False
     """
     if national_count is not None:
         national_count = integer(national_count, argument="national_count", minimum=1)
     if not isinstance(to, str):
         raise InputError(f"to={to!r}; expected a level id (e.g. 'lad24') or the name of a grouping column of data")
     grouping = to if to in data.columns and code != to else None
-    weight_columns = [] if weight == "population" else [weight]
-    prepared = prepare(data, columns=[score, rank, *weight_columns], level=level, code=code)
+    named = [c for c in (score, rank, decile) if c is not None]
+    weight_columns = [] if weight in ("population", None) else [weight]
+    prepared = prepare(data, columns=[*named, *weight_columns], level=level, code=code)
     frame, child = prepared.frame, prepared.level
-    missing = frame.index[frame[[score, rank]].isna().any(axis=1)]
+    missing = frame.index[frame[named].isna().any(axis=1)]
     if len(missing):
-        raise InputError(f"score/rank are missing for {len(missing):,} areas ({examples(missing)}); deprivation summaries need every LSOA of an area")
+        raise InputError(f"{'/'.join(named)} are missing for {len(missing):,} areas ({examples(missing)}); deprivation summaries need every small area of an area")
+    if decile is not None:
+        bad = frame.index[~frame[decile].isin(range(1, 11))]
+        if len(bad):
+            raise InputError(f"decile column {decile!r} holds values other than the whole numbers 1..10 for {len(bad):,} areas ({examples(bad)})")
     if grouping:
         codes = data[code].astype("string").str.strip() if code else pd.Series(data.index, index=data.index, dtype="string")
         groups = pd.Series(data[grouping].to_numpy(), index=codes.to_numpy()).reindex(frame.index)
@@ -134,52 +218,53 @@ def deprivation_summary(
         target = grouping
     else:
         target = registry.resolve(to, argument="to")
-        groups = lookups.lookup(child, target).set_index(child)[target].reindex(frame.index)
+        parents = _parents(child, target)
+        groups = parents.reindex(frame.index)
         if groups.isna().any():
             raise InputError(f"{int(groups.isna().sum()):,} {child} areas are outside {target}'s coverage ({examples(frame.index[groups.isna()])})")
     nations = sorted(set(frame.index.str[0]))
     n = national_count if national_count is not None else int(lookups.areas(child).index.str[0].isin(nations).sum())
     if frame[rank].max() > n or frame[rank].min() < 1:
         raise InputError(f"rank column {rank!r} runs from {frame[rank].min():g} to {frame[rank].max():g}; national ranks must lie in 1..{n} (national_count)")
-    pop = population(child).reindex(frame.index) if weight == "population" else frame[weight]
-    positive_weights(pd.Series(pop.to_numpy(dtype="float64"), index=frame.index), argument=f"weight {weight!r}")
+    pop, weighted_by = _weights(frame, child, weight)
     work = pd.DataFrame(
         {
             "group": groups.to_numpy(),
-            "score": frame[score].to_numpy(),
             "rank": frame[rank].to_numpy(),
             "reversed": n + 1 - frame[rank].to_numpy(),
-            "pop": pop.to_numpy(dtype="float64"),
+            "pop": pop,
         }
     )
-    work["decile1"] = np.ceil(10 * work["rank"] / n) == 1
+    work["decile1"] = (frame[decile].to_numpy() == 1) if decile is not None else np.ceil(10 * work["rank"] / n) == 1
     work["extent_w"] = extent_weight(np.ceil(100 * work["rank"] / n))
     by = work.groupby("group")
     total = by["pop"].sum()
-    result = pd.DataFrame(
-        {
-            "n_lsoas": by.size(),
-            "population": total,
-            "average_score": (work["pop"] * work["score"]).groupby(work["group"]).sum() / total,
-            "average_rank": (work["pop"] * work["reversed"]).groupby(work["group"]).sum() / total,
-            "proportion_most_deprived_10": by["decile1"].mean(),
-            "extent": (work["pop"] * work["extent_w"]).groupby(work["group"]).sum() / total,
-            "local_concentration": _local_concentration(work),
-        }
-    )
-    national = bool(grouping) or covers_nation(frame.index, child)
-    for measure in MEASURES:
+    result = pd.DataFrame({"n_lsoas": by.size(), "population": total if weight is not None else np.nan})
+    if score is not None:
+        result["average_score"] = (work["pop"] * frame[score].to_numpy()).groupby(work["group"]).sum() / total
+    result["average_rank"] = (work["pop"] * work["reversed"]).groupby(work["group"]).sum() / total
+    result["proportion_most_deprived_10"] = by["decile1"].mean()
+    result["extent"] = (work["pop"] * work["extent_w"]).groupby(work["group"]).sum() / total
+    result["local_concentration"] = _local_concentration(work) if weight is not None else np.nan
+    measures = [m for m in MEASURES if m in result.columns]
+    national = bool(grouping) or _national(frame.index, child)
+    for measure in measures:
         ranks = result[measure].rank(ascending=False, method="min").astype("Int64")
         result[f"rank_of_{measure}"] = ranks if national else pd.array([pd.NA] * len(result), dtype="Int64")
     reason = "" if national else (
         f"rank_of_* place an area among all the nation's areas, so they need data for at least 99 % of a nation's "
         f"{child} areas; these data hold {len(frame):,} — pass the full national file for national ranks")
+    weight_reason = "" if weight is not None else (
+        "no population weights (weight=None): average_rank and extent are plain means over the small areas; "
+        "population and local_concentration need residents and are left blank")
+    if score is None:
+        weight_reason = (weight_reason + "; " if weight_reason else "") + "no score column: average_score is absent"
     result.index = pd.Index(result.index, name=target, dtype="string")
-    if not grouping:  # coverage: every LSOA of an area should be there
-        expected = lookups.hierarchy(child, target)
-        sizes = pd.Series(expected.sizes, index=pd.Index(expected.parents, dtype="string"))
+    if not grouping:  # coverage: every small area of an area should be there
+        sizes = parents.dropna().value_counts()
         result.insert(1, "lsoas_expected", sizes.reindex(result.index).to_numpy())
         result.insert(2, "lsoas_missing", result["lsoas_expected"] - result["n_lsoas"])
         result.insert(0, "name", lookups.areas(target)["name"].reindex(result.index).to_numpy())
-    result.attrs.update({"level": child, "to": target, "national_count": n, "weight": weight, "rank_reason": reason})
+    result.attrs.update({"level": child, "to": target, "national_count": n, "weight": weight, "weighted_by": weighted_by,
+                         "weight_reason": weight_reason, "measures": measures, "decile": decile, "rank_reason": reason})
     return result.sort_index()

@@ -12,6 +12,23 @@ The indices are built differently and ranked within their own nation only: a ran
 of one nation's index says nothing about another nation's small areas (:data:`NOT_COMPARABLE`).
 Northern Ireland has no small-area index in the catalogue.
 
+On the level a report maps (:meth:`DeprivationIndex.mapped`): the IoD2025 and the SIMD 2020 as
+published (LSOA 2021, Data Zone 2011). An index published on LSOA 2011 with scores (the WIMD
+2019) is carried to LSOA 2021 by :func:`geo.convert` (scores as population-weighted means,
+:math:`y_j = \sum_i s_i p_{ij} / \sum_i p_{ij}`), and then, for the overall index and each
+domain:
+
+- rank :math:`r_j` = position of :math:`y_j` among the nation's LSOAs 2021, highest score
+  first (1 = most deprived of :math:`N_{21}`, ties share the better rank);
+- decile by the *published boundaries*: with :math:`b_k = \min\{s_i : d_i = k\}` the lowest
+  published score of published decile :math:`k` (2011 LSOAs), :math:`d_j = \min\{k : y_j \ge b_k\}`
+  (10 when none of :math:`b_1 \dots b_9`). An LSOA 2021 is in the nation's most deprived 10 %
+  when its converted score is at or beyond the lowest score of the published decile 1. A
+  2021 LSOA that is one 2011 LSOA, or a part of one (unchanged or split), keeps its score
+  and so its published decile; a merged one gets the weighted mean of its parts' scores
+  and the decile that mean falls in. So the count in decile 1 on LSOA 2021 need not be
+  10 % of the 2021 LSOAs.
+
 Examples
 --------
 >>> wimd = deprivation_index("Wales")
@@ -28,11 +45,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
+import numpy as np
+
 import pandas as pd
 
 from geo import catalogue
 from geo.data import products
 from geo.errors import CoverageError, InputError, examples
+from geo.moving.conversion import convert
 
 #: Nation letters (first letter of GSS codes) and names.
 NATIONS = {"E": "England", "W": "Wales", "S": "Scotland", "N": "Northern Ireland"}
@@ -143,6 +163,74 @@ class DeprivationIndex:
         frame = products.load(self.id).copy()
         frame[self.code] = frame[self.code].astype("string")
         return frame.set_index(self.code)
+
+    @property
+    def mapped_level(self) -> str:
+        """The level reports map the index on: LSOA 2021 for an index on LSOA 2011, else its own."""
+        return "lsoa21" if self.level == "lsoa11" else self.level
+
+    def mapped(self) -> pd.DataFrame:
+        """The index on :attr:`mapped_level`, indexed by code (a copy): as published, or, for an
+        index on LSOA 2011, converted to LSOA 2021 with ranks and deciles by the published
+        boundaries (module description), plus the conversion's ``routes`` and ``coverage``.
+
+        Examples
+        --------
+        >>> wales = deprivation_index("W").mapped()
+        >>> len(wales), int(wales["IMD_rank"].max()), wales.loc["W01000016", ["routes", "IMD_decile"]].tolist()
+        (1917, 1917, ['U', 1])
+        """
+        return _mapped(self.id).copy()
+
+
+def boundary_deciles(values: pd.Series, scores: pd.Series, deciles: pd.Series) -> pd.Series:
+    """Deciles of ``values`` by the published boundaries of ``scores`` and their ``deciles`` (module description).
+
+    Parameters
+    ----------
+    values : Series
+        Scores to place (higher = more deprived), e.g. converted to LSOA 2021; missing stay missing.
+    scores, deciles : Series
+        The published scores and deciles (1 = most deprived 10 %) of the same measure.
+
+    Returns
+    -------
+    Series
+        Integer deciles 1..10 (``Int64``), indexed as ``values``.
+
+    Examples
+    --------
+    >>> published = pd.Series([9.0, 8.0, 5.0, 4.0, 1.0]); deciles = pd.Series([1, 1, 2, 3, 10])
+    >>> boundary_deciles(pd.Series([8.5, 7.9, 4.5, 0.5]), published, deciles).tolist()
+    [1, 2, 3, 10]
+    """
+    lowest = scores.groupby(deciles.to_numpy()).min().reindex(range(1, 10))
+    if lowest.isna().any():
+        raise InputError(f"deciles hold no area for decile(s) {examples(list(lowest.index[lowest.isna()]))}; expected 1..10")
+    x = values.to_numpy(dtype="float64")
+    place = 1 + (x[:, None] < lowest.to_numpy()[None, :]).sum(axis=1)
+    return pd.Series(pd.array(np.where(np.isnan(x), pd.NA, place), dtype="Int64"), index=values.index)
+
+
+@cache
+def _mapped(index_id: str) -> pd.DataFrame:
+    index = indices()[index_id]
+    published = index.load()
+    if index.level in ("lsoa21", "dz11"):
+        return published
+    if index.level != "lsoa11" or not index.score:
+        raise InputError(
+            f"index={index_id!r} is published on {index.level} with no scores; only an index with scores on LSOA 2011 "
+            "is converted to LSOA 2021 (its ranks and deciles cannot be averaged)"
+        )
+    measures = [(index.score, index.rank, index.decile)] + [(d.score, d.rank, d.decile) for d in index.domains if d.score]
+    converted = convert(published, value=[m[0] for m in measures], kind="mean")
+    out = converted.loc[converted[index.score].notna()].copy()
+    out.index.name = "LSOA21CD"
+    for score, rank, decile in measures:
+        out[rank] = out[score].rank(ascending=False, method="min").astype("int64")
+        out[decile] = boundary_deciles(out[score], published[score], published[decile])
+    return out
 
 
 def _from_product(item: catalogue.Product) -> DeprivationIndex:

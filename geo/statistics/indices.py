@@ -1,4 +1,4 @@
-"""The deprivation indices of the UK nations, as data: which file, which columns, which domains.
+r"""The deprivation indices of the UK nations, as data: which file, which columns, which domains.
 
 Each index is a catalogue indicator with an ``[index]`` table (``indicators/iod2025.toml``,
 ``iod2019.toml``, ``wimd2019.toml``, ``simd2020.toml``): its nation (first letter of the GSS
@@ -177,8 +177,8 @@ class DeprivationIndex:
         Examples
         --------
         >>> wales = deprivation_index("W").mapped()
-        >>> len(wales), int(wales["IMD_rank"].max()), wales.loc["W01000016", ["routes", "IMD_decile"]].tolist()
-        (1917, 1917, ['U', 1])
+        >>> len(wales), int(wales["IMD_rank"].max()), str(wales.loc["W01000016", "routes"]), int(wales.loc["W01000016", "IMD_decile"])
+        (1917, 1917, 'U', 1)
         """
         return _mapped(self.id).copy()
 
@@ -204,12 +204,13 @@ def boundary_deciles(values: pd.Series, scores: pd.Series, deciles: pd.Series) -
     >>> boundary_deciles(pd.Series([8.5, 7.9, 4.5, 0.5]), published, deciles).tolist()
     [1, 2, 3, 10]
     """
-    lowest = scores.groupby(deciles.to_numpy()).min().reindex(range(1, 10))
-    if lowest.isna().any():
-        raise InputError(f"deciles hold no area for decile(s) {examples(list(lowest.index[lowest.isna()]))}; expected 1..10")
+    lowest = scores.groupby(deciles.to_numpy()).min().sort_index()  # b_k of the deciles present
+    if len(lowest) == 0:
+        raise InputError("scores/deciles are empty; boundary deciles need the published scores and deciles")
     x = values.to_numpy(dtype="float64")
-    place = 1 + (x[:, None] < lowest.to_numpy()[None, :]).sum(axis=1)
-    return pd.Series(pd.array(np.where(np.isnan(x), pd.NA, place), dtype="Int64"), index=values.index)
+    beyond = (x[:, None] < lowest.to_numpy()[None, :-1]).sum(axis=1)  # boundaries x falls short of
+    place = lowest.index.to_numpy()[beyond].astype("float64")
+    return pd.Series(pd.array(np.where(np.isnan(x), np.nan, place), dtype="Int64"), index=values.index)
 
 
 @cache

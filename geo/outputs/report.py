@@ -10,7 +10,13 @@ the pockets layer is empty, with its columns, when the area has none), ``summary
 The work is split in two: :func:`prepare_report` does the national steps once (load the
 indicator, check its national coverage, find every pocket), :func:`write_report` writes one
 area's pack from them; :func:`build_report` does both, and :mod:`geo.outputs.report_batch` runs
-many areas on one preparation.
+many areas on one preparation per nation.
+
+The default indicator follows the area's nation (:mod:`geo.outputs.report_indicator`): the
+IoD2025 on LSOA 2021 for England, the WIMD 2019 converted to LSOA 2021 for Wales, the SIMD 2020
+ranks on Data Zones 2011 for Scotland, each with its own published national deciles; Northern
+Ireland has no small-area index, so its areas need an indicator of the user's at Super Data
+Zone (``sdz21``) or district (``lad24``) level and the default is refused in one line.
 
 National means national: pockets by national deciles, "hidden" flags and the region and
 nation rows need data for at least 99 % of a nation's areas (:mod:`geo.geography.coverage`).
@@ -54,7 +60,7 @@ from geo.outputs.export import export
 from geo.outputs.maps import map as choropleth, to_html
 from geo.outputs.plotting import plot
 from geo.outputs.report_indicator import Indicator, load_indicator
-from geo.statistics.deprivation import deprivation_summary
+from geo.statistics.indices import indices
 from geo.statistics.inequality import inequality
 from geo.statistics.pockets import pockets
 
@@ -120,22 +126,27 @@ def prepare_report(
     *,
     value: str | None = None,
     kind: str = "mean",
-    level: str = "lsoa21",
+    level: str | None = None,
     within: str = "lad24",
     higher_is_better: bool | None = None,
     threshold: str | float | None = None,
+    nation: str | None = None,
 ) -> ReportData:
     """Load the indicator, check its national coverage and find every pocket, once.
 
-    Parameters are those of :func:`build_report`. ``threshold`` defaults to
-    ``"national_decile_1"`` (the worst 10 % nationally) when the indicator covers at least
-    99 % of each nation it touches; otherwise a threshold must be given that is not national
-    (a number or ``"parent_mean"``), and national thresholds are refused.
+    Parameters are those of :func:`build_report`, and ``nation`` (a letter, name or code;
+    default England): whose deprivation index is the default indicator. ``threshold``
+    defaults to ``"national_decile_1"`` (the worst 10 % nationally) when the indicator covers
+    at least 99 % of each nation it touches; otherwise a threshold must be given that is not
+    national (a number or ``"parent_mean"``), and national thresholds are refused. For a
+    deprivation index, ``"national_decile_N"`` means the *published* deciles 1..N: the pockets
+    are the small areas at or beyond the least deprived value of those deciles.
 
     Raises
     ------
     CoverageError
-        A national threshold (the default included) on data that do not cover a nation.
+        A national threshold (the default included) on data that do not cover a nation; the
+        default indicator for Northern Ireland.
     InputError
         No direction for a CSV or ESS indicator, an unreadable indicator, bad levels.
 
@@ -144,9 +155,23 @@ def prepare_report(
     >>> data = prepare_report()  # IoD2025 IMD score, LSOAs, pockets within districts
     >>> data.national, len(data.found), data.covered
     (True, 948, 'England only (33,755 LSOAs)')
+    >>> scotland = prepare_report(nation="Scotland")  # SIMD 2020 ranks of data zones
+    >>> scotland.level, scotland.worse, int(scotland.found["n_areas"].sum()), scotland.covered
+    ('dz11', 'low', 698, 'Scotland only (6,976 data zones)')
+    >>> prepare_report(nation="N")
+    Traceback (most recent call last):
+    ...
+    geo.errors.CoverageError: Northern Ireland has no small-area deprivation index in the catalogue, so there is no default indicator: pass --indicator with a CSV or ESS indicator of Northern Irish Super Data Zones (--level sdz21) or districts (--level lad24), with --higher-is-better
     """
-    level, within = registry.resolve(level, argument="level"), registry.resolve(within, argument="within")
-    data = load_indicator(indicator, value=value, kind=kind, level=level, higher_is_better=higher_is_better)
+    within = registry.resolve(within, argument="within")
+    if indicator is None and str(nation).strip().lower() in ("n", "northern ireland", "n92000002"):
+        raise CoverageError(
+            "Northern Ireland has no small-area deprivation index in the catalogue, so there is no default indicator: "
+            "pass --indicator with a CSV or ESS indicator of Northern Irish Super Data Zones (--level sdz21) or "
+            "districts (--level lad24), with --higher-is-better"
+        )
+    data = load_indicator(indicator, value=value, kind=kind, level=level, higher_is_better=higher_is_better, nation=nation)
+    level = data.level if data.index is not None else registry.resolve(level or "lsoa21", argument="level")
     unknown = detect_level(data.frame.index, errors="report").unknown  # refuses mixtures before any work
     if unknown:
         raise InputError(
@@ -167,8 +192,19 @@ def prepare_report(
     worse = "low" if data.higher_is_better else "high"
     # no area meeting the threshold is a result (an empty table), and "hidden" is left blank
     # by geo.pockets when the data do not cover the nation
-    found = pockets(data.frame, value=data.value, level=level, within=within, worse=worse, threshold=threshold, weight=data.weight)
+    found = pockets(data.frame, value=data.value, level=level, within=within, worse=worse, threshold=_published(data, threshold),
+                    weight=data.weight)
     return ReportData(data, level, within, threshold, national, coverage, values, found)
+
+
+def _published(data: Indicator, threshold: str | float) -> str | float:
+    """An index's national decile threshold as the published decile boundary (module
+    description of :mod:`geo.outputs.report_indicator`); any other threshold as it is."""
+    match = str(threshold).removeprefix("national_decile_")
+    if data.index is None or isinstance(threshold, (int, float)) or not match.isdigit() or match == str(threshold):
+        return threshold
+    boundary = data.published_decile(int(match))
+    return threshold if boundary is None else boundary
 
 
 def _region_and_nation(place: Area) -> list[Area]:
@@ -204,6 +240,16 @@ def _nation_of(place: Area) -> Area:
         return place
     row = lookups.lookup(place.level, "ctry").set_index(place.level).loc[place.code]
     return Area("ctry", str(row["ctry"]), str(row["ctry_name"]))
+
+
+def _own_index(nation: Area) -> str | None:
+    """The short name of a nation's default deprivation index (None for Northern Ireland)."""
+    found = [i.short for i in indices().values() if i.default and i.nation == nation.code[:1]]
+    return found[0] if found else None
+
+
+def _adjective(nation: Area) -> str:
+    return {"E": "English", "W": "Welsh", "S": "Scottish", "N": "Northern Irish"}.get(nation.code[:1], nation.name)
 
 
 def _nations_of_level(level: str) -> str:
@@ -252,7 +298,7 @@ def build_report(
     indicator: str | None = None,
     value: str | None = None,
     kind: str = "mean",
-    level: str = "lsoa21",
+    level: str | None = None,
     within: str = "lad24",
     higher_is_better: bool | None = None,
     threshold: str | float | None = None,
@@ -269,12 +315,15 @@ def build_report(
         The folder written. An existing folder is used only when empty, or replaced (with
         ``overwrite=True``) when it holds a previous report.
     indicator : str, optional
-        ``None``/``"iod2025"`` (IoD2025, lower is better), a CSV of codes, or an ESS file or id.
+        ``None``: the deprivation index of the area's nation (IoD2025 for England, WIMD 2019
+        for Wales, SIMD 2020 for Scotland; none for Northern Ireland); an index id
+        (``"iod2025"``, ``"wimd2019"``, ``"simd2020"``), a CSV of codes, or an ESS file or id.
     value, kind, level, within : str
         The value column (or ESS indicator name), its kind (count, rate, mean, median), the
-        level of the mapped areas and the level pockets are reported within.
+        level of the mapped areas (default: the index's, ``lsoa21`` or ``dz11``; ``lsoa21``
+        for other indicators) and the level pockets are reported within.
     higher_is_better : bool, optional
-        Direction of the indicator: required except for the IoD2025.
+        Direction of the indicator: required except for a deprivation index.
     threshold : str or float, optional
         See :func:`prepare_report`.
     overwrite : bool, default False
@@ -283,8 +332,9 @@ def build_report(
     Raises
     ------
     CoverageError
-        The indicator has no value for the area (it covers another nation), or a national
-        threshold on data that do not cover a nation.
+        The indicator has no value for the area (it covers another nation), a national
+        threshold on data that do not cover a nation, or the default indicator for a
+        Northern Irish area.
     InputError
         Unknown area, unsafe ``out``, no direction, unreadable indicator.
 
@@ -297,9 +347,21 @@ def build_report(
     """
     _check_out(out, overwrite)
     place = find_area(area)
-    _check_place(place, registry.resolve(level, argument="level"))
-    data = prepare_report(indicator, value=value, kind=kind, level=level, within=within, higher_is_better=higher_is_better, threshold=threshold)
+    nation = _nation_of(place)
+    if indicator is None and nation.code.startswith("N"):
+        raise CoverageError(_NO_NI_INDEX.format(place=place.name))
+    own = [i.mapped_level for i in indices().values() if i.default and i.nation == nation.code[:1]]
+    _check_place(place, registry.resolve(level or (own[0] if indicator is None else "lsoa21"), argument="level"))
+    data = prepare_report(indicator, value=value, kind=kind, level=level, within=within, higher_is_better=higher_is_better,
+                          threshold=threshold, nation=nation.code)
     return write_report(data, place, out, overwrite=overwrite)
+
+
+#: The one-line refusal of the default indicator for a Northern Irish area.
+_NO_NI_INDEX = (
+    "--area {place!r} is in Northern Ireland, which has no small-area deprivation index in the catalogue: pass --indicator "
+    "with a CSV or ESS indicator of Super Data Zones (--level sdz21) or districts (--level lad24), with --higher-is-better"
+)
 
 
 def _check_place(place: Area, level: str) -> None:
@@ -314,7 +376,8 @@ def write_report(data: ReportData, place: Area, out: str | os.PathLike[str], *, 
     """Write the pack of ``place`` (a :class:`geo.geography.places.Area`) from prepared ``data`` into ``out``.
 
     Raises :class:`CoverageError` when the indicator has no value for any area of ``place``
-    (for example the IoD2025 for a Welsh council), and :class:`InputError` for an unsafe ``out``.
+    (for example the IoD2025 for a Welsh council: prepare the report with
+    ``prepare_report(nation="Wales")`` for the Welsh index), and :class:`InputError` for an unsafe ``out``.
 
     Parameters
     ----------
@@ -348,9 +411,12 @@ def write_report(data: ReportData, place: Area, out: str | os.PathLike[str], *, 
     >>> write_report(data, area("Cardiff"), folder / "cardiff")
     Traceback (most recent call last):
     ...
-    geo.errors.CoverageError: IMD score (IoD2025) covers England only (33,755 LSOAs); Cardiff is in Wales: pass --indicator with a CSV or ESS indicator that covers Wales
+    geo.errors.CoverageError: IMD score (IoD2025) covers England only (33,755 LSOAs); Cardiff is in Wales, whose own index is the WIMD 2019 (the default indicator for Welsh areas): leave --indicator out, or pass --indicator with a CSV or ESS indicator that covers Wales
     >>> sorted(p.name for p in folder.iterdir())  # nothing written for Cardiff
     ['rutland']
+    >>> wales = write_report(prepare_report(nation="Wales"), area("Cardiff"), folder / "cardiff")
+    >>> "Welsh Index of Multiple Deprivation 2019" in (wales / "index.html").read_text()
+    True
     """
     target = _check_out(out, overwrite)
     level = data.level
@@ -369,9 +435,12 @@ def write_report(data: ReportData, place: Area, out: str | os.PathLike[str], *, 
     have = inside[isin(inside, data.values)]
     if len(have) == 0:
         where = f"{place.name} is in {nation.name}" if nation.name != place.name else f"{place.name} is outside it"
+        own = _own_index(nation) if data.indicator.index is not None else None
         raise CoverageError(
-            f"{data.indicator.title} covers {data.covered}; {where}: "
-            f"pass --indicator with a CSV or ESS indicator that covers {nation.name}"
+            f"{data.indicator.title} covers {data.covered}; {where}"
+            + (f", whose own index is the {own} (the default indicator for {_adjective(nation)} areas): leave --indicator out, or"
+               if own else ":")
+            + f" pass --indicator with a CSV or ESS indicator that covers {nation.name}"
         )
     clean_leftovers(target)
     show = settings.progress if progress is None and settings.progress is not None else progress
@@ -461,12 +530,10 @@ def _summary_row(data: ReportData, row: Area, have: pd.Index | None) -> pd.DataF
         note = (f"left blank: {ind.title} has values for {len(present):,} of its {len(inside):,} {_unit(level)}s "
                 f"({share:.1%}); a figure for {row.name} needs at least {NATIONAL_COVERAGE:.0%} of them")
         picked = pd.DataFrame({"note": [note]}, index=pd.Index([row.code]))
-    elif ind.is_iod:
+    elif ind.index is not None:
         key = f"deprivation/{row.level}"
         if key not in data.memo:
-            rank = ind.value.replace("_score", "_rank")
-            data.memo[key] = deprivation_summary(ind.frame.loc[isin(ind.frame.index, data.values)], to=row.level,
-                                                 score=ind.value, rank=rank, level=level)
+            data.memo[key] = ind.summarise(data.values, to=row.level)
         picked = data.memo[key].loc[[row.code]]
     else:
         picked = _aggregated(ind, row, level, present)

@@ -17,13 +17,14 @@ from pathlib import Path
 import pandas as pd
 
 from geo import catalogue
-from geo.data import products
 from geo.errors import InputError, examples
 from geo.geography import lookups, registry
 from geo.geography.codes import isin
 from geo.geography.detect import detect_level
 from geo.geography.population import population
 from geo.moving.ess import at_level, read_ess
+from geo.statistics.deprivation import deprivation_summary
+from geo.statistics.indices import NOT_COMPARABLE, DeprivationIndex, deprivation_index, indices
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +38,12 @@ class Indicator:
     ``published`` holds an ESS indicator's published rows (used for the region and nation
     rows); ``caveats`` are sentences the method note must include.
 
+    For a deprivation index (``index`` set, ``is_iod`` true) ``frame`` is the index on the
+    mapped level (:meth:`~geo.statistics.indices.DeprivationIndex.mapped`) with every column:
+    ``index.domain_ranks`` (label -> national rank column, 1 = most deprived of
+    ``national_count``) and ``index.domain_deciles`` (label -> decile column) name columns of
+    ``frame``; ``rank`` and ``decile`` are those of ``value``.
+
     Examples
     --------
     >>> imd = load_indicator(None, value=None, kind="mean", level="lsoa21", higher_is_better=None)
@@ -44,6 +51,9 @@ class Indicator:
     ('IMD_score', 'IMD score (IoD2025)', False, True, 33755)
     >>> imd.weight  # Census 2021 population covers every English LSOA
     'population'
+    >>> simd = load_indicator(None, value=None, kind="mean", level=None, higher_is_better=None, nation="S")
+    >>> simd.value, simd.title, simd.higher_is_better, simd.weight, simd.national_count, simd.index.short
+    ('IMD_rank', 'SIMD rank (SIMD 2020; 1 = most deprived)', True, None, 6976, 'SIMD 2020')
     """
 
     frame: pd.DataFrame  # indexed by code
@@ -55,6 +65,10 @@ class Indicator:
     is_iod: bool = False
     published: pd.DataFrame | None = None  # ESS: every published row of the indicator and period, by code
     caveats: tuple[str, ...] = ()  # what the method note must say about the data
+    index: DeprivationIndex | None = None  # the deprivation index the values come from
+    rank: str | None = None  # index: the national rank column of ``value`` (1 = most deprived)
+    decile: str | None = None  # index: the decile column of ``value`` (1 = most deprived 10 %)
+    national_count: int | None = None  # index: small areas ranked in the nation on the mapped level
 
     @cached_property
     def weight(self) -> str | None:
@@ -65,6 +79,86 @@ class Indicator:
         except InputError:
             return None
         return "population" if people.notna().all() else None
+
+
+    @property
+    def level(self) -> str:
+        """The level of the values (``lsoa21``, ``dz11``, ...)."""
+        return self.index.mapped_level if self.index is not None else detect_level(self.frame.index).level
+
+    def published_decile(self, deciles: int = 1) -> float | None:
+        """For an index: the least deprived value of the published deciles 1..``deciles`` (the
+        pocket threshold, module description); None for other indicators.
+
+        Examples
+        --------
+        >>> wimd = load_indicator(None, value=None, kind="mean", level=None, higher_is_better=None, nation="W")
+        >>> round(wimd.published_decile(), 2), int((wimd.frame["IMD_decile"] == 1).sum())  # 189 LSOAs 2021
+        (37.56, 189)
+        """
+        if self.index is None or self.decile is None:
+            return None
+        inside = self.frame.loc[self.frame[self.decile] <= deciles, self.value]
+        return float(inside.max() if self.higher_is_better else inside.min())
+
+    def summarise(self, codes: pd.Index, *, to: str) -> pd.DataFrame:
+        """The index's deprivation summary (:func:`geo.statistics.deprivation.deprivation_summary`)
+        of the small areas ``codes`` for every area of level ``to``: published deciles, national
+        ranks among the nation's small areas on the mapped level, no score for a ranks-only index
+        and equal weights where no population is known.
+
+        Examples
+        --------
+        >>> simd = load_indicator(None, value=None, kind="mean", level=None, higher_is_better=None, nation="S")
+        >>> councils = simd.summarise(simd.frame.index, to="lad24")
+        >>> print(*councils.loc["S12000049", ["name", "n_lsoas", "rank_of_average_rank"]])
+        Glasgow City 746 1
+        """
+        if self.index is None or self.rank is None:
+            raise InputError(f"{self.title!r} is not a deprivation index; its summary is an aggregate (geo.aggregate)")
+        frame = self.frame.loc[isin(self.frame.index, codes)]
+        return deprivation_summary(frame, to=to, level=self.level, rank=self.rank, decile=self.decile,
+                                   score=None if self.value == self.rank else self.value, weight=self.weight,
+                                   national_count=self.national_count)
+
+
+def _from_index(index: DeprivationIndex, value: str | None, level: str | None) -> Indicator:
+    """A deprivation index on its mapped level: the overall score (rank without scores) or a domain's."""
+    mapped = index.mapped_level
+    if level is not None and registry.resolve(level, argument="level") != mapped:
+        raise InputError(
+            f"--level {level}: the {index.name} is mapped on {mapped} ({registry.spec(mapped).title}); "
+            f"pass --level {mapped} or leave --level out"
+        )
+    frame = index.mapped()
+    column = value or index.score or index.rank
+    measures = {index.score: (index.overall, index.rank, index.decile), index.rank: (index.overall, index.rank, index.decile)}
+    for d in index.domains:
+        measures.update({d.score: (d.label, d.rank, d.decile), d.rank: (d.label, d.rank, d.decile)})
+    measures.pop(None, None)
+    if column not in measures or column not in frame.columns:
+        raise InputError(f"--value {column!r} is not a score or rank of the {index.short}; pass --value with one of {examples(sorted(c for c in measures if c in frame.columns))}")
+    label, rank, decile = measures[column]
+    is_rank = column == rank
+    n = int(frame[index.rank].notna().sum())
+    title = f"{label} {'rank' if is_rank else 'score'} ({index.short}{'; 1 = most deprived' if is_rank else ''})"
+    caveats = [NOT_COMPARABLE]
+    if index.level != mapped:
+        caveats.insert(0, (
+            f"The {index.name} is published for {index.national_count:,} LSOAs (2011); its scores were converted to "
+            f"{n:,} LSOAs (2021) as population-weighted means (ONS LSOA 2011 → 2021 lookup; most LSOAs are unchanged). "
+            f"Ranks are positions among the {n:,} LSOAs (2021) of {index.nation_name}; an LSOA (2021) is in a decile when its "
+            f"converted score reaches the lowest published score of that decile, so {int((frame[decile] == 1).sum()):,} LSOAs "
+            f"(2021) are in the most deprived 10 % ({int((index.load()[decile] == 1).sum()):,} "
+            "LSOAs 2011 as published)."))
+    if index.score is None:
+        caveats.insert(0, (
+            f"The {index.name} publishes ranks and deciles, no scores: values are ranks of {n:,} {registry.spec(mapped).title} "
+            f"(rank 1 = most deprived in {index.nation_name}; lower is worse). No Census 2021 population is available for "
+            f"{index.nation_name}, so averages count every small area once."))
+    source = f"{index.title}. {index.attribution}" + (f". Published by the {catalogue.product(index.id).publisher}: {index.source}" if index.nation != "E" else "")
+    return Indicator(frame, column, "mean", is_rank, title, source, is_iod=True, caveats=tuple(caveats), index=index,
+                     rank=rank, decile=decile, national_count=n)
 
 
 def _direction(higher_is_better: bool | None, what: str) -> bool:
@@ -78,26 +172,32 @@ def _direction(higher_is_better: bool | None, what: str) -> bool:
     return bool(higher_is_better)
 
 
-def load_indicator(indicator: str | None, *, value: str | None, kind: str, level: str, higher_is_better: bool | None) -> Indicator:
-    """Load the report's indicator: IoD2025 by default, a CSV of codes, or an ESS file/id.
+def load_indicator(indicator: str | None, *, value: str | None, kind: str, level: str | None, higher_is_better: bool | None,
+                   nation: str | None = None) -> Indicator:
+    """Load the report's indicator: the nation's deprivation index by default, a CSV of codes, or an ESS file/id.
 
-    Only the catalogue's IoD2025 has a known direction (lower scores are better); for a CSV
-    or an ESS indicator ``higher_is_better`` must be given, else :class:`InputError`.
+    Only the catalogue's deprivation indices have a known direction (higher scores, lower
+    ranks are worse); for a CSV or an ESS indicator ``higher_is_better`` must be given, else
+    :class:`InputError`.
 
     Parameters
     ----------
     indicator : str or None
-        ``None`` or ``"iod2025"``; a CSV file path (a column of ``level`` codes and a numeric
-        column, or an ESS download); or an ESS indicator id (``"healthy-life-expectancy"``).
+        ``None`` (the default index of ``nation``) or an index id (``"iod2025"``,
+        ``"wimd2019"``, ``"simd2020"``); a CSV file path (a column of ``level`` codes and a
+        numeric column, or an ESS download); or an ESS indicator id (``"healthy-life-expectancy"``).
     value : str or None
         The column (or ESS indicator name); needed when a CSV has several numeric columns.
-        For the IoD2025 the default is ``IMD_score``.
+        For an index the default is its overall score (``IMD_score``), or rank without scores.
     kind : str
-        count, rate, mean or median.
-    level : str
-        The level of the areas mapped (the CSV's codes are looked for at this level).
+        count, rate, mean or median (an index is a mean).
+    level : str or None
+        The level of the areas mapped (the CSV's codes are looked for at this level; default
+        ``lsoa21``); for an index, None or its mapped level.
     higher_is_better : bool or None
-        The direction; required except for the IoD2025.
+        The direction; required except for an index.
+    nation : str, optional
+        For ``indicator=None``: the nation (letter, name or code) whose index is used; default England.
 
     Returns
     -------
@@ -108,6 +208,8 @@ def load_indicator(indicator: str | None, *, value: str | None, kind: str, level
     InputError
         No direction, no column of codes, several numeric columns and no ``value``, an ESS
         indicator not published at ``level``, or a path that is neither a CSV nor an id.
+    CoverageError
+        ``indicator=None`` for Northern Ireland (no small-area index in the catalogue).
 
     Examples
     --------
@@ -122,13 +224,16 @@ def load_indicator(indicator: str | None, *, value: str | None, kind: str, level
     ...
     geo.errors.InputError: higher_is_better= is needed for 'employment.csv': the package cannot tell whether high values are good or bad. Pass higher_is_better=True (e.g. life expectancy, pay) or higher_is_better=False (e.g. a deprivation score, a crime rate)
     """
-    if indicator is None or indicator == "iod2025":
-        item = catalogue.product("iod2025")
-        frame = products.load("iod2025").set_index("LSOA21CD")
-        column = value or "IMD_score"
-        rank = column.replace("_score", "_rank")
-        return Indicator(frame, column, "mean", False if higher_is_better is None else higher_is_better,  # IoD: high = deprived
-                         f"{column.replace('_', ' ')} (IoD2025)", f"{item.title}. {item.attribution}", is_iod=rank in frame.columns)
+    if indicator is None or indicator in indices():
+        index = deprivation_index(indicator if indicator is not None else (nation or "E"))
+        made = _from_index(index, value, level)
+        if higher_is_better is not None and higher_is_better != made.higher_is_better:
+            raise InputError(
+                f"--higher-is-better {'yes' if higher_is_better else 'no'}: for the {index.short} {made.title!r} "
+                f"{'higher' if made.higher_is_better else 'lower'} values are better; leave --higher-is-better out for an index"
+            )
+        return made
+    level = level or "lsoa21"
     path = Path(indicator)
     if path.suffix.lower() == ".csv" and path.is_file():
         head = pd.read_csv(path, nrows=0).columns.tolist()

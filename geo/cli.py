@@ -238,7 +238,7 @@ def build_parser() -> argparse.ArgumentParser:
     --------
     >>> args = build_parser().parse_args(["report", "--area", "County Durham", "--out", "durham"])
     >>> args.command, args.area, args.out, args.level, args.within
-    ('report', 'County Durham', 'durham', 'lsoa21', 'lad24')
+    ('report', 'County Durham', 'durham', None, 'lad24')
     >>> args.func.__name__
     '_cmd_report'
     """
@@ -325,7 +325,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--title", help="map title")
     p.set_defaults(func=_cmd_map)
 
-    example = ('Example: levelup report --area "County Durham" --out out/durham   (default indicator: IoD2025 IMD score); '
+    example = ('Example: levelup report --area "County Durham" --out out/durham   (default indicator: the nation\'s deprivation index: '
+               "IoD2025 for England, WIMD 2019 for Wales, SIMD 2020 for Scotland; none for Northern Ireland); "
                "every area: levelup report --all-areas lad24,utla23,pfa24,itl1 --out out/all-areas")
     p = commands.add_parser("report", help="the map pack for one area: index.html, map.png, pockets.gpkg, tables",
                             description="The map pack for one area: index.html, map.png, pockets.gpkg, tables.", epilog=example)
@@ -334,12 +335,13 @@ def build_parser() -> argparse.ArgumentParser:
     which.add_argument("--all-areas", metavar="LEVELS",
                        help="comma-separated levels (e.g. lad24,utla23,pfa24,itl1): a pack for every area, in OUT/LEVEL/CODE, and a table of outcomes")
     p.add_argument("--out", required=True, help="output folder (new or empty; an earlier report is replaced only with --overwrite)")
-    p.add_argument("--indicator", help="catalogue/ESS indicator id or a CSV of codes (default: iod2025)")
-    p.add_argument("--value", help="value column or ESS indicator name (default: IMD_score)")
+    p.add_argument("--indicator", help="catalogue/ESS indicator id or a CSV of codes (default: the area's nation's deprivation index: "
+                                       "iod2025, wimd2019 or simd2020; Northern Irish areas need one)")
+    p.add_argument("--value", help="value column or ESS indicator name (default: the index's score, IMD_score; SIMD: IMD_rank)")
     p.add_argument("--kind", default="mean", choices=("count", "rate", "mean", "median"))
-    p.add_argument("--level", default="lsoa21", help="level of the mapped areas (default lsoa21)")
+    p.add_argument("--level", help="level of the mapped areas (default: the index's, lsoa21 or dz11 for the SIMD; lsoa21 for other indicators)")
     p.add_argument("--within", default="lad24", help="level of the districts pockets are reported in (default lad24)")
-    p.add_argument("--higher-is-better", choices=("yes", "no"), help="direction of the indicator: required except for the IoD2025 (no)")
+    p.add_argument("--higher-is-better", choices=("yes", "no"), help="direction of the indicator: required except for a deprivation index")
     p.add_argument("--threshold", help="national_decile_N (default national_decile_1 where the indicator covers a whole nation), "
                                        "national_percentile_P, parent_mean, hotspot or a number")
     p.add_argument("--overwrite", action="store_true", help="replace an earlier report in --out (never other files)")

@@ -347,9 +347,7 @@ def build_report(
     """
     _check_out(out, overwrite)
     place = find_area(area)
-    nation = _nation_of(place)
-    if indicator is None and nation.code.startswith("N"):
-        raise CoverageError(_NO_NI_INDEX.format(place=place.name))
+    nation = _nation_of(place) if indicator is not None else default_nation(place)
     own = [i.mapped_level for i in indices().values() if i.default and i.nation == nation.code[:1]]
     _check_place(place, registry.resolve(level or (own[0] if indicator is None else "lsoa21"), argument="level"))
     data = prepare_report(indicator, value=value, kind=kind, level=level, within=within, higher_is_better=higher_is_better,
@@ -357,11 +355,32 @@ def build_report(
     return write_report(data, place, out, overwrite=overwrite)
 
 
-#: The one-line refusal of the default indicator for a Northern Irish area.
-_NO_NI_INDEX = (
-    "--area {place!r} is in Northern Ireland, which has no small-area deprivation index in the catalogue: pass --indicator "
-    "with a CSV or ESS indicator of Super Data Zones (--level sdz21) or districts (--level lad24), with --higher-is-better"
-)
+def default_nation(place: Area) -> Area:
+    """The nation whose deprivation index is ``place``'s default indicator.
+
+    Raises
+    ------
+    CoverageError
+        For a Northern Irish area (no small-area index in the catalogue), in one line.
+
+    Examples
+    --------
+    >>> from geo.geography.places import area
+    >>> default_nation(area("Cardiff")).name
+    'Wales'
+    >>> default_nation(area("Belfast"))
+    Traceback (most recent call last):
+    ...
+    geo.errors.CoverageError: --area 'Belfast' is in Northern Ireland, which has no small-area deprivation index in the catalogue: pass --indicator with a CSV or ESS indicator of Super Data Zones (--level sdz21) or districts (--level lad24), with --higher-is-better
+    """
+    nation = _nation_of(place)
+    if _own_index(nation) is None:
+        raise CoverageError(
+            f"--area {place.name!r} is in {nation.name}, which has no small-area deprivation index in the catalogue: pass "
+            "--indicator with a CSV or ESS indicator of Super Data Zones (--level sdz21) or districts (--level lad24), "
+            "with --higher-is-better"
+        )
+    return nation
 
 
 def _check_place(place: Area, level: str) -> None:

@@ -1,8 +1,11 @@
 """Reports for every area of some levels, in one process: ``levelup report --all-areas``.
 
 The national steps (indicator, coverage, pockets; boundaries and lookups stay in the
-process's cache) are done once by :func:`geo.outputs.report.prepare_report`; each area's pack is
-then written by :func:`geo.outputs.report.write_report` into ``OUT/LEVEL/CODE``. Every area ends in
+process's cache) are done once by :func:`geo.outputs.report.prepare_report` — once in all for an
+indicator of the user's, once per nation for the default (each nation's own deprivation index,
+prepared when its first area comes up and reused); each area's pack is then written by
+:func:`geo.outputs.report.write_report` into ``OUT/LEVEL/CODE``. Northern Irish areas are refused
+with the default (no small-area index). Every area ends in
 one of three outcomes: ``written``; ``refused`` (a package error with a one-line reason,
 e.g. the indicator does not cover the area's nation); ``crashed`` (any other exception: a
 bug, shown with its type). The table of outcomes is also written to ``OUT/outcomes.csv``.
@@ -22,7 +25,7 @@ from geo.errors import InputError, LevelupError
 from geo.geography import lookups, registry
 from geo.geography.places import Area
 from geo.outputs.export import export
-from geo.outputs.report import prepare_report, write_report
+from geo.outputs.report import ReportData, default_nation, prepare_report, write_report
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +51,7 @@ def report_all(
     indicator: str | None = None,
     value: str | None = None,
     kind: str = "mean",
-    level: str = "lsoa21",
+    level: str | None = None,
     within: str = "lad24",
     higher_is_better: bool | None = None,
     threshold: str | float | None = None,
@@ -66,7 +69,7 @@ def report_all(
         ``overwrite=True``, and only if it holds a previous report).
     indicator, value, kind, level, within, higher_is_better, threshold
         As for :func:`geo.outputs.report.build_report`; the indicator is loaded and its pockets
-        found once.
+        found once (once per nation for the default indicator, the nation's own index).
     overwrite : bool, default False
         Replace packs of an earlier run.
     codes : sequence of str, optional
@@ -80,19 +83,36 @@ def report_all(
 
     Examples
     --------
-    >>> table = report_all(["itl1"], "regions", codes=["TLC", "TLL"])
+    >>> table = report_all(["itl1"], "regions", codes=["TLC", "TLL", "TLN"])
     >>> table[["code", "outcome"]].values.tolist()
-    [['TLC', 'written'], ['TLL', 'refused']]
-    >>> print(table.loc[1, "reason"])
-    IMD score (IoD2025) covers England only (33,755 LSOAs); Wales is outside it: pass --indicator with a CSV or ESS indicator that covers Wales
+    [['TLC', 'written'], ['TLL', 'written'], ['TLN', 'refused']]
+    >>> print(table.loc[2, "reason"])
+    --area 'Northern Ireland' is in Northern Ireland, which has no small-area deprivation index in the catalogue: pass --indicator with a CSV or ESS indicator of Super Data Zones (--level sdz21) or districts (--level lad24), with --higher-is-better
     """
     root = _root(out)
     wanted = [registry.resolve(lv.strip(), argument="--all-areas") for lv in levels if lv.strip()]
     if not wanted:
         raise InputError("--all-areas: give at least one level, e.g. --all-areas lad24,utla23,pfa24,itl1")
     started = time.perf_counter()
-    data = prepare_report(indicator, value=value, kind=kind, level=level, within=within, higher_is_better=higher_is_better, threshold=threshold)
-    log.info("national steps done in %.1f s", time.perf_counter() - started)
+    prepared: dict[str, ReportData | LevelupError] = {}
+
+    def prepare(nation: str) -> ReportData:
+        """One preparation for a user's indicator, one per nation for the default (the nation's index)."""
+        key = "all" if indicator is not None else nation[:1]
+        if key not in prepared:
+            begun = time.perf_counter()
+            try:
+                prepared[key] = prepare_report(indicator, value=value, kind=kind, level=level, within=within,
+                                               higher_is_better=higher_is_better, threshold=threshold,
+                                               nation=None if indicator is not None else nation)
+            except LevelupError as exc:  # e.g. no default index for Northern Ireland: every area of it is refused
+                prepared[key] = exc
+            log.info("national steps (%s) done in %.1f s", key, time.perf_counter() - begun)
+        found = prepared[key]
+        if isinstance(found, LevelupError):
+            raise found
+        return found
+
     rows = []
     for area_level in wanted:
         names = lookups.areas(area_level)["name"]
@@ -102,7 +122,8 @@ def report_all(
             place = Area(area_level, str(code), str(name))
             start = time.perf_counter()
             try:
-                write_report(data, place, root / area_level / str(code), overwrite=overwrite, progress=False)
+                nation = default_nation(place).code if indicator is None else ""
+                write_report(prepare(nation), place, root / area_level / str(code), overwrite=overwrite, progress=False)
                 outcome, reason = "written", ""
             except LevelupError as exc:
                 outcome, reason = "refused", " ".join(str(exc).split())

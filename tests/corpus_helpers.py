@@ -776,8 +776,14 @@ def _build_cases() -> list[Case]:
                                      "--k", "0", "--out", str(c.tmp / "m.html")], Exits(2, (r"--k\b",)))
     cli("cli-map-unknown-scheme", lambda c: ["map", c.csv("d.csv", durham_iod()[["LSOA21CD", "IMD_score"]], index=False), "--value", "IMD_score", "--code", "LSOA21CD",
                                              "--scheme", "rainbow", "--out", str(c.tmp / "m.html")], Exits(2, (r"--scheme",)))
-    cli("cli-report-welsh-area-default-indicator", lambda c: ["report", "--area", "Cardiff", "--out", str(c.tmp / "cardiff")], Exits(2, (r"--area|--indicator", "Wales|Cardiff")))
-    cli("cli-report-scottish-area-default-indicator", lambda c: ["report", "--area", "S12000036", "--out", str(c.tmp / "edinburgh")], Exits(2, (r"--area|--indicator",)))
+    cli("cli-report-welsh-area-english-indicator", lambda c: ["report", "--area", "Cardiff", "--indicator", "iod2025", "--out", str(c.tmp / "cardiff")],
+        Exits(2, (r"--area|--indicator", "Wales|Cardiff")))
+    cli("cli-report-scottish-area-english-indicator", lambda c: ["report", "--area", "S12000036", "--indicator", "iod2025", "--out", str(c.tmp / "edinburgh")],
+        Exits(2, (r"--area|--indicator",)))
+    cli("cli-report-northern-irish-area-default-indicator", lambda c: ["report", "--area", "Belfast", "--out", str(c.tmp / "belfast")],
+        Exits(2, (r"--indicator", "Northern Ireland")))
+    cli("cli-report-scottish-area-index-on-lsoas", lambda c: ["report", "--area", "Glasgow City", "--level", "lsoa21", "--out", str(c.tmp / "glasgow")],
+        Exits(2, (r"--level", "dz11")))
     cli("cli-report-no-pocket-rutland", lambda c: ["report", "--area", "E06000017", "--out", str(c.tmp / "rutland")], Exits(0, check=_report_pack))
     cli("cli-report-overwrite-user-folder", lambda c: ["report", "--area", "Rutland", "--out", _mine(c), "--overwrite"], Exits(2, (r"--out",), check=_untouched))
     cli("cli-report-overwrite-working-folder", lambda c: ["report", "--area", "Rutland", "--out", _notes(c), "--overwrite"],

@@ -54,10 +54,10 @@ def test_installed_levelup_exits_2_with_one_line(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
-def test_installed_levelup_report_for_wales_is_one_line(tmp_path: Path) -> None:
-    """The main job for a Welsh council with the default (English) indicator: one clear line."""
+def test_installed_levelup_report_for_northern_ireland_is_one_line(tmp_path: Path) -> None:
+    """The main job for a Northern Irish council with the default indicator (no small-area index there): one clear line."""
     script = Path(sys.executable).parent / "levelup"
-    result = subprocess.run([str(script), "report", "--area", "W06000015", "--out", str(tmp_path / "cardiff")],
+    result = subprocess.run([str(script), "report", "--area", "N09000003", "--out", str(tmp_path / "cardiff")],
                             capture_output=True, text=True, timeout=300, env=os.environ.copy(), check=False)
     assert "Traceback" not in result.stderr, result.stderr[-2000:]
     assert result.returncode == 2, result.stderr[-2000:]

@@ -58,20 +58,24 @@ def test_an_area_with_no_pocket_gets_a_full_pack_saying_so(tmp_path: Path, raw: 
 
 
 def test_a_welsh_district_with_the_english_index_is_refused_in_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["report", "--area", "Cardiff", "--out", str(tmp_path / "cardiff")]) == 2
+    """The default follows the nation (tests/test_nations.py); the English index named for a Welsh area is refused."""
+    assert main(["report", "--area", "Cardiff", "--indicator", "iod2025", "--out", str(tmp_path / "cardiff")]) == 2
     err = _one_line_error(capsys)
-    assert "covers England only (33,755 LSOAs); Cardiff is in Wales: pass --indicator" in err
+    assert "covers England only (33,755 LSOAs); Cardiff is in Wales, whose own index is the WIMD 2019" in err
+    assert "leave --indicator out, or pass --indicator" in err
     assert list(tmp_path.iterdir()) == []
     with pytest.raises(geo.CoverageError, match=r"covers England only .*Cardiff is in Wales"):
-        build_report("W06000015", tmp_path / "cardiff")
+        build_report("W06000015", tmp_path / "cardiff", indicator="iod2025")
 
 
-def test_a_scottish_area_is_refused_in_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["report", "--area", "Glasgow City", "--out", str(tmp_path / "glasgow")]) == 2
+def test_a_scottish_area_with_an_lsoa_indicator_is_refused_in_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["report", "--area", "Glasgow City", "--indicator", "iod2025", "--out", str(tmp_path / "glasgow")]) == 2
     err = _one_line_error(capsys)
     assert "is in Scotland, which has no LSOAs" in err and "pass --level dz11" in err
-    assert main(["report", "--area", "TLM", "--out", str(tmp_path / "scotland")]) == 2
+    assert main(["report", "--area", "TLM", "--indicator", "iod2025", "--out", str(tmp_path / "scotland")]) == 2
     assert "'Scotland' (itl1 TLM) has no LSOAs" in _one_line_error(capsys)
+    assert main(["report", "--area", "TLM", "--level", "lsoa21", "--out", str(tmp_path / "scotland")]) == 2
+    assert "the Scottish Index of Multiple Deprivation 2020 is mapped on dz11" in _one_line_error(capsys)
     assert list(tmp_path.iterdir()) == []
 
 
@@ -212,13 +216,15 @@ def test_a_run_killed_between_the_two_renames_loses_nothing(tmp_path: Path) -> N
 
 
 def test_all_areas_writes_or_refuses_each_area(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    table = report_batch.report_all(["itl1", "lad24"], tmp_path / "all", codes=["TLC", "TLL", "TLM", "E06000017", "W06000015"])
+    table = report_batch.report_all(["itl1", "lad24"], tmp_path / "all", codes=["TLC", "TLN", "E06000017", "W06000015", "N09000003"])
     assert table[["level", "code", "outcome"]].values.tolist() == [
-        ["itl1", "TLC", "written"], ["itl1", "TLL", "refused"], ["itl1", "TLM", "refused"],
-        ["lad24", "E06000017", "written"], ["lad24", "W06000015", "refused"],
+        ["itl1", "TLC", "written"], ["itl1", "TLN", "refused"],
+        ["lad24", "E06000017", "written"], ["lad24", "N09000003", "refused"], ["lad24", "W06000015", "written"],
     ]
-    assert (tmp_path / "all" / "itl1" / "TLC" / "index.html").is_file() and not (tmp_path / "all" / "itl1" / "TLL").exists()
-    assert table.loc[1, "reason"].startswith("IMD score (IoD2025) covers England only") and "\n" not in "".join(table["reason"])
+    assert (tmp_path / "all" / "itl1" / "TLC" / "index.html").is_file() and not (tmp_path / "all" / "itl1" / "TLN").exists()
+    assert "WIMD 2019" in (tmp_path / "all" / "lad24" / "W06000015" / "index.html").read_text()
+    assert table.loc[1, "reason"].startswith("--area 'Northern Ireland' is in Northern Ireland, which has no small-area")
+    assert "\n" not in "".join(table["reason"])
     assert pd.read_csv(tmp_path / "all" / "outcomes.csv", index_col=0)["outcome"].tolist() == table["outcome"].tolist()
 
     def broken(*args: object, **kwargs: object) -> None:
@@ -230,7 +236,7 @@ def test_all_areas_writes_or_refuses_each_area(tmp_path: Path, monkeypatch: pyte
         main(["report", "--all-areas", "itl1", "--out", str(tmp_path / "crash")])
     assert stopped.value.code == 1
     shown = capsys.readouterr()
-    assert "crashed" in shown.out and "RuntimeError: a bug" in shown.out and "12 areas crashed" in shown.err
+    assert "crashed" in shown.out and "RuntimeError: a bug" in shown.out and "11 areas crashed" in shown.err  # Northern Ireland: refused
     assert main(["report", "--all-areas", "itl1", "--out", ".", "--overwrite"]) == 2
 
 

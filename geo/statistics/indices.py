@@ -22,7 +22,8 @@ domain:
   first (1 = most deprived of :math:`N_{21}`, ties share the better rank);
 - decile by the *published boundaries*: with :math:`b_k = \min\{s_i : d_i = k\}` the lowest
   published score of published decile :math:`k` (2011 LSOAs), :math:`d_j = \min\{k : y_j \ge b_k\}`
-  (10 when none of :math:`b_1 \dots b_9`). An LSOA 2021 is in the nation's most deprived 10 %
+  (10 when none of :math:`b_1 \dots b_9`; "at or beyond" allows a relative rounding error of
+  :math:`10^{-9}`, as the weighted mean of a single score may differ from it in the last digit). An LSOA 2021 is in the nation's most deprived 10 %
   when its converted score is at or beyond the lowest score of the published decile 1. A
   2021 LSOA that is one 2011 LSOA, or a part of one (unchanged or split), keeps its score
   and so its published decile; a merged one gets the weighted mean of its parts' scores
@@ -208,7 +209,10 @@ def boundary_deciles(values: pd.Series, scores: pd.Series, deciles: pd.Series) -
     if len(lowest) == 0:
         raise InputError("scores/deciles are empty; boundary deciles need the published scores and deciles")
     x = values.to_numpy(dtype="float64")
-    beyond = (x[:, None] < lowest.to_numpy()[None, :-1]).sum(axis=1)  # boundaries x falls short of
+    bounds = lowest.to_numpy()[None, :-1]
+    # boundaries x falls short of; a converted score equal to a boundary but for rounding (a weighted mean
+    # of one value) reaches it (relative tolerance 1e-9)
+    beyond = ((x[:, None] < bounds) & ~np.isclose(x[:, None], bounds, rtol=1e-9, atol=0.0)).sum(axis=1)
     place = lowest.index.to_numpy()[beyond].astype("float64")
     return pd.Series(pd.array(np.where(np.isnan(x), np.nan, place), dtype="Int64"), index=values.index)
 

@@ -157,7 +157,7 @@ def prepare_report(
     (True, 948, 'England only (33,755 LSOAs)')
     >>> scotland = prepare_report(nation="Scotland")  # SIMD 2020 ranks of data zones
     >>> scotland.level, scotland.worse, int(scotland.found["n_areas"].sum()), scotland.covered
-    ('dz11', 'low', 698, 'Scotland only (6,976 data zones)')
+    ('dz11', 'low', 698, 'Scotland (6,976 data zones)')
     >>> prepare_report(nation="N")
     Traceback (most recent call last):
     ...

@@ -94,7 +94,7 @@ class Indicator:
         --------
         >>> wimd = load_indicator(None, value=None, kind="mean", level=None, higher_is_better=None, nation="W")
         >>> round(wimd.published_decile(), 2), int((wimd.frame["IMD_decile"] == 1).sum())  # 189 LSOAs 2021
-        (37.56, 189)
+        (43.99, 189)
         """
         if self.index is None or self.decile is None:
             return None

@@ -42,6 +42,7 @@ from geo.outputs.plotting import plot
 from geo.statistics.comparison import compare
 from geo.statistics.deprivation import deprivation_summary
 from geo.statistics.hotspots import hotspots
+from geo.statistics.indices import DeprivationIndex, deprivation_index
 from geo.statistics.inequality import decompose, inequality
 from geo.statistics.pockets import pockets
 
@@ -52,6 +53,7 @@ __all__ = [
     "CoverageError",
     "DataError",
     "DataUnavailableError",
+    "DeprivationIndex",
     "DownloadError",
     "InputError",
     "LevelMatch",
@@ -67,6 +69,7 @@ __all__ = [
     "contiguity",
     "convert",
     "decompose",
+    "deprivation_index",
     "deprivation_summary",
     "detect_level",
     "disaggregate",

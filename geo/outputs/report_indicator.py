@@ -132,10 +132,10 @@ def _from_index(index: DeprivationIndex, value: str | None, level: str | None) -
         )
     frame = index.mapped()
     column = value or index.score or index.rank
-    measures = {index.score: (index.overall, index.rank, index.decile), index.rank: (index.overall, index.rank, index.decile)}
-    for d in index.domains:
-        measures.update({d.score: (d.label, d.rank, d.decile), d.rank: (d.label, d.rank, d.decile)})
-    measures.pop(None, None)
+    measures: dict[str, tuple[str, str, str]] = {}
+    for label, score, rank_column, decile_column in [(index.overall, index.score, index.rank, index.decile),
+                                                     *((d.label, d.score, d.rank, d.decile) for d in index.domains)]:
+        measures.update({c: (label, rank_column, decile_column) for c in (score, rank_column) if c})
     if column not in measures or column not in frame.columns:
         raise InputError(f"--value {column!r} is not a score or rank of the {index.short}; pass --value with one of {examples(sorted(c for c in measures if c in frame.columns))}")
     label, rank, decile = measures[column]

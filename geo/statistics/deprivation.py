@@ -44,11 +44,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from geo.data import products
 from geo.errors import InputError, examples
 from geo.geography import lookups, registry
 from geo.geography.coverage import NATIONAL_COVERAGE, covers_nation
 from geo.geography.population import population
-from geo.data import products
 from geo.moving.conversion import lsoa11_population
 from geo.moving.inputs import prepare
 from geo.moving.values import integer, positive_weights

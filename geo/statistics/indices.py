@@ -47,7 +47,6 @@ from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
-
 import pandas as pd
 
 from geo import catalogue

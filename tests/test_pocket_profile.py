@@ -97,6 +97,11 @@ def test_synthetic_case_by_hand() -> None:
     assert len(m) == p["n_areas"].sum() and sorted(m["number"].unique()) == list(range(1, len(p) + 1))
     assert p.geometry.area.tolist() == [1.0, 2.0] and p.crs == "EPSG:27700"
     assert out.domains == ("Income", "Health") and out.earlier == "Edition 1" and out.national_count == 100
+    assert m.index.name == left.index.name == "code"
+    # the same with the codes in a column of data
+    again = profile_pockets(**{**args, "data": args["data"].rename_axis("LSOA21CD").reset_index(), "code": "LSOA21CD"})
+    pd.testing.assert_frame_equal(again.pockets, p)
+    pd.testing.assert_frame_equal(again.members, m)
     joined = " ".join(out.notes)
     assert "weighted by the weights given (weight=)" in joined and "out of 100" in joined
     assert "comparison is of position, not of absolute deprivation" in joined and "wards given (names=)" in joined

@@ -359,12 +359,13 @@ def _left(before: pd.Series | None, area_codes: pd.Index | None, table: pd.DataF
           level: str, names: pd.DataFrame | None) -> pd.DataFrame:
     """Small areas of the area in the earlier decile 1 and not in the current decile 1."""
     empty = pd.DataFrame({"name": pd.Series(dtype=object), "ward": pd.Series(dtype=object),
-                          "decile_earlier": pd.Series(dtype="float64"), "decile_now": pd.Series(dtype="float64")})
+                          "decile_earlier": pd.Series(dtype="float64"), "decile_now": pd.Series(dtype="float64")},
+                         index=pd.Index([], dtype=object, name="code"))
     if before is None or area_codes is None:
         return empty
     if overall is None:
         raise InputError("left needs the current decile: pass decile_of= with an 'Overall' entry (e.g. {'Overall': 'IMD_decile'})")
-    codes = pd.Index(pd.Index(area_codes).astype(str).unique())
+    codes = pd.Index(pd.Index(area_codes).astype(str).unique(), name="code")
     now = _numeric(table, overall, "decile_of").reindex(codes)
     was = before.reindex(codes)
     chosen = codes[((was == 1) & now.notna() & (now != 1)).to_numpy()]

@@ -181,6 +181,8 @@ def test_errors_on_inconsistent_tables() -> None:
     twice = args["local"].assign(codes=[f"{A},{B}", f"{C},{A}"])
     with pytest.raises(InputError, match=r"small areas in more than one pocket: 'E01900001'"):
         profile_pockets(**{**args, "local": twice})
+    with pytest.raises(InputError, match=r"domains: the Health rank or decile is missing for pocket members 'E01900002'"):
+        profile_pockets(**{**args, "data": data.assign(Health_decile=[1, None, 3, 1, 1, 10])})
     with pytest.raises(InputError, match=r"domains: column 'Income_rank' holds values that are not numbers at 'E01900002'"):
         profile_pockets(**{**args, "data": data.assign(Income_rank=["1", "x", "3", "4", "5", "6"])})
 

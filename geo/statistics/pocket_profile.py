@@ -287,6 +287,10 @@ def profile_pockets(
     for label, column in domains.items():
         first[f"rank_{label}"] = _numeric(table, column, "domains").reindex(member_codes).to_numpy()
         members[f"decile_{label}"] = _numeric(table, decile_of[label], "decile_of").reindex(member_codes).to_numpy()
+        gaps = member_codes[(first[f"rank_{label}"].isna() | members[f"decile_{label}"].isna()).to_numpy()]
+        if len(gaps):
+            raise InputError(f"domains: the {label} rank or decile is missing for pocket members {examples(gaps)}; "
+                             "a domain profile needs both for every small area of a pocket")
     before: pd.Series | None = None
     if earlier is not None:
         if not isinstance(earlier, pd.Series):

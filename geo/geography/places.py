@@ -288,12 +288,14 @@ def resolve(query: str | Area, *, level: str | None = None, arguments: tuple[str
     >>> resolve("West Midlands", arguments=("query", "area_level"))
     Traceback (most recent call last):
     ...
-    geo.errors.InputError: query='West Midlands' names 2 areas: West Midlands (region, rgn24 E12000005); ... or area_level='pfa24' ...
+    geo.errors.InputError: query='West Midlands' names 2 areas: West Midlands (police force area, pfa24 E23000014); ... or area_level='rgn24' ...
     """
     asked, named = arguments
     wanted = None if level is None else registry.resolve(level, argument=named)
-    if isinstance(query, Area) and wanted in (None, query.level):
-        return query
+    if isinstance(query, Area):
+        if wanted in (None, query.level):
+            return query
+        query = query.code  # the same area at another level, if it has one
     if not isinstance(query, str) or not query.strip():
         raise InputError(f"{asked}={query!r} must be a non-empty area code or name")
     code = query.strip().upper()

@@ -288,7 +288,7 @@ def resolve(query: str | Area, *, level: str | None = None, arguments: tuple[str
     >>> resolve("West Midlands", arguments=("query", "area_level"))
     Traceback (most recent call last):
     ...
-    geo.errors.InputError: query='West Midlands' names 2 areas: West Midlands (police force area, pfa24 E23000014); ... or area_level='rgn24' ...
+    geo.errors.InputError: query='West Midlands' names 2 areas: West Midlands (police force area, pfa24 E23000014); ... or its level (area_level='rgn24'), or its full name.
     """
     asked, named = arguments
     wanted = None if level is None else registry.resolve(level, argument=named)

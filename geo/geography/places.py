@@ -33,11 +33,12 @@ from __future__ import annotations
 import difflib
 import logging
 import re
-import tomllib
 import unicodedata
 from functools import lru_cache
 from importlib import resources
 from typing import NamedTuple
+
+import tomllib
 
 from geo import catalogue
 from geo.errors import InputError, examples
@@ -302,7 +303,7 @@ def resolve(query: str | Area, *, level: str | None = None, arguments: tuple[str
     found = levels_of(code)
     if found and wanted is None:
         return Area(found[0], code, str(lookups.areas(found[0]).loc[code, "name"]))
-    if found:
+    if found and wanted is not None:
         if wanted not in found:
             raise InputError(f"{asked}={query!r} is a {', '.join(map(level_word, found))} ({', '.join(found)}) code, "
                              f"not a {level_word(wanted)} ({wanted}); drop {named}= or pass a {wanted} code or name")

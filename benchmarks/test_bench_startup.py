@@ -4,10 +4,10 @@ Each round starts a new interpreter (nothing imported yet, as for a user), so th
 wall-clock times of whole processes, interpreter start-up included. Claims (issue 10, point 8),
 each asserted on the median of 5 rounds after one warm-up round (files in the OS cache):
 
-- ``python -c "import geo"`` under 1.5 s (measured 0.03-0.05 s on 2026-11-26, 2 cores, other
-  jobs running; 2.5-3.1 s before the public names were loaded lazily);
-- ``levelup --help`` under 0.5 s (measured 0.05 s; 2.1-3.5 s before the commands imported
-  their modules when run).
+- ``python -c "import geo"`` under 1.5 s (medians of 0.03-0.18 s on 2026-11-26, 2 cores with
+  other jobs running; 2.5-4.4 s before the public names were loaded lazily);
+- ``levelup --help`` under 0.5 s (medians of 0.05-0.27 s; 2.1-4.7 s before the commands
+  imported their modules when run).
 
 The plain way of the other benchmarks is here the interpreter alone (``python -c pass``):
 the ratio in ``extra_info`` says how much the package adds to it.

@@ -27,29 +27,25 @@ import sys
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
-import pandas as pd
-
-from geo import catalogue, fetch, settings
 from geo.cli_terms import Parser, in_cli_terms, leaves, spellings
-from geo.data import cache, csvsafe, products
-from geo.data.readers import read_table
 from geo.errors import DataUnavailableError, InputError, LevelupError, examples
-from geo.geography import lookups, registry, vintages
-from geo.geography.places import area
-from geo.moving.aggregation import aggregate
-from geo.moving.disaggregation import disaggregate
-from geo.outputs.export import export
-from geo.outputs.maps import map as choropleth
-from geo.outputs.plotting import plot
-from geo.outputs.report import build_report
-from geo.statistics.pockets import pockets
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+# Each command imports what it uses when it runs, so that `levelup --help` (and a usage error)
+# loads no pandas, geopandas, libpysal, matplotlib or folium: the parser needs none of them.
 
 log = logging.getLogger(__name__)
 
 
 def _cmd_levels(args: argparse.Namespace) -> None:
+    import pandas as pd
+
+    from geo.geography import registry
+
     table = registry.levels()
     if args.csv:
         table.to_csv(sys.stdout)
@@ -59,6 +55,9 @@ def _cmd_levels(args: argparse.Namespace) -> None:
 
 
 def _cmd_status(args: argparse.Namespace) -> None:
+    from geo import catalogue, settings
+    from geo.data import cache, products
+
     print(f"cache:  {settings.get_cache_dir()}")
     print(f"mirror: {settings.get_mirror() or '(none: set LEVELUP_MIRROR)'}")
     print(f"offline: {settings.is_offline()}")
@@ -77,6 +76,9 @@ def _cmd_status(args: argparse.Namespace) -> None:
 
 
 def _cmd_fetch(args: argparse.Namespace) -> None:
+    from geo import fetch
+    from geo.geography import registry
+
     if sum((bool(args.level), args.all, bool(args.product))) != 1:
         raise InputError("data fetch: give one LEVEL, --product ID or --all, e.g. `levelup data fetch lsoa21`")
     if args.level:
@@ -96,6 +98,8 @@ def _cmd_fetch(args: argparse.Namespace) -> None:
 
 
 def _cmd_lookup(args: argparse.Namespace) -> None:
+    from geo.geography import lookups, registry
+
     table = lookups.lookup(args.from_level, args.to_level, best_fit=args.best_fit)
     codes = list(args.codes)
     if not codes and not sys.stdin.isatty():
@@ -114,7 +118,9 @@ def _cmd_lookup(args: argparse.Namespace) -> None:
 
 
 def _cmd_area(args: argparse.Namespace) -> None:
-    found = area(args.query)
+    from geo.geography.places import area
+
+    found = area(args.query, level=args.level)
     print(f"{found.level}\t{found.code}\t{found.name}")
 
 
@@ -130,6 +136,8 @@ def _read_table(path: str) -> pd.DataFrame:
     ...
     geo.errors.InputError: INPUT 'missing.csv': no such file; give the path of a .csv, ... file
     """
+    from geo.data.readers import read_table
+
     return read_table(path, argument="INPUT")
 
 
@@ -143,6 +151,12 @@ def _write(result: object, out: str | None, overwrite: bool) -> None:
     code,n
     '=x,-1
     """
+    import pandas as pd
+
+    from geo.data import csvsafe
+    from geo.geography import vintages
+    from geo.outputs.export import export
+
     if isinstance(result, pd.DataFrame) and result.attrs.get("recoded"):
         print(vintages.describe(result.attrs["recoded"]), file=sys.stderr)
     if out is None:
@@ -155,6 +169,8 @@ def _write(result: object, out: str | None, overwrite: bool) -> None:
 
 
 def _cmd_aggregate(args: argparse.Namespace) -> None:
+    from geo.moving.aggregation import aggregate
+
     data = _read_table(args.input)
     result = aggregate(data, to=args.to, value=args.value, kind=args.kind, weight=args.weight, numerator=args.numerator,
                        denominator=args.denominator, level=args.level, code=args.code or str(data.columns[0]), min_coverage=args.min_coverage,
@@ -163,6 +179,8 @@ def _cmd_aggregate(args: argparse.Namespace) -> None:
 
 
 def _cmd_disaggregate(args: argparse.Namespace) -> None:
+    from geo.moving.disaggregation import disaggregate
+
     data = _read_table(args.input)
     result = disaggregate(data, to=args.to, value=args.value, kind=args.kind, level=args.level, code=args.code or str(data.columns[0]),
                           weight=args.weight)
@@ -170,6 +188,8 @@ def _cmd_disaggregate(args: argparse.Namespace) -> None:
 
 
 def _cmd_pockets(args: argparse.Namespace) -> None:
+    from geo.statistics.pockets import pockets
+
     data = _read_table(args.input)
     threshold: str | float = args.threshold
     try:
@@ -187,6 +207,10 @@ def _cmd_pockets(args: argparse.Namespace) -> None:
 
 
 def _cmd_map(args: argparse.Namespace) -> None:
+    from geo.outputs.export import export
+    from geo.outputs.maps import map as choropleth
+    from geo.outputs.plotting import plot
+
     data = _read_table(args.input)
     options = dict(value=args.value, level=args.level, within=args.within, scheme=args.scheme, k=args.k,
                    higher_is_better=not args.lower_is_better, code=args.code or str(data.columns[0]), title=args.title)
@@ -196,6 +220,9 @@ def _cmd_map(args: argparse.Namespace) -> None:
 
 
 def _cmd_report(args: argparse.Namespace) -> None:
+    from geo.geography.places import resolve
+    from geo.outputs.report import build_report
+
     threshold: str | float | None = args.threshold
     try:
         threshold = float(args.threshold) if args.threshold is not None else None
@@ -213,7 +240,9 @@ def _cmd_report(args: argparse.Namespace) -> None:
             print(f"levelup: {crashed:,} areas crashed with an unexpected error (see the table)", file=sys.stderr)
             raise SystemExit(1)
         return
-    target = build_report(args.area, args.out, overwrite=args.overwrite, **options)
+    # resolved here so that its messages name --area and --area-level (a report's --level is another)
+    place = resolve(args.area, level=args.area_level, arguments=("query", "area_level"))
+    target = build_report(place.code, args.out, overwrite=args.overwrite, **options)
     print(f"report written to {target}/index.html")
 
 
@@ -275,8 +304,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--best-fit", action="store_true", help="assign straddling areas to their main parent")
     p.set_defaults(func=_cmd_lookup)
 
-    p = commands.add_parser("area", help="resolve an area name or code", description='Example: levelup area "County Durham"')
+    p = commands.add_parser("area", help="resolve an area name or code", description='Examples: levelup area "County Durham"; levelup area Hull; '
+                            "levelup area Lancashire --level pfa24")
     p.add_argument("query")
+    p.add_argument("--level", help="only areas of this level (e.g. lad24, utla23, pfa24, rgn24): for a name several levels share")
     p.set_defaults(func=_cmd_area)
 
     example = "Example: levelup aggregate crimes.csv --code LSOA21CD --value crimes --kind count --to lad24 --out lad.csv"
@@ -334,6 +365,8 @@ def build_parser() -> argparse.ArgumentParser:
     which.add_argument("--area", help="area name or code at any level (district, county, police force area, region, ITL1, nation)")
     which.add_argument("--all-areas", metavar="LEVELS",
                        help="comma-separated levels (e.g. lad24,utla23,pfa24,itl1): a pack for every area, in OUT/LEVEL/CODE, and a table of outcomes")
+    p.add_argument("--area-level", help="level of --area, for a name several levels share (e.g. pfa24 for the police force area "
+                                        "of Lancashire; default: a local authority where one has the name)")
     p.add_argument("--out", required=True, help="output folder (new or empty; an earlier report is replaced only with --overwrite)")
     p.add_argument("--indicator", help="catalogue/ESS indicator id or a CSV of codes (default: the area's nation's deprivation index: "
                                        "iod2025, wimd2019 or simd2020; Northern Irish areas need one)")

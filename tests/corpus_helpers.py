@@ -671,6 +671,8 @@ def _build_cases() -> list[Case]:
     add("area-very-long", geo.area, lambda c: {"query": "Durham" * 20000}, Raises(errors.InputError, (r"query",)))
     add("area-lower-case-code", geo.area, lambda c: {"query": " e06000047 "}, Returns(lambda r, c: _eq(tuple(r), ("lad24", "E06000047", "County Durham"))))
     add("area-unicode-name", geo.area, lambda c: {"query": "Ynys Môn ☃"}, Raises(errors.InputError, (r"query",)))
+    add("area-shared-name", geo.area, lambda c: {"query": "West Midlands"}, Raises(errors.InputError, (r"query=", r"level='rgn24'", "police force area")))
+    add("area-name-not-at-level", geo.area, lambda c: {"query": "Manchester", "level": "pfa24"}, Raises(errors.InputError, (r"query=", "pfa24")))
     add("lookup-unknown-level", geo.lookup, lambda c: {"from_level": "lsoa99", "to_level": "lad24"}, Raises(errors.UnknownLevelError, (r"from_level=",)))
     add("lookup-reversed", geo.lookup, lambda c: {"from_level": "itl1", "to_level": "lsoa21"}, Raises(errors.NestingError, (r"from_level|to_level",)))
     add("lookup-same-level", geo.lookup, lambda c: {"from_level": "lad24", "to_level": "lad"}, Raises(errors.NestingError, (r"from_level",)))
@@ -789,6 +791,8 @@ def _build_cases() -> list[Case]:
     cli("cli-report-overwrite-working-folder", lambda c: ["report", "--area", "Rutland", "--out", _notes(c), "--overwrite"],
         Exits(2, (r"--out",), check=_cwd_untouched), cwd=True)
     cli("cli-report-hostile-area", lambda c: ["report", "--area", '=HYPERLINK("http://evil")', "--out", str(c.tmp / "x")], Exits(2, (r"--area",)))
+    cli("cli-report-shared-area-name", lambda c: ["report", "--area", "West Midlands", "--out", str(c.tmp / "wm")], Exits(2, (r"--area", r"--area-level rgn24")))
+    cli("cli-area-shared-name", lambda c: ["area", "West Midlands"], Exits(2, (r"QUERY", r"--level rgn24")))
     cli("cli-report-path-traversal-area", lambda c: ["report", "--area", "../../etc/passwd", "--out", str(c.tmp / "x")], Exits(2, (r"--area",)))
     cli("cli-lookup-unknown-codes", lambda c: ["lookup", "lsoa21", "itl1", "E01999999"], Exits(2, ("CODES",)))
     cli("cli-lookup-reversed", lambda c: ["lookup", "itl1", "lsoa21"], Exits(2, (r"FROM|TO",)))

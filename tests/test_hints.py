@@ -261,7 +261,7 @@ def _names(module: str, tree: ast.Module, functions: dict[Node, ast.FunctionDef]
     local = {name: (mod, name) for mod, name in functions if mod == module}
     modules: dict[str, str] = {}
     packages = {"geo", *(f"geo.{path.parent.name}" for path in PACKAGE.glob("*/__init__.py"))}
-    for node in tree.body:
+    for node in ast.walk(tree):  # imports inside functions too: the CLI imports a command's modules when it runs
         if isinstance(node, ast.ImportFrom) and node.module in packages:  # from geo(.layer) import module
             for alias in node.names:
                 modules[alias.asname or alias.name] = alias.name

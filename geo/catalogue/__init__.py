@@ -28,6 +28,8 @@ import tomllib
 from geo.errors import InputError, examples
 
 _FOLDERS = ("boundaries", "lookups", "indicators")
+#: catalogue files that are not products: the level graph, and the names people use (geo.area)
+_NOT_PRODUCTS = ("levels.toml", "aliases.toml")
 
 
 @dataclass(frozen=True)
@@ -104,7 +106,7 @@ class Product:
 def _read_entries(folder: str) -> list[dict[str, Any]]:
     entries = []
     for item in sorted(resources.files(f"geo.catalogue.{folder}").iterdir(), key=lambda p: p.name):
-        if item.name.endswith(".toml") and item.name != "levels.toml":
+        if item.name.endswith(".toml") and item.name not in _NOT_PRODUCTS:
             raw = item.read_bytes()
             entry = tomllib.loads(raw.decode("utf-8"))
             entry["digest"] = hashlib.sha256(raw).hexdigest()[:16]

@@ -11,12 +11,11 @@ takes part; ``attrs``/``islands`` on the returned weights name them.
 from __future__ import annotations
 
 import warnings
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from libpysal import weights as lw
-from scipy.spatial import cKDTree
 
 from geo import catalogue
 from geo.data import cache
@@ -24,6 +23,9 @@ from geo.errors import InputError, examples
 from geo.geography import registry
 from geo.geography.codes import codes_of, isin
 from geo.geography.layers import boundaries
+
+if TYPE_CHECKING:
+    from libpysal import weights as lw  # imported where used: libpysal takes a second to load
 
 KINDS = ("queen", "rook")
 
@@ -81,6 +83,8 @@ def neighbour_pairs(level: str, *, kind: str = "queen") -> pd.DataFrame:
     cached = cache.read(key, version=version)
     if cached is not None:
         return cached
+    from libpysal import weights as lw
+
     layer = boundaries(level)
     builder = lw.Queen if kind == "queen" else lw.Rook
     with warnings.catch_warnings():
@@ -151,6 +155,8 @@ def contiguity(level: str, codes: pd.Index | None = None, *, kind: str = "queen"
     lists = np.split(adjacency["neighbor"].to_numpy(dtype=object), starts[1:])
     neighbors: dict[str, list[str]] = {code: [] for code in codes.to_numpy(dtype=object).tolist()}
     neighbors.update(zip(heads.tolist(), (part.tolist() for part in lists), strict=True))
+    from libpysal import weights as lw
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         w = lw.W(neighbors, id_order=list(neighbors), silence_warnings=True)
@@ -163,6 +169,8 @@ def _join_to_nearest(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Add a pair both ways between each area in ``lonely`` and the nearest other area of
     ``shapes`` (by centroid), to the pair arrays ``focal``/``neighbor``."""
+    from scipy.spatial import cKDTree
+
     centroids = shapes.centroid
     xy = np.column_stack([centroids.x.to_numpy(), centroids.y.to_numpy()])
     position = pd.Index(shapes.index, dtype="string").get_indexer(lonely)

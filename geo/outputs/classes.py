@@ -10,11 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import geopandas as gpd
-import mapclassify
 import numpy as np
 import pandas as pd
-from matplotlib import colormaps
-from matplotlib.colors import to_hex
 
 from geo.errors import InputError, examples
 from geo.geography import lookups, registry
@@ -70,6 +67,8 @@ class Classes:
 
 def _options(scheme: str, k: int, higher_is_better: bool) -> tuple[str, int]:
     """Check the classing options; return mapclassify's name of ``scheme`` and ``k``."""
+    import mapclassify  # imported where used, as matplotlib below: both are slow to load
+
     k = integer(k, argument="k", minimum=2)
     if not isinstance(higher_is_better, (bool, np.bool_)):
         raise InputError(f"higher_is_better={higher_is_better!r}; expected True or False")
@@ -93,6 +92,10 @@ def classify(values: pd.Series, *, scheme: str = "quantiles", k: int = 5, higher
     >>> c.index.tolist()
     [0, 0, 1, 1, -1]
     """
+    import mapclassify
+    from matplotlib import colormaps
+    from matplotlib.colors import to_hex
+
     name, k = _options(scheme, k, higher_is_better)
     present = pd.to_numeric(values.dropna(), errors="coerce").astype("float64")
     if present.isna().any():

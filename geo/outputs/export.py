@@ -15,16 +15,13 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import folium
 import geopandas as gpd
 import pandas as pd
 import pyogrio
-from matplotlib.figure import Figure
 
 from geo.data import csvsafe
 from geo.data.atomic import atomic_open, umask
 from geo.errors import InputError
-from geo.outputs.maps import to_html
 
 FORMATS = (".gpkg", ".parquet", ".geojson", ".csv", ".html", ".png", ".svg", ".pdf")
 
@@ -129,10 +126,16 @@ def export(obj: Any, path: str | os.PathLike[str], *, overwrite: bool = False) -
         with atomic_open(target, "w") as handle:
             csvsafe.to_csv(table, handle)
     elif suffix == ".html":
+        import folium  # folium and matplotlib are imported only for the files that need them
+
+        from geo.outputs.maps import to_html
+
         if not isinstance(obj, folium.Map):
             raise InputError(f"a .html file holds a folium.Map (geo.map), got {type(obj).__name__}")
         to_html(obj, target)
     else:
+        from matplotlib.figure import Figure
+
         if not isinstance(obj, Figure):
             raise InputError(f"a {suffix} file holds a matplotlib Figure (geo.plot), got {type(obj).__name__}")
         _staged(target, lambda temporary: obj.savefig(temporary, dpi=150, format=suffix[1:]))

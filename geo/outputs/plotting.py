@@ -8,14 +8,17 @@ pyplot's figure list untouched (``plt.show()`` in a notebook works as before).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import geopandas as gpd
 import pandas as pd
-from matplotlib.axes import Axes
-from matplotlib.figure import Figure
-from matplotlib.patches import Patch
 
 from geo.outputs.classes import map_layer, outline_shapes
 from geo.outputs.maps import ATTRIBUTION
+
+if TYPE_CHECKING:  # matplotlib is imported where used: it is slow to load
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 
 def plot(
@@ -79,6 +82,9 @@ def plot(
     >>> fig = plot(iod, code="LSOA21CD", value="IMD_score", within="E06000047", higher_is_better=False)
     >>> fig.savefig("durham.png", dpi=150)
     """
+    from matplotlib.figure import Figure
+    from matplotlib.patches import Patch
+
     drawn = map_layer(data, value=value, level=level, within=within, code=code, scheme=scheme, k=k, higher_is_better=higher_is_better)
     child, layer, classes = drawn.level, drawn.layer, drawn.classes
     fig = Figure(figsize=figsize)  # no pyplot: the process's backend is not touched; savefig renders off-screen

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import warnings
 
-import esda
 import numpy as np
 import pandas as pd
 
@@ -112,6 +111,8 @@ def hotspots(
         attrs["constant"] = True
         out.attrs.update(attrs)
         return out
+    import esda  # imported where used: with libpysal it takes a second to load
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         if method == "local_moran":

@@ -33,6 +33,7 @@ import time
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -389,45 +390,78 @@ def write_report(data: ReportData, place: Area, out: str | os.PathLike[str], *, 
     return target
 
 
+def _profile(data: ReportData, place: Area, local: gpd.GeoDataFrame, inside: pd.Index) -> Any:
+    """The pocket profile of ``place`` (names from wards, domains, change since the earlier
+    edition: :func:`geo.statistics.pocket_profile.profile_pockets`), or None.
+
+    The one place where the profile is made; the page, the maps and the files render it when
+    it is not None. Until the profile module is wired in, the pockets are named by their
+    small areas and numbered by :func:`geo.outputs.report_pockets.numbered`.
+    """
+    return None
+
+
 def _write_pack(data: ReportData, place: Area, inside: pd.Index, have: pd.Index, staging: Path, steps: tqdm) -> None:
     from geo.outputs.report_page import page, short_criterion  # the page's wording lives in its own module
+    from geo.outputs.report_pockets import members, numbered
+    from geo.outputs.report_tidy import tidy_inequality, tidy_summary
 
     ind, level, within = data.indicator, data.level, data.within
-    members = data.found["codes"].str.split(",").explode()
-    local = data.found.loc[members[isin(members, inside)].index.unique()].copy()
+    found = data.found["codes"].str.split(",").explode()
+    local = data.found.loc[found[isin(found, inside)].index.unique()].copy()
     partial = len(have) < len(inside)
     steps.update()
+    profile = _profile(data, place, local, inside)
+    pockets = numbered(local, higher_is_better=ind.higher_is_better, profile=profile)
+    in_pockets = members(ind.frame, ind.value, pockets, higher_is_better=ind.higher_is_better, profile=profile)
     summary = _summary(data, place, have)
     table = _inequality(data, place, have)
-    left_behind = _left_behind(ind, local)
+    title = ind.title if ind.published is None else f"{ind.title} (published)"
+    tidy = tidy_summary(summary, title=title, value=ind.value, unit=_VALUE_UNIT.get(ind.kind, "value"))
+    tidy_table = tidy_inequality(table, level=place.level, within=within, title=ind.title, higher_is_better=ind.higher_is_better,
+                                 areas=f"{_unit(level)}s")
     steps.update()
-    highlight = f"{HIGHLIGHT} ({short_criterion(data)})" + ("" if len(local) else f": none in {place.name}")
-    m = choropleth(ind.frame, value=ind.value, level=level, within=place.code, highlight=local, highlight_name=highlight,
-                   outlines=(within, "itl1"), higher_is_better=ind.higher_is_better, title=ind.title)
+    highlight = f"{HIGHLIGHT} ({short_criterion(data)})" + ("" if len(pockets) else f": none in {place.name}")
+    shapes = pockets.assign(number=pockets.index)
+    m = choropleth(ind.frame, value=ind.value, level=level, within=place.code, highlight=shapes, highlight_name=highlight,
+                   highlight_labels="number", outlines=(within, "itl1"), higher_is_better=ind.higher_is_better, title=ind.title)
     to_html(m, staging / "map.html")
     steps.update()
-    figure = plot(ind.frame, value=ind.value, level=level, within=place.code, highlight=local, highlight_name=highlight,
-                  outlines=(within,), higher_is_better=ind.higher_is_better, title=f"{ind.title}: {place.name}")
+    figure = plot(ind.frame, value=ind.value, level=level, within=place.code, highlight=shapes, highlight_name=highlight,
+                  highlight_labels="number", outlines=(within,), higher_is_better=ind.higher_is_better, title=f"{ind.title}: {place.name}")
     export(figure, staging / "map.png")
     steps.update()
     areas = boundaries(level, within=place.code).join(ind.frame[[ind.value]].rename(columns={ind.value: "value"}))
     outline = boundaries(within, dissolve_from=level)
     outline = outline.loc[outline.index.isin(lookups.lookup(level, within).set_index(level)[within].reindex(inside).unique())]
-    export({"areas": areas, "pockets": local, "outlines": outline}, staging / "pockets.gpkg")
-    export(summary, staging / "summary.csv")
-    export(table, staging / "inequality.csv")
+    layers = {"areas": areas, "pockets": shapes.reset_index(drop=True), "outlines": outline,
+              "summary": _no_geometry(summary), "inequality": _no_geometry(table)}
+    export(layers, staging / "pockets.gpkg")
+    export(tidy, staging / "summary.csv")
+    export(tidy_table, staging / "inequality.csv")
     steps.update()
     coverage_note = (
         f"{ind.title} has values for {len(have):,} of the {len(inside):,} {_unit(level)}s in {place.name}; the other "
         f"{len(inside) - len(have):,} are shown as “no data” and cannot be part of a pocket." if partial else ""
     )
     with atomic_open(staging / "index.html", "w") as handle:
-        handle.write(page(place, data, summary, table, local, left_behind, coverage_note))
+        handle.write(page(place, data, summary=summary, tidy=tidy, inequality=table, pockets=pockets, members=in_pockets,
+                          coverage_note=coverage_note, profile=profile))
     marker = {"package": "levelup-geo", "version": _version(), "area": place.name, "code": place.code, "level": place.level,
               "indicator": ind.title, "written": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
     with atomic_open(staging / MARKER, "w") as handle:
         json.dump(marker, handle, indent=1)
     steps.update()
+
+
+#: The unit of an indicator's own value in the summary CSV, by its kind.
+_VALUE_UNIT = {"mean": "average of the areas' values", "count": "count", "rate": "rate", "median": "median"}
+
+
+def _no_geometry(frame: pd.DataFrame) -> gpd.GeoDataFrame:
+    """A table (unrounded values, codes as a column) as a GeoPackage layer without shapes."""
+    table = frame.reset_index()
+    return gpd.GeoDataFrame(table, geometry=gpd.GeoSeries([None] * len(table), crs=27700), crs=27700)
 
 
 def _version() -> str:
@@ -467,7 +501,8 @@ def _summary_row(data: ReportData, row: Area, have: pd.Index | None) -> pd.DataF
             rank = ind.value.replace("_score", "_rank")
             data.memo[key] = deprivation_summary(ind.frame.loc[isin(ind.frame.index, data.values)], to=row.level,
                                                  score=ind.value, rank=rank, level=level)
-        picked = data.memo[key].loc[[row.code]]
+        picked = data.memo[key].loc[[row.code]].copy()
+        picked["ranked"] = int(data.memo[key]["rank_of_average_score"].notna().sum())  # the "of N" of every rank
     else:
         picked = _aggregated(ind, row, level, present)
     picked = picked.copy()
@@ -524,13 +559,8 @@ def _inequality(data: ReportData, place: Area, have: pd.Index) -> pd.DataFrame:
         parts = inequality(subset, value=ind.value, within=within, level=level, weight=ind.weight, higher_is_better=ind.higher_is_better)
         whole = pd.concat([whole, parts])
     whole.index.name = "code"
+    worst, best = ("min", "max") if ind.higher_is_better else ("max", "min")
+    for side, end in (("worst", worst), ("best", best)):  # the worst and best areas, named
+        whole[side] = whole[end]
+        whole[f"{side}_name"] = whole[f"{end}_name"]
     return whole
-
-
-def _left_behind(data: Indicator, local: gpd.GeoDataFrame) -> pd.DataFrame:
-    pocket_of = {code: pocket for pocket, codes in zip(local["pocket"], local["codes"], strict=True) for code in codes.split(",")}
-    rows = data.frame.loc[data.frame.index.isin(list(pocket_of)), [data.value]].copy()
-    names = lookups.areas(detect_level(rows.index).level)["name"] if len(rows) else pd.Series(dtype="string")
-    rows.insert(0, "name", names.reindex(rows.index).to_numpy() if len(rows) else [])
-    rows["pocket"] = [pocket_of[c] for c in rows.index]
-    return rows.sort_values(data.value, ascending=data.higher_is_better)

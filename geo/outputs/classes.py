@@ -210,9 +210,9 @@ def map_layer(
     >>> m = map_layer(data, value="score", level=None, within="E12000001", code="lad24",
     ...               scheme="quantiles", k=3, higher_is_better=False)
     >>> len(m.layer), m.classes.bins.round(3).tolist(), m.classes.counts.tolist(), m.classes.colours
-    (12, [3.667, 7.333, 11.0], [4, 4, 4], ['#fff1a9', '#fd8038', '#970026'])
+    (12, [3.667, 7.333, 11.0], [4, 4, 4], ['#ffeda0', '#feb24c', '#f03b20'])
     >>> m.classes.colour_of("E06000047")  # County Durham, score 5: the middle class
-    '#fd8038'
+    '#feb24c'
     """
     _options(scheme, k, higher_is_better)  # refused before any data are read
     prepared = prepare(data, columns=[value], level=level, code=code, kind="mean")

@@ -344,8 +344,9 @@ def write_report(data: ReportData, place: Area, out: str | os.PathLike[str], *, 
     >>> pack = write_report(data, area("Rutland"), folder / "rutland")
     >>> sorted(p.name for p in pack.iterdir())
     ['.levelup-report', 'index.html', 'inequality.csv', 'map.html', 'map.png', 'pockets.gpkg', 'summary.csv']
-    >>> pd.read_csv(pack / "summary.csv")[["name", "n_lsoas"]].values.tolist()
-    [['Rutland', 26], ['East Midlands', 2846], ['England', 33755]]
+    >>> summary = pd.read_csv(pack / "summary.csv")  # tidy: one row per area and measure
+    >>> summary[summary["measure"] == "neighbourhoods (LSOAs)"][["area", "level", "value"]].values.tolist()
+    [['Rutland', 'district', 26.0], ['East Midlands', 'region', 2846.0], ['England', 'nation', 33755.0]]
     >>> write_report(data, area("Cardiff"), folder / "cardiff")
     Traceback (most recent call last):
     ...
@@ -405,6 +406,7 @@ def _write_pack(data: ReportData, place: Area, inside: pd.Index, have: pd.Index,
     from geo.outputs.report_page import page, short_criterion  # the page's wording lives in its own module
     from geo.outputs.report_pockets import members, numbered
     from geo.outputs.report_tidy import tidy_inequality, tidy_summary
+    from geo.outputs.report_words import short
 
     ind, level, within = data.indicator, data.level, data.within
     found = data.found["codes"].str.split(",").explode()
@@ -419,7 +421,7 @@ def _write_pack(data: ReportData, place: Area, inside: pd.Index, have: pd.Index,
     title = ind.title if ind.published is None else f"{ind.title} (published)"
     tidy = tidy_summary(summary, title=title, value=ind.value, unit=_VALUE_UNIT.get(ind.kind, "value"))
     tidy_table = tidy_inequality(table, level=place.level, within=within, title=ind.title, higher_is_better=ind.higher_is_better,
-                                 areas=f"{_unit(level)}s")
+                                 areas=short(level, plural=True))
     steps.update()
     highlight = f"{HIGHLIGHT} ({short_criterion(data)})" + ("" if len(pockets) else f": none in {place.name}")
     shapes = pockets.assign(number=pockets.index)

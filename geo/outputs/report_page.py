@@ -19,9 +19,9 @@ import pandas as pd
 from geo.geography import registry
 from geo.geography.places import Area
 from geo.outputs.maps import ATTRIBUTION
-from geo.outputs.report import ReportData, _unit
+from geo.outputs.report import ReportData
 from geo.outputs.report_html import STYLE, heat_table, table
-from geo.outputs.report_words import MEASURES, about, level_words, measure_sentence, number, rank_text
+from geo.outputs.report_words import MEASURES, about, level_words, measure_sentence, number, rank_text, short
 
 #: What the pocket table calls a change since the earlier edition.
 CHANGE = {"persistent": "in the worst 10 % then and now", "new": "new since {earlier}", "partly new": "partly new since {earlier}"}
@@ -141,24 +141,24 @@ def headline(place: Area, data: ReportData, pockets: pd.DataFrame) -> str:
     >>> print(headline(area("County Durham"), data, durham))
     About 81,000 people in County Durham (district) live in 25 pockets that are among England's most deprived 10 % of
     neighbourhoods (LSOAs) on the IMD score (IoD2025). The pockets are groups of neighbouring LSOAs, 56 in all, with
-    81,013 residents (Census 2021); pocket 1, the worst, is County Durham 025B.
+    81,013 residents (Census 2021); pocket 1, the worst, is County Durham 039D.
     >>> print(headline(area("Rutland"), data, durham.iloc[:0]))
     No LSOA in Rutland (district) is among England's most deprived 10 % of neighbourhoods (LSOAs) on the IMD score
     (IoD2025), so Rutland has no pocket on this measure. The map, tables and files show every area's value.
     """
-    unit, where = _unit(data.level), f"{place.name} ({level_words(place.level)})"
+    unit, units, where = short(data.level), short(data.level, plural=True), f"{place.name} ({level_words(place.level)})"
     if pockets.empty:
         return (f"No {unit} in {where} is {criterion(data)}, so {place.name} has no pocket on this measure. "
                 "The map, tables and files show every area's value.")
     n, areas = len(pockets), int(pockets["n_areas"].sum())
-    groups = f"{'The pockets are groups' if n > 1 else 'The pocket is a group'} of neighbouring {unit}s, {areas:,} in all"
+    groups = f"{'The pockets are groups' if n > 1 else 'The pocket is a group'} of neighbouring {units}, {areas:,} in all"
     if pockets["population"].notna().all():
         people = float(pockets["population"].sum())
         words = about(people)
         text = (f"{words[0].upper()}{words[1:]} people in {where} live in {n:,} {'pockets that are' if n > 1 else 'pocket that is'} "
                 f"{criterion(data)}. {groups}, with {int(people):,} residents (Census 2021)")
     else:
-        text = f"{where} has {n:,} {'pockets' if n > 1 else 'pocket'} of {unit}s that are all {criterion(data)}. {groups}"
+        text = f"{where} has {n:,} {'pockets' if n > 1 else 'pocket'} of {units} that are all {criterion(data)}. {groups}"
     text += f"; pocket 1, the worst, is {pockets['name'].iloc[0]}." if n > 1 else f": {pockets['name'].iloc[0]}."
     hidden = int(pockets["hidden"].fillna(False).astype(bool).sum()) if data.national and "hidden" in pockets else 0
     if hidden:
@@ -180,11 +180,11 @@ def _cell(value: float, unit: str) -> str:
 
 
 def _pocket_rows(pockets: pd.DataFrame, data: ReportData, profile: Any) -> str:
-    ind, unit = data.indicator, _unit(data.level)
+    ind, unit, units = data.indicator, short(data.level), short(data.level, plural=True)
     rows = pd.DataFrame({"No.": [str(n) for n in pockets.index]})
-    rows["Pocket" + (" (wards)" if profile is not None else f" (its {unit}s)")] = pockets["name"].to_numpy()
+    rows["Pocket" + (" (wards)" if profile is not None else f" (its {units})")] = pockets["name"].to_numpy()
     rows["Residents (Census 2021)"] = [number(v, 0) for v in pockets["population"]]
-    rows[f"{unit}s"] = [number(v, 0) for v in pockets["n_areas"]]
+    rows[f"{units}"] = [number(v, 0) for v in pockets["n_areas"]]
     rows[f"Average {ind.title}"] = [number(v, 1) for v in pockets["value"]]
     if profile is not None and profile.domains and "worst_domains" in pockets:
         rows["In the worst 10 % on"] = pockets["worst_domains"].fillna("").to_numpy()
@@ -194,12 +194,12 @@ def _pocket_rows(pockets: pd.DataFrame, data: ReportData, profile: Any) -> str:
     if data.national and pockets["hidden"].fillna(False).astype(bool).any():
         rows["Hidden"] = ["yes" if h is True else "" for h in pockets["hidden"]]
     rows[f"{unit} codes"] = [str(c).replace(",", ", ") for c in pockets["codes"]]
-    caption = f"Pockets, worst first (numbered as on the map): {len(pockets):,} pockets, {int(pockets['n_areas'].sum()):,} {unit}s"
+    caption = f"Pockets, worst first (numbered as on the map): {len(pockets):,} pockets, {int(pockets['n_areas'].sum()):,} {units}"
     return table(rows, caption, numeric=list(rows.columns[2:5]), codes=[f"{unit} codes"], row_header=rows.columns[1])
 
 
 def _member_rows(members: pd.DataFrame, data: ReportData, limit: int = 200) -> str:
-    unit, shown = _unit(data.level), members.head(limit)
+    unit, units, shown = short(data.level), short(data.level, plural=True), members.head(limit)
     rows = pd.DataFrame({f"{unit}": shown["name"].to_numpy()})
     if "ward" in shown:
         rows["Ward"] = shown["ward"].fillna("").to_numpy()
@@ -211,7 +211,7 @@ def _member_rows(members: pd.DataFrame, data: ReportData, limit: int = 200) -> s
         rows["Change"] = shown["change"].fillna("").to_numpy()
     rows["Code"] = shown.index.astype(str)
     more = f"First {limit:,} of {len(members):,}; all are in pockets.gpkg." if len(members) > limit else ""
-    return table(rows, f"The {len(members):,} {unit}s in the pockets, worst first", numeric=[data.indicator.title], codes=["Code"],
+    return table(rows, f"The {len(members):,} {units} in the pockets, worst first", numeric=[data.indicator.title], codes=["Code"],
                  row_header=f"{unit}", note=more)
 
 
@@ -222,7 +222,7 @@ def _profile_sections(profile: Any, pockets: pd.DataFrame, data: ReportData) -> 
         shares = pd.DataFrame({d: pockets[f"decile_{d}"] for d in profile.domains if f"decile_{d}" in pockets}, index=pockets.index)
         parts.append(
             "<section><h2>What puts each pocket in the most deprived 10 %</h2>"
-            f"<p>For each pocket, the share of its residents who live in a {html.escape(_unit(data.level))} that is in "
+            f"<p>For each pocket, the share of its residents who live in a {html.escape(short(data.level))} that is in "
             f"{html.escape(_nations(data))}'s most deprived 10 % on each domain of the index. Darker = more.</p>"
             + heat_table(shares, pockets["name"], "Share of each pocket's residents in the most deprived 10 % on each domain (%)")
             + "</section>"
@@ -231,11 +231,11 @@ def _profile_sections(profile: Any, pockets: pd.DataFrame, data: ReportData) -> 
         left = profile.left
         body = "<p>None.</p>"
         if len(left):
-            rows = pd.DataFrame({_unit(data.level): left["name"].to_numpy(), "Ward": left.get("ward", pd.Series("", index=left.index)).to_numpy(),
+            rows = pd.DataFrame({short(data.level): left["name"].to_numpy(), "Ward": left.get("ward", pd.Series("", index=left.index)).to_numpy(),
                                  f"Decile in {profile.earlier}": [number(v, 0) for v in left["decile_earlier"]],
                                  "Decile now": [number(v, 0) for v in left["decile_now"]], "Code": left.index.astype(str)})
-            body = table(rows, f"{len(left):,} {_unit(data.level)}s that have left the most deprived 10 % since {profile.earlier} "
-                         "(decile 1 = most deprived)", codes=["Code"], row_header=_unit(data.level))
+            body = table(rows, f"{len(left):,} {short(data.level, plural=True)} that have left the most deprived 10 % since {profile.earlier} "
+                         "(decile 1 = most deprived)", codes=["Code"], row_header=short(data.level))
         parts.append(f"<section><h2>Left the most deprived 10 % since {html.escape(profile.earlier)}</h2>{body}"
                      "<p>National ranks are relative: a change of decile is a change of position among all areas, "
                      "not necessarily of absolute deprivation.</p></section>")
@@ -247,7 +247,7 @@ def _summary_section(place: Area, data: ReportData, summary: pd.DataFrame, tidy:
     sentences = ""
     if ind.is_iod and place.code in summary.index:
         row = summary.loc[place.code]
-        said = [measure_sentence(m, row, unit=_unit(data.level), nation=_nations(data), title=ind.title) for m in list(MEASURES)[2:]]
+        said = [measure_sentence(m, row, units=short(data.level, plural=True), nation=_nations(data), title=ind.title) for m in list(MEASURES)[2:]]
         sentences = '<ul class="measures">' + "".join(f"<li>{html.escape(s)}</li>" for s in said if s) + "</ul>"
     areas = list(dict.fromkeys(tidy["code"]))
     label = {c: f"{summary.loc[c, 'name']} ({level_words(str(summary.loc[c, 'level']))}, {c})" for c in areas}
@@ -277,10 +277,10 @@ def _summary_section(place: Area, data: ReportData, summary: pd.DataFrame, tidy:
 
 
 def _inequality_section(place: Area, data: ReportData, inequality: pd.DataFrame) -> str:
-    ind, unit = data.indicator, _unit(data.level)
+    ind, unit, units = data.indicator, short(data.level), short(data.level, plural=True)
     first = inequality.iloc[0]
     rows = pd.DataFrame({"Area": inequality["name"].to_numpy()})
-    rows[f"{unit}s with a value"] = [number(v, 0) for v in inequality["n"]]
+    rows[f"{units} with a value"] = [number(v, 0) for v in inequality["n"]]
     for column, title in (("mean", "Average"), ("median", "Median"), ("p10", "10th percentile"), ("p90", "90th percentile")):
         rows[title] = [number(v, 1) for v in inequality[column]]
     rows["90th / 10th percentile"] = [number(v, 2) for v in inequality["p90_p10_ratio"]]
@@ -288,7 +288,7 @@ def _inequality_section(place: Area, data: ReportData, inequality: pd.DataFrame)
     rows[f"Worst {unit}"] = inequality["worst_name"].fillna("").to_numpy()
     rows[f"Worst {unit} code"] = inequality["worst_code"].fillna("").to_numpy()
     rows["Code"] = inequality.index.astype(str)
-    said = (f"Within {place.name}, the best-off tenth of its {unit}s are at or {'above' if ind.higher_is_better else 'below'} "
+    said = (f"Within {place.name}, the best-off tenth of its {units} are at or {'above' if ind.higher_is_better else 'below'} "
             f"{number(first['p10'] if not ind.higher_is_better else first['p90'], 1)} and the worst-off tenth at or "
             f"{'below' if ind.higher_is_better else 'above'} {number(first['p90'] if not ind.higher_is_better else first['p10'], 1)} "
             f"on the {ind.title} (a ratio of {number(first['p90_p10_ratio'], 2)}). The Gini coefficient, {number(first['gini'], 3)}, "
@@ -381,10 +381,10 @@ def page(
     name = html.escape(place.name)
     said = headline(place, data, pockets)
     coverage = f"<p><strong>Coverage:</strong> {html.escape(coverage_note)}</p>" if coverage_note else ""
-    unit = _unit(data.level)
+    unit = short(data.level)
     if len(pockets):
         pocket_part = _pocket_rows(pockets, data, profile)
-        member_part = f"<section><h2>The {html.escape(unit)}s in the pockets</h2>{_member_rows(members, data)}</section>"
+        member_part = f"<section><h2>The {html.escape(short(data.level, plural=True))} in the pockets</h2>{_member_rows(members, data)}</section>"
     else:
         pocket_part = f"<p>None: no {html.escape(unit)} in {name} is {html.escape(criterion(data))}.</p>"
         member_part = ""

@@ -66,7 +66,7 @@ def numbered(local: gpd.GeoDataFrame, *, higher_is_better: bool, profile: Any = 
     ...     "hidden": False}, geometry=[box(0, 0, 1, 1), box(2, 0, 3, 1)], crs=27700)
     >>> table = numbered(local, higher_is_better=False)
     >>> table[["name", "pocket_id", "codes"]].reset_index().values.tolist()
-    [[1, 'County Durham 025B', 5, 'E01020752'], [2, 'County Durham 001A; County Durham 001B', 27, 'E01020602,E01020603']]
+    [[1, 'County Durham 025B', 5, 'E01020752'], [2, 'County Durham 011E; County Durham 013D', 27, 'E01020602,E01020603']]
     """
     if profile is not None:
         return profile.pockets

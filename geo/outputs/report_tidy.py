@@ -109,7 +109,7 @@ def tidy_inequality(table: pd.DataFrame, *, level: str, within: str, title: str,
     ...                       "Middlesbrough 001A"], "worst": [80.0, 60.0, 80.0]}, index=pd.Index(["E12000001", "E06000001", "E06000002"], name="code"))
     >>> tidy = tidy_inequality(table, level="rgn24", within="lad24", title="IMD score", higher_is_better=False)
     >>> tidy[tidy["measure"] == "average"].reset_index()[["area", "value", "rank", "of"]].values.tolist()
-    [['North East', 28.5, <NA>, <NA>], ['Hartlepool', 31.0, 2, 2], ['Middlesbrough', 40.2, 1, 2]]
+    [['North East', 28.5, <NA>, <NA>], ['Hartlepool', 31, 2, 2], ['Middlesbrough', 40.2, 1, 2]]
     >>> tidy[tidy["measure"] == "worst area"]["note"].tolist()[0]
     'Middlesbrough 001A (E01012345)'
     """

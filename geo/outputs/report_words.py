@@ -54,6 +54,17 @@ def level_words(level: str, *, plural: bool = False) -> str:
     return many if plural else singular
 
 
+def short(level: str, *, plural: bool = False) -> str:
+    """:func:`level_words` without its explanation in brackets, for running text ("LSOAs").
+
+    Examples
+    --------
+    >>> short("lsoa21"), short("lsoa21", plural=True), short("utla23", plural=True)
+    ('LSOA', 'LSOAs', 'counties or unitary authorities')
+    """
+    return level_words(level, plural=plural).split(" (")[0]
+
+
 def ordinal(number: int) -> str:
     """``47`` -> ``"47th"``.
 
@@ -81,8 +92,7 @@ def rank_text(rank: float | None, of: float | None, level: str, *, worst: str = 
     """
     if rank is None or of is None or pd.isna(rank) or pd.isna(of) or int(of) <= 1:
         return ""
-    areas = level_words(level, plural=True).split(" (")[0]  # "LSOAs", not "LSOAs (neighbourhoods)", before "(1 = ...)"
-    return f"{ordinal(int(rank))} of {int(of):,} {areas} (1 = {worst})"
+    return f"{ordinal(int(rank))} of {int(of):,} {short(level, plural=True)} (1 = {worst})"
 
 
 def about(people: float) -> str:
@@ -125,7 +135,7 @@ def number(value: float, decimals: int = 1) -> str:
     return "" if value is None or pd.isna(value) else f"{value:,.{decimals}f}"
 
 
-def measure_sentence(measure: str, row: pd.Series, *, unit: str, nation: str, title: str) -> str:
+def measure_sentence(measure: str, row: pd.Series, *, units: str, nation: str, title: str) -> str:
     """One plain sentence for an IoD summary measure of ``row`` (a row of the summary),
     with its definition and its rank ("of N").
 
@@ -136,8 +146,8 @@ def measure_sentence(measure: str, row: pd.Series, *, unit: str, nation: str, ti
     row : Series
         The area's row: ``name``, ``level``, the measure, ``rank_of_<measure>``, ``ranked``,
         ``n_lsoas``.
-    unit : str
-        The small areas, in words ("LSOA").
+    units : str
+        The small areas, in words ("LSOAs").
     nation : str
         The nation the ranks are of ("England").
     title : str
@@ -147,7 +157,7 @@ def measure_sentence(measure: str, row: pd.Series, *, unit: str, nation: str, ti
     --------
     >>> row = pd.Series({"name": "County Durham", "level": "lad24", "n_lsoas": 330, "proportion_most_deprived_10": 56 / 330,
     ...                  "rank_of_proportion_most_deprived_10": 53, "ranked": 296})
-    >>> measure_sentence("proportion_most_deprived_10", row, unit="LSOA", nation="England", title="IMD score (IoD2025)")
+    >>> measure_sentence("proportion_most_deprived_10", row, units="LSOAs", nation="England", title="IMD score (IoD2025)")
     "Share in the most deprived 10 %: 17.0 % of County Durham's LSOAs (56 of 330) are among England's most deprived 10 % — 53rd of 296 districts (1 = most deprived)."
     """
     value = row.get(measure)
@@ -157,21 +167,21 @@ def measure_sentence(measure: str, row: pd.Series, *, unit: str, nation: str, ti
     if value is None or pd.isna(value):
         return ""
     if measure == "average_score":
-        text = (f"Average score: {value:,.1f} — the {title} of {name}'s {unit}s averaged with their residents as weights "
+        text = (f"Average score: {value:,.1f} — the {title} of {name}'s {units} averaged with their residents as weights "
                 "(higher = more deprived)")
     elif measure == "average_rank":
-        text = (f"Average rank: {value:,.0f} — the national ranks of {name}'s {unit}s averaged with their residents as "
+        text = (f"Average rank: {value:,.0f} — the national ranks of {name}'s {units} averaged with their residents as "
                 f"weights, counted so that a higher number is more deprived")
     elif measure == "proportion_most_deprived_10":
         count = round(value * float(row.get("n_lsoas", 0) or 0))
-        text = (f"Share in the most deprived 10 %: {100 * value:.1f} % of {name}'s {unit}s ({count:,} of "
+        text = (f"Share in the most deprived 10 %: {100 * value:.1f} % of {name}'s {units} ({count:,} of "
                 f"{int(row.get('n_lsoas', 0) or 0):,}) are among {nation}'s most deprived 10 %")
     elif measure == "extent":
-        text = (f"Extent: {100 * value:.1f} % of {name}'s residents live in {unit}s among {nation}'s most deprived 30 %, "
+        text = (f"Extent: {100 * value:.1f} % of {name}'s residents live in {units} among {nation}'s most deprived 30 %, "
                 "those in the most deprived 10 % counted in full and those in the next 20 % on a sliding scale")
     elif measure == "local_concentration":
         text = (f"Local concentration: {value:,.0f} — the average national rank (higher = more deprived) of {name}'s most "
-                f"deprived {unit}s that together hold a tenth of its residents")
+                f"deprived {units} that together hold a tenth of its residents")
     else:
         raise InputError(f"measure={measure!r} is not a deprivation summary measure; expected one of {list(MEASURES)[2:]}")
     return text + ranked + "."

@@ -93,13 +93,13 @@ def plot(
         shapes.boundary.plot(ax=ax, color="#222222", linewidth=1.6 if outline == "itl1" else 0.8)
     if highlight is not None and len(highlight):  # hatched and dashed: told apart from the classes without colour
         shown = highlight.to_crs(layer.crs)
-        shown.plot(ax=ax, facecolor="none", edgecolor="#0033cc", hatch="////", linewidth=0)
-        shown.boundary.plot(ax=ax, color="#0033cc", linewidth=1.6, linestyle=(0, (4, 2)))
+        shown.plot(ax=ax, facecolor="none", edgecolor="#0033cc", hatch="///", linewidth=0)
+        shown.boundary.plot(ax=ax, color="#0033cc", linewidth=1.2, linestyle=(0, (4, 2)))
         if highlight_labels is not None:
             _labels(ax, shown, highlight_labels)
     handles = [Patch(facecolor=colour, edgecolor="#999999", label=f"{label} ({count:,})") for label, colour, count in classes.legend()]
     if highlight is not None and len(highlight):
-        handles.append(Patch(facecolor="none", edgecolor="#0033cc", hatch="////", linestyle="--", label=highlight_name))
+        handles.append(Patch(facecolor="none", edgecolor="#0033cc", hatch="///", linestyle="--", label=highlight_name))
     ax.set_axis_off()
     ax.set_aspect("equal")
     x0, y0, x1, y1 = layer.total_bounds  # the mapped areas set the view; highlights elsewhere do not

@@ -1,11 +1,13 @@
 """``levelup report``: from an indicator to a committee-ready map pack for one area.
 
-Writes, for the chosen area: ``index.html`` (interactive map with pockets highlighted and
-district and region outlines, the area's summary compared with its region and nation, the
-pockets and left-behind areas, within-area inequality, and a plain-English method note),
-``map.html``, ``map.png``, ``pockets.gpkg`` (layers ``areas``, ``pockets``, ``outlines``;
-the pockets layer is empty, with its columns, when the area has none), ``summary.csv``,
-``inequality.csv`` and the marker file ``.levelup-report``.
+Writes, for the chosen area: ``index.html`` (:mod:`geo.outputs.report_page`: a plain
+headline, the interactive map with the pockets numbered worst first and district and region
+outlines, the pockets by name, the small areas in them, the area compared with its region
+and nation, within-area inequality and a method note; it prints to A4), ``map.html``,
+``map.png``, ``pockets.gpkg`` (layers ``areas``, ``pockets`` (numbered and named; empty,
+with its columns, when the area has none), ``outlines``, and the unrounded ``summary`` and
+``inequality`` tables), ``summary.csv`` and ``inequality.csv`` (tidy long form, rounded for
+reading: :mod:`geo.outputs.report_tidy`) and the marker file ``.levelup-report``.
 
 The work is split in two: :func:`prepare_report` does the national steps once (load the
 indicator, check its national coverage, find every pocket), :func:`write_report` writes one

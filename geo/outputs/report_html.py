@@ -35,7 +35,7 @@ ul.measures li{margin-bottom:4px}
  body{margin:0;font-size:11px;max-width:none} h1{font-size:18px}
  iframe{display:none} img.print{display:block;max-width:100%;max-height:235mm;margin:0 auto}
  section{break-before:page} h2{break-after:avoid}
- table.t{font-size:9.5px;break-inside:auto} table.t tr{break-inside:avoid} table.t thead{display:table-header-group}
+ table.t{font-size:9.5px;break-inside:auto} table.t td.codes{font-size:8.5px} table.t tr{break-inside:avoid} table.t thead{display:table-header-group}
  table.small{break-inside:avoid}
  table.heat td{-webkit-print-color-adjust:exact;print-color-adjust:exact}
 }

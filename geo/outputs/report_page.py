@@ -170,13 +170,14 @@ def headline(place: Area, data: ReportData, pockets: pd.DataFrame) -> str:
 
 
 def _cell(value: float, unit: str) -> str:
-    """A number with its unit, rounded for reading."""
+    """A number rounded for reading (its unit is in the table's Unit column; a percentage keeps its sign)."""
     if value is None or pd.isna(value):
         return ""
     if unit.startswith("%"):
-        return f"{value:,.1f} {unit}"
-    decimals = 0 if unit in ("people", "LSOAs", "areas") or unit.startswith("rank") else 1 if abs(value) >= 10 else 2 if abs(value) >= 1 else 3
-    return f"{value:,.{decimals}f} {unit}"
+        return f"{value:,.1f} %"
+    whole = unit in ("people", "LSOAs", "areas") or unit.startswith("rank")
+    decimals = 0 if whole else 1 if abs(value) >= 10 else 2 if abs(value) >= 1 else 3
+    return f"{value:,.{decimals}f}"
 
 
 def _pocket_rows(pockets: pd.DataFrame, data: ReportData, profile: Any) -> str:
@@ -252,7 +253,8 @@ def _summary_section(place: Area, data: ReportData, summary: pd.DataFrame, tidy:
     areas = list(dict.fromkeys(tidy["code"]))
     label = {c: f"{summary.loc[c, 'name']} ({level_words(str(summary.loc[c, 'level']))}, {c})" for c in areas}
     measures = list(dict.fromkeys(tidy["measure"]))
-    rows = pd.DataFrame({"Measure": measures})
+    units = tidy.drop_duplicates("measure").set_index("measure")["unit"]
+    rows = pd.DataFrame({"Measure": measures, "Unit": [str(units[m]) for m in measures]})
     worst = "most deprived" if ind.is_iod else "worst"
     notes = []
     for code in areas:
@@ -264,7 +266,7 @@ def _summary_section(place: Area, data: ReportData, summary: pd.DataFrame, tidy:
                 continue
             r = mine.loc[measure]
             ranked = rank_text(r["rank"], r["of"], str(summary.loc[code, "level"]), worst=worst)
-            text = _cell(r["value"], str(r["unit"])) + (f" — {ranked}" if ranked else "")
+            text = _cell(r["value"], str(r["unit"])) + (f"; {ranked}" if ranked else "")
             if not text and r["note"]:
                 text = "not given (see note)"
             cells.append(text)

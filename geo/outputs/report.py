@@ -420,8 +420,8 @@ def _write_pack(data: ReportData, place: Area, inside: pd.Index, have: pd.Index,
     in_pockets = members(ind.frame, ind.value, pockets, higher_is_better=ind.higher_is_better, profile=profile)
     summary = _summary(data, place, have)
     table = _inequality(data, place, have)
-    title = ind.title if ind.published is None else f"{ind.title} (published)"
-    tidy = tidy_summary(summary, title=title, value=ind.value, unit=_VALUE_UNIT.get(ind.kind, "value"))
+    unit = "published value" if ind.published is not None else _VALUE_UNIT.get(ind.kind, "value")
+    tidy = tidy_summary(summary, title=ind.title, value=ind.value, unit=unit)
     tidy_table = tidy_inequality(table, level=place.level, within=within, title=ind.title, higher_is_better=ind.higher_is_better,
                                  areas=short(level, plural=True))
     steps.update()

@@ -39,7 +39,7 @@ def _frame(rows: list[dict[str, object]]) -> pd.DataFrame:
     for column in ("rank", "of"):
         table[column] = pd.to_numeric(table[column], errors="coerce").astype("Int64")
     values = pd.to_numeric(table["value"], errors="coerce")
-    whole = [int(v) if pd.notna(v) and float(v).is_integer() and abs(v) >= 1 else v for v in values]
+    whole = [int(v) if pd.notna(v) and float(v).is_integer() else v for v in values]
     table["value"] = pd.Series(whole, index=table.index, dtype="object")
     return table.set_index("area")
 

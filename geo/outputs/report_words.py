@@ -97,14 +97,16 @@ def rank_text(rank: float | None, of: float | None, level: str, *, worst: str = 
 
 def about(people: float) -> str:
     """A count of people rounded for reading: exact below 1,000, to the hundred below
-    10,000, else to the thousand; "about" when rounded.
+    10,000, to the thousand below a million, else in millions to one decimal; "about" when rounded.
 
     Examples
     --------
-    >>> about(812), about(8_149), about(81_013), about(81_000), about(522_063)
-    ('812', 'about 8,100', 'about 81,000', '81,000', 'about 522,000')
+    >>> about(812), about(8_149), about(81_013), about(81_000), about(522_063), about(3_586_220)
+    ('812', 'about 8,100', 'about 81,000', '81,000', 'about 522,000', 'about 3.6 million')
     """
     exact = int(round(people))
+    if exact >= 1_000_000:
+        return f"about {exact / 1e6:.1f} million"
     step = 1 if exact < 1_000 else 100 if exact < 10_000 else 1_000
     rounded = int(round(exact / step) * step)
     return f"{rounded:,}" if rounded == exact else f"about {rounded:,}"

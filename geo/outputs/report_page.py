@@ -320,7 +320,7 @@ def _method(place: Area, data: ReportData, profile: Any) -> str:
                     "blank unless the indicator covers at least 99% of its areas.")
     notes = " ".join(profile.notes) if profile is not None else ""
     text = (
-        f"The areas mapped are {level_words(data.level, plural=True)} ({registry.spec(data.level).title}); pockets are reported "
+        f"The areas mapped are {short(data.level, plural=True)}: {registry.spec(data.level).title}; pockets are reported "
         f"within {level_words(data.within, plural=True)}. A pocket is a group of neighbouring areas (sharing an edge or a corner) "
         f"that are all {criterion(data)}; pockets are numbered from the worst (highest average) down. {national} {weighting} "
         f"{notes} Numbers on this page are rounded for reading; summary.csv and inequality.csv give them to four significant "

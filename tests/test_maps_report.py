@@ -34,6 +34,12 @@ def iod(mirror: Path) -> pd.DataFrame:
     return pd.read_csv(mirror / "indicators/IoD2025_LSOA21_EN_scores_ranks_deciles.csv")
 
 
+def _wide(csv: Path, column: str = "value") -> pd.DataFrame:
+    """A tidy summary.csv or inequality.csv back in wide form: one row per code, one column per measure."""
+    tidy = pd.read_csv(csv)
+    return tidy.pivot_table(index="code", columns="measure", values=column, aggfunc="first", sort=False, dropna=False)
+
+
 def _varied(png: Path, minimum_colours: int = 20) -> None:
     image = Image.open(png).convert("RGB")
     colours = len(image.getcolors(maxcolors=1 << 24) or [])
@@ -48,13 +54,13 @@ def test_report_for_county_durham(tmp_path: Path) -> None:
         assert (out / name).is_file() and (out / name).stat().st_size > 100, name
     _varied(out / "map.png")
     layers = dict(pyogrio.list_layers(out / "pockets.gpkg"))
-    assert set(layers) == {"areas", "pockets", "outlines"}
-    summary = pd.read_csv(out / "summary.csv", index_col="code")
+    assert set(layers) == {"areas", "pockets", "outlines", "summary", "inequality"}
+    summary = _wide(out / "summary.csv")
     assert list(summary.index) == ["E06000047", "E12000001", "E92000001"]
-    assert summary.loc["E06000047", "proportion_most_deprived_10"] == pytest.approx(56 / 330)
+    assert summary.loc["E06000047", "share of LSOAs in the most deprived 10 %"] == pytest.approx(100 * 56 / 330, abs=0.005)
     text = (out / "index.html").read_text()
-    assert "522,063" in text and "17.0%" in text  # County Durham's population and share, as a paper shows them
-    assert re.search(r"County Durham has \d+ pockets .* areas with [\d,]+ residents", text)
+    assert "522,063" in text and "17.0 %" in text  # County Durham's population and share, as a paper shows them
+    assert re.search(r"people in County Durham \(district\) live in \d+ pockets .* \d+ in all, with [\d,]+ residents", text)
     assert "Pockets (worst 10%)" in (out / "map.html").read_text()
     page = visit(out / "index.html", tmp_path / "index.png", wait_for="iframe")
     assert [m for m in page.messages if m[0] in ("error", "pageerror")] == []
@@ -204,17 +210,21 @@ def test_report_of_a_uk_wide_published_indicator(tmp_path: Path) -> None:
         build_report("North West", out, indicator="healthy-life-expectancy", value="Female healthy life expectancy",
                      level="utla23", within="itl1", higher_is_better=True)
     assert main([*args, "--level", "utla23", "--within", "itl1", "--threshold", "parent_mean", "--out", str(out)]) == 0
-    summary = pd.read_csv(out / "summary.csv", index_col="code")
+    summary = _wide(out / "summary.csv")
     assert list(summary.index) == ["E12000002", "E92000001"]  # the region and England, as published
-    assert summary["value"].tolist() == [59.2, 61.3] and summary["lci_95"].tolist() == [58.4, 61.0]
+    published, lower = summary.columns[0], summary.columns[1]
+    assert published.startswith("Female healthy life expectancy") and lower.startswith("lower 95 % confidence limit of")
+    assert set(pd.read_csv(out / "summary.csv")["unit"]) == {"published value"}
+    assert summary[published].tolist() == [59.2, 61.3] and summary[lower].tolist() == [58.4, 61.0]
     found = gpd.read_file(out / "pockets.gpkg", layer="pockets")
     assert set(found["codes"]) >= {"E06000009"}  # Blackpool: the lowest female HLE in the North West
     text = (out / "index.html").read_text()
     assert "weigh every area equally" in text and "Female healthy life expectancy (2022–2024" in text
-    assert "worse than the average of its International Territorial Level 1 (2025)" in text and "not a whole nation" in text
+    assert "worse than the average of its ITL1 region" in text and "not a whole nation" in text
     assert found["hidden"].isna().all()  # no national comparison from partial national data
-    inequality = pd.read_csv(out / "inequality.csv", index_col="code")
-    assert inequality.loc["E12000002", "n"] == 24 and inequality.loc["E12000002", "worst_code"] == "E06000009"
+    inequality = _wide(out / "inequality.csv")
+    notes = _wide(out / "inequality.csv", "note")
+    assert inequality.loc["E12000002", "counties or unitary authorities with a value"] == 24 and notes.loc["E12000002", "worst area"].endswith("(E06000009)")
 
 
 def test_pockets_of_uk_areas_weigh_equally_when_asked() -> None:
@@ -243,10 +253,10 @@ def test_report_of_district_medians_from_a_csv(tmp_path: Path) -> None:
     out = tmp_path / "pay"
     assert main(["report", "--area", "North East", "--indicator", str(tmp_path / "pay.csv"), "--level", "lad24",
                  "--within", "itl1", "--kind", "median", "--higher-is-better", "yes", "--out", str(out)]) == 0
-    summary = pd.read_csv(out / "summary.csv", index_col="code")
-    assert summary["weekly_pay"].isna().all() and set(summary["note"]) == {"medians do not aggregate"}
-    inequality = pd.read_csv(out / "inequality.csv", index_col="code")
-    assert inequality.loc["E12000001", "n"] == 12
+    summary = pd.read_csv(out / "summary.csv")
+    assert summary["measure"].str.startswith("weekly_pay").all() and summary["unit"].eq("median").all()
+    assert summary["value"].isna().all() and set(summary["note"]) == {"medians do not aggregate"}
+    assert _wide(out / "inequality.csv").loc["E12000001", "districts with a value"] == 12
 
 
 def test_a_published_indicator_under_old_district_codes_is_reported_not_averaged() -> None:

@@ -31,6 +31,12 @@ def raw(mirror: Path) -> pd.DataFrame:
     return iod.merge(lad, on="LSOA21CD", how="left")
 
 
+def _wide(csv: Path, column: str = "value") -> pd.DataFrame:
+    """A tidy summary.csv back in wide form: one row per code, one column per measure."""
+    tidy = pd.read_csv(csv)
+    return tidy.pivot_table(index="code", columns="measure", values=column, aggfunc="first", sort=False, dropna=False)
+
+
 def _one_line_error(capsys: pytest.CaptureFixture[str]) -> str:
     err = capsys.readouterr().err.strip()
     assert err.startswith("levelup: error: ") and "\n" not in err and "Traceback" not in err, err
@@ -45,12 +51,13 @@ def test_an_area_with_no_pocket_gets_a_full_pack_saying_so(tmp_path: Path, raw: 
     for name in FILES:
         assert (out / name).is_file() and (out / name).stat().st_size > 50, name
     text = (out / "index.html").read_text()
-    assert "No LSOA in Rutland is among England&#x27;s most deprived 10% on the IMD score (IoD2025)" in text
+    assert ("No LSOA in Rutland (district) is among England&#x27;s most deprived 10 % of neighbourhoods (LSOAs) on the IMD score "
+            "(IoD2025)") in text
     assert "so Rutland has no pocket on this measure" in text
     layers = dict(pyogrio.list_layers(out / "pockets.gpkg"))
-    assert set(layers) == {"areas", "pockets", "outlines"}
+    assert set(layers) == {"areas", "pockets", "outlines", "summary", "inequality"}
     found = pyogrio.read_dataframe(out / "pockets.gpkg", layer="pockets")
-    assert len(found) == 0 and {"pocket", "codes", "n_areas", "population", "value", "parent", "hidden"} <= set(found.columns)
+    assert len(found) == 0 and {"number", "name", "pocket_id", "codes", "n_areas", "population", "value", "parent", "hidden"} <= set(found.columns)
     areas = pyogrio.read_dataframe(out / "pockets.gpkg", layer="areas")
     assert sorted(areas["code"]) == sorted(rutland["LSOA21CD"])
     assert "Pockets (worst 10%): none in Rutland" in (out / "map.html").read_text()
@@ -117,16 +124,19 @@ def test_a_csv_of_one_council_with_a_numeric_threshold_blanks_national_cells(one
     found = pyogrio.read_dataframe(out / "pockets.gpkg", layer="pockets")
     assert found["n_areas"].sum() == (durham["IMD_score"] >= 40).sum()  # every LSOA at or above 40, each in one pocket
     assert found["hidden"].isna().all()  # no national average from one council
-    summary = pd.read_csv(out / "summary.csv", index_col="code")
+    summary, notes = _wide(out / "summary.csv"), _wide(out / "summary.csv", "note")
     assert list(summary.index) == ["E06000047", "E12000001", "E92000001"]
+    score = [c for c in summary.columns if c.startswith("score")]
+    assert len(score) == 1
+    summary, notes = summary.rename(columns={score[0]: "score"}), notes.rename(columns={score[0]: "score"})
     people = pd.read_csv(mirror / "indicators/Census2021_usual_residents_LSOA21_EW.csv").set_index("LSOA21CD")["usual_residents_2021"]
     weights = people.reindex(durham["LSOA21CD"]).to_numpy()
-    assert summary.loc["E06000047", "score"] == pytest.approx((durham["IMD_score"].to_numpy() * weights).sum() / weights.sum())
+    assert summary.loc["E06000047", "score"] == pytest.approx((durham["IMD_score"].to_numpy() * weights).sum() / weights.sum(), abs=0.005)
     regions = pd.read_csv(mirror / "lookups/LAD24_RGN24_EN_LU.csv").set_index("LAD24CD")["RGN24CD"]
     north_east = int((raw["LAD24CD"].map(regions) == "E12000001").sum())
     for code, held, total in (("E12000001", 330, north_east), ("E92000001", 330, 33_755)):
         assert pd.isna(summary.loc[code, "score"])
-        assert f"has values for {held:,} of its {total:,} LSOAs" in summary.loc[code, "note"]
+        assert f"has values for {held:,} of its {total:,} LSOAs" in notes.loc[code, "score"]
     text = (out / "index.html").read_text()
     assert "not a whole nation" in text and "at or above 40" in text
 
@@ -293,8 +303,9 @@ def test_an_area_partly_covered_by_the_data_says_what_it_covers(one_council: Pat
     north_east = int((raw["LAD24CD"].map(regions) == "E12000001").sum())
     text = (out / "index.html").read_text()
     assert f"has values for 330 of the {north_east:,} LSOAs in North East; the other {north_east - 330:,} are shown as “no data”" in text
-    summary = pd.read_csv(out / "summary.csv", index_col="code")
-    assert summary.loc["E12000001", "note"] == f"from the 330 of its {north_east:,} LSOAs that have a value"
-    assert pd.isna(summary.loc["E92000001", "score"])
+    summary, notes = _wide(out / "summary.csv"), _wide(out / "summary.csv", "note")
+    score = next(c for c in summary.columns if c.startswith("score"))
+    assert notes.loc["E12000001", score] == f"from the 330 of its {north_east:,} LSOAs that have a value"
+    assert pd.isna(summary.loc["E92000001", score])
     found = pyogrio.read_dataframe(out / "pockets.gpkg", layer="pockets")
     assert set(found["parent"]) == {"E06000047"}  # pockets only where there are data

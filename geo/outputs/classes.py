@@ -35,11 +35,11 @@ class Classes:
     >>> c.bins.tolist(), c.counts.tolist()
     ([2.5, 4.0], [2, 2])
     >>> [(colour, count) for _, colour, count in c.legend()]  # labels run from lower to upper bound
-    [('#970026', 2), ('#fff1a9', 2), ('#d9d9d9', 1)]
+    [('#f03b20', 2), ('#ffeda0', 2), ('#d9d9d9', 1)]
     >>> c.legend()[-1]
     ('no data', '#d9d9d9', 1)
     >>> c.colour_of("a"), c.colour_of("e"), c.colour_of("not an area")
-    ('#970026', '#d9d9d9', '#d9d9d9')
+    ('#f03b20', '#d9d9d9', '#d9d9d9')
     """
 
     index: pd.Series
@@ -63,6 +63,37 @@ class Classes:
         if missing:
             rows.append(("no data", MISSING, missing))
         return rows
+
+
+#: ColorBrewer YlOrRd (sequential, colour-blind safe; Brewer, colorbrewer2.org), 3 to 9 classes, pale to dark.
+YLORRD = {
+    3: ("#ffeda0", "#feb24c", "#f03b20"),
+    4: ("#ffffb2", "#fecc5c", "#fd8d3c", "#e31a1c"),
+    5: ("#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026"),
+    6: ("#ffffb2", "#fed976", "#feb24c", "#fd8d3c", "#f03b20", "#bd0026"),
+    7: ("#ffffb2", "#fed976", "#feb24c", "#fd8d3c", "#fc4e2a", "#e31a1c", "#b10026"),
+    8: ("#ffffcc", "#ffeda0", "#fed976", "#feb24c", "#fd8d3c", "#fc4e2a", "#e31a1c", "#b10026"),
+    9: ("#ffffcc", "#ffeda0", "#fed976", "#feb24c", "#fd8d3c", "#fc4e2a", "#e31a1c", "#bd0026", "#800026"),
+}
+
+
+def palette(n: int) -> list[str]:
+    """``n`` colours of ColorBrewer YlOrRd, pale (good) to dark red (bad): the published scheme
+    for 3 to 9 classes, its two ends for 2, and matplotlib's YlOrRd (the same scheme
+    interpolated) beyond 9.
+
+    Examples
+    --------
+    >>> palette(5)
+    ['#ffffb2', '#fecc5c', '#fd8d3c', '#f03b20', '#bd0026']
+    >>> palette(2), len(palette(12))
+    (['#ffeda0', '#f03b20'], 12)
+    """
+    if n in YLORRD:
+        return list(YLORRD[n])
+    if n <= 2:
+        return [YLORRD[3][0], YLORRD[3][-1]][-n:] if n else []
+    return [to_hex(c) for c in colormaps["YlOrRd"](np.linspace(0.0, 1.0, n))]
 
 
 def _options(scheme: str, k: int, higher_is_better: bool) -> tuple[str, int]:
@@ -114,9 +145,8 @@ def classify(values: pd.Series, *, scheme: str = "quantiles", k: int = 5, higher
         raise InputError(f"scheme={scheme!r} cannot class these values ({exc}); try scheme='quantiles' or 'natural_breaks'") from None
     index = pd.Series(-1, index=values.index, dtype="int64")
     index[present.index] = fitted.yb
-    n = len(fitted.bins)
-    ramp = colormaps["YlOrRd"](np.linspace(0.1, 0.95, n))
-    colours = [to_hex(c) for c in (ramp[::-1] if higher_is_better else ramp)]
+    ramp = palette(len(fitted.bins))
+    colours = ramp[::-1] if higher_is_better else ramp
     return Classes(index, np.asarray(fitted.bins), np.asarray(fitted.counts), colours, float(present.min()))
 
 
@@ -183,9 +213,9 @@ def map_layer(
     >>> m = map_layer(data, value="score", level=None, within="E12000001", code="lad24",
     ...               scheme="quantiles", k=3, higher_is_better=False)
     >>> len(m.layer), m.classes.bins.round(3).tolist(), m.classes.counts.tolist(), m.classes.colours
-    (12, [3.667, 7.333, 11.0], [4, 4, 4], ['#fff1a9', '#fd8038', '#970026'])
+    (12, [3.667, 7.333, 11.0], [4, 4, 4], ['#ffeda0', '#feb24c', '#f03b20'])
     >>> m.classes.colour_of("E06000047")  # County Durham, score 5: the middle class
-    '#fd8038'
+    '#feb24c'
     """
     _options(scheme, k, higher_is_better)  # refused before any data are read
     prepared = prepare(data, columns=[value], level=level, code=code, kind="mean")

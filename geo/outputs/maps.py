@@ -40,6 +40,13 @@ ATTRIBUTION = (
 )
 
 
+#: Credit of the optional street map (shown by Leaflet while the layer is on).
+STREETS_ATTRIBUTION = (
+    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors '
+    '&copy; <a href="https://carto.com/attributions">CARTO</a>'
+)
+
+
 def web_geometry(layer: gpd.GeoSeries, tolerance: float) -> gpd.GeoSeries:
     """Simplify a coverage (EPSG:27700) keeping shared edges shared, then reproject to WGS84.
 
@@ -119,12 +126,14 @@ def map(  # noqa: A001 - shadows the builtin on purpose: the public name is geo.
     outlines: tuple[str, ...] = ("lad24", "itl1"),
     highlight: gpd.GeoDataFrame | None = None,
     highlight_name: str = "Highlighted areas",
+    highlight_labels: str | None = None,
     tooltip: list[str] | None = None,
     higher_is_better: bool = True,
     code: str | None = None,
     title: str | None = None,
     tolerance: float | None = None,
     tiles: str | None = None,
+    streets: bool = True,
 ) -> folium.Map:
     """Return an interactive choropleth of ``value``.
 
@@ -145,6 +154,9 @@ def map(  # noqa: A001 - shadows the builtin on purpose: the public name is geo.
         Shapes drawn on top, e.g. the result of :func:`geo.pockets`.
     highlight_name : str
         The highlight layer's name in the layer control (e.g. ``"Pockets"``).
+    highlight_labels : str, optional
+        A column of ``highlight`` whose values label each shape on the map (e.g. pocket
+        numbers), drawn at a point inside it, in their own layer.
     tooltip : list of str, optional
         Extra columns of ``data`` shown in the tooltip.
     higher_is_better : bool
@@ -152,7 +164,11 @@ def map(  # noqa: A001 - shadows the builtin on purpose: the public name is geo.
     tolerance : float, optional
         Simplification tolerance in metres (default: 0 below 2,000 areas, else 40).
     tiles : str, optional
-        A folium basemap name; default none, so the map works offline.
+        A folium basemap name shown from the start; default none, so the map works offline.
+    streets : bool, default True
+        Offer a street map (CARTO light, OpenStreetMap data, with attribution) in the layer
+        control, switched off at first: it shows when the reader is online and switches it
+        on; offline the map works as without it (no tile is requested until then).
 
     Examples
     --------
@@ -160,6 +176,8 @@ def map(  # noqa: A001 - shadows the builtin on purpose: the public name is geo.
     >>> iod = geo.data.products.load("iod2025")
     >>> m = map(iod, code="LSOA21CD", value="IMD_score", within="E06000047", higher_is_better=False)
     >>> len(to_html(m, "durham.html")) > 100_000
+    True
+    >>> "basemaps.cartocdn.com" in to_html(m)  # the street map is offered, switched off
     True
     """
     extra = [c for c in (tooltip or []) if c != value]
@@ -213,6 +231,10 @@ def map(  # noqa: A001 - shadows the builtin on purpose: the public name is geo.
         ).add_to(m)
     if highlight is not None:
         _add_highlight(m, highlight, highlight_name)
+        if highlight_labels is not None:
+            _add_labels(m, highlight, highlight_labels, f"{highlight_name}: numbers")
+    if streets and tiles is None:
+        _add_streets(m, choropleth)
     m.get_root().html.add_child(_legend(label, classes))  # type: ignore[attr-defined]
     folium.LayerControl(collapsed=False).add_to(m)
     return m
@@ -301,18 +323,71 @@ class _DataLayer(Layer):
 
 
 def _add_highlight(m: folium.Map, shapes: gpd.GeoDataFrame, name: str) -> None:
+    """Draw ``shapes`` as thick dashed outlines (told apart from the solid outlines without colour)."""
     if shapes.crs is None:
         raise InputError("highlight has no CRS; expected EPSG:27700 shapes such as geo.pockets()")
     frame = shapes.to_crs(4326)
-    columns = [c for c in ("pocket", "n_areas", "population", "value", "parent_name") if c in frame.columns]
+    labels = {"number": "Pocket", "name": "Name", "pocket": "Pocket", "n_areas": "Areas", "population": "Residents",
+              "value": "Value", "parent_name": "In"}
+    columns = [c for c in labels if c in frame.columns and not (c == "pocket" and "number" in frame.columns)]
     props = pd.DataFrame({c: [_text(v) for v in frame[c]] for c in columns}, index=[str(i) for i in frame.index])
     geometry = gpd.GeoSeries(frame.geometry.to_numpy(), index=props.index)
     _DataLayer(
         _features(geometry, props),
         name=html.escape(name),
-        style={"fill": False, "color": "#0033cc", "weight": 3},
-        tooltip=[(c, c.replace("_", " ")) for c in columns],
+        style={"fill": False, "color": "#0033cc", "weight": 3.5, "dashArray": "8 5"},
+        tooltip=[(c, labels[c]) for c in columns],
     ).add_to(m)
+
+
+def _add_labels(m: folium.Map, shapes: gpd.GeoDataFrame, column: str, name: str) -> None:
+    """Label each shape with its ``column`` value (a number in a white disc) at a point inside it."""
+    if column not in shapes.columns:
+        raise InputError(f"highlight_labels={column!r} is not a column of highlight; columns are {list(shapes.columns)[:12]}")
+    group = folium.FeatureGroup(name=html.escape(name), overlay=True, control=True, show=True)
+    points = shapes.geometry.representative_point().to_crs(4326)
+    for label, point in zip(shapes[column], points, strict=True):
+        text = html.escape(str(label))
+        folium.Marker(
+            [round(point.y, 5), round(point.x, 5)],
+            icon=folium.DivIcon(
+                html=('<div style="width:22px;height:22px;border-radius:11px;background:#fff;border:2px solid #0033cc;'
+                      f'font:bold 12px/19px sans-serif;text-align:center;color:#000">{text}</div>'),
+                icon_size=(22, 22), icon_anchor=(11, 11), class_name="levelup-label"),
+        ).add_to(group)
+    group.add_to(m)
+
+
+class _StreetsScript(MacroElement):
+    """While the street map is on, the areas are drawn lighter so that streets show through."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        (function(){
+            var map = {{ this._parent.get_name() }}, tiles = {{ this.tiles.get_name() }}, areas = {{ this.areas.get_name() }};
+            map.on("overlayadd", function(e) { if (e.layer === tiles) { areas.setStyle({fillOpacity: 0.45}); } });
+            map.on("overlayremove", function(e) { if (e.layer === tiles) { areas.setStyle({fillOpacity: 0.85}); } });
+        })();
+        {% endmacro %}"""
+    )
+
+    def __init__(self, tiles: folium.TileLayer, areas: _DataLayer) -> None:
+        super().__init__()
+        self._name = "StreetsScript"
+        self.tiles = tiles
+        self.areas = areas
+
+
+def _add_streets(m: folium.Map, areas: _DataLayer) -> None:
+    """A street map (CARTO light tiles of OpenStreetMap data) in the layer control, off at first:
+    nothing is requested until the reader switches it on, so offline pages stay quiet."""
+    tiles = folium.TileLayer(
+        tiles="https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}{r}.png",
+        attr=STREETS_ATTRIBUTION, name="Street map (online only)", overlay=True, control=True, show=False,
+        subdomains="abcd", max_zoom=19,
+    )
+    tiles.add_to(m)
+    _StreetsScript(tiles, areas).add_to(m)
 
 
 def to_html(m: folium.Map, path: Any = None) -> str:
@@ -363,4 +438,4 @@ def to_html(m: folium.Map, path: Any = None) -> str:
     return page
 
 
-__all__ = ["ATTRIBUTION", "json", "map", "to_html", "web_geometry"]
+__all__ = ["ATTRIBUTION", "STREETS_ATTRIBUTION", "json", "map", "to_html", "web_geometry"]

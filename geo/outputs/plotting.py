@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import geopandas as gpd
 import pandas as pd
 
+from geo.errors import InputError
 from geo.outputs.classes import map_layer, outline_shapes
 from geo.outputs.maps import ATTRIBUTION
 
@@ -32,6 +33,7 @@ def plot(
     outlines: tuple[str, ...] = ("lad24", "itl1"),
     highlight: gpd.GeoDataFrame | None = None,
     highlight_name: str = "Highlighted areas",
+    highlight_labels: str | None = None,
     higher_is_better: bool = True,
     code: str | None = None,
     title: str | None = None,
@@ -62,6 +64,9 @@ def plot(
         Shapes outlined on top, e.g. the result of :func:`geo.pockets`.
     highlight_name : str
         The highlight's label in the legend.
+    highlight_labels : str, optional
+        A column of ``highlight`` whose values label each shape (e.g. pocket numbers),
+        written in a white disc at a point inside it.
     higher_is_better : bool
         Direction of the palette: the worst class is always the darkest red.
     code : str, optional
@@ -92,11 +97,15 @@ def plot(
     layer.plot(ax=ax, color=[classes.colour_of(c) for c in layer.index], edgecolor="white", linewidth=0.1)
     for outline, shapes in outline_shapes(layer.geometry, child, outlines).items():
         shapes.boundary.plot(ax=ax, color="#222222", linewidth=1.6 if outline == "itl1" else 0.8)
-    if highlight is not None and len(highlight):
-        highlight.to_crs(layer.crs).boundary.plot(ax=ax, color="#0033cc", linewidth=1.4)
+    if highlight is not None and len(highlight):  # hatched and dashed: told apart from the classes without colour
+        shown = highlight.to_crs(layer.crs)
+        shown.plot(ax=ax, facecolor="none", edgecolor="#0033cc", hatch="///", linewidth=0)
+        shown.boundary.plot(ax=ax, color="#0033cc", linewidth=1.2, linestyle=(0, (4, 2)))
+        if highlight_labels is not None:
+            _labels(ax, shown, highlight_labels)
     handles = [Patch(facecolor=colour, edgecolor="#999999", label=f"{label} ({count:,})") for label, colour, count in classes.legend()]
     if highlight is not None and len(highlight):
-        handles.append(Patch(facecolor="none", edgecolor="#0033cc", label=highlight_name))
+        handles.append(Patch(facecolor="none", edgecolor="#0033cc", hatch="///", linestyle="--", label=highlight_name))
     ax.set_axis_off()
     ax.set_aspect("equal")
     x0, y0, x1, y1 = layer.total_bounds  # the mapped areas set the view; highlights elsewhere do not
@@ -111,6 +120,15 @@ def plot(
     fig.text(0.01, 0.01, ATTRIBUTION + ". British National Grid (EPSG:27700).", fontsize=6, color="#444444")
     fig.tight_layout()
     return fig
+
+
+def _labels(ax: Axes, shapes: gpd.GeoDataFrame, column: str) -> None:
+    """Write each shape's ``column`` value in a white disc at a point inside it."""
+    if column not in shapes.columns:
+        raise InputError(f"highlight_labels={column!r} is not a column of highlight; columns are {list(shapes.columns)[:12]}")
+    for label, point in zip(shapes[column], shapes.geometry.representative_point(), strict=True):
+        ax.annotate(str(label), xy=(point.x, point.y), ha="center", va="center", fontsize=7, fontweight="bold", color="#000000",
+                    bbox={"boxstyle": "circle,pad=0.25", "facecolor": "white", "edgecolor": "#0033cc", "linewidth": 1.0})
 
 
 def _scale_bar(ax: Axes) -> None:

@@ -1,11 +1,13 @@
 """``levelup report``: from an indicator to a committee-ready map pack for one area.
 
-Writes, for the chosen area: ``index.html`` (interactive map with pockets highlighted and
-district and region outlines, the area's summary compared with its region and nation, the
-pockets and left-behind areas, within-area inequality, and a plain-English method note),
-``map.html``, ``map.png``, ``pockets.gpkg`` (layers ``areas``, ``pockets``, ``outlines``;
-the pockets layer is empty, with its columns, when the area has none), ``summary.csv``,
-``inequality.csv`` and the marker file ``.levelup-report``.
+Writes, for the chosen area: ``index.html`` (:mod:`geo.outputs.report_page`: a plain
+headline, the interactive map with the pockets numbered worst first and district and region
+outlines, the pockets by name, the small areas in them, the area compared with its region
+and nation, within-area inequality and a method note; it prints to A4), ``map.html``,
+``map.png``, ``pockets.gpkg`` (layers ``areas``, ``pockets`` (numbered and named; empty,
+with its columns, when the area has none), ``outlines``, and the unrounded ``summary`` and
+``inequality`` tables), ``summary.csv`` and ``inequality.csv`` (tidy long form, rounded for
+reading: :mod:`geo.outputs.report_tidy`) and the marker file ``.levelup-report``.
 
 The work is split in two: :func:`prepare_report` does the national steps once (load the
 indicator, check its national coverage, find every pocket), :func:`write_report` writes one
@@ -39,6 +41,7 @@ import time
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import numpy as np
@@ -63,6 +66,9 @@ from geo.outputs.report_indicator import Indicator, load_indicator
 from geo.statistics.indices import indices
 from geo.statistics.inequality import inequality
 from geo.statistics.pockets import pockets
+
+if TYPE_CHECKING:
+    from geo.statistics.pocket_profile import PocketProfile
 
 log = logging.getLogger(__name__)
 
@@ -425,8 +431,9 @@ def write_report(data: ReportData, place: Area, out: str | os.PathLike[str], *, 
     >>> pack = write_report(data, area("Rutland"), folder / "rutland")
     >>> sorted(p.name for p in pack.iterdir())
     ['.levelup-report', 'index.html', 'inequality.csv', 'map.html', 'map.png', 'pockets.gpkg', 'summary.csv']
-    >>> pd.read_csv(pack / "summary.csv")[["name", "n_lsoas"]].values.tolist()
-    [['Rutland', 26], ['East Midlands', 2846], ['England', 33755]]
+    >>> summary = pd.read_csv(pack / "summary.csv")  # tidy: one row per area and measure
+    >>> summary[summary["measure"] == "neighbourhoods (LSOAs)"][["area", "level", "value"]].values.tolist()
+    [['Rutland', 'district', 26.0], ['East Midlands', 'region', 2846.0], ['England', 'nation', 33755.0]]
     >>> write_report(data, area("Cardiff"), folder / "cardiff")
     Traceback (most recent call last):
     ...
@@ -477,45 +484,93 @@ def write_report(data: ReportData, place: Area, out: str | os.PathLike[str], *, 
     return target
 
 
+def _profile(data: ReportData, place: Area, local: gpd.GeoDataFrame, inside: pd.Index) -> PocketProfile:
+    """The pocket profile of ``place``: names from wards, the domain profile of an index with
+    domains and, for the index's overall measure at the worst-10 % threshold, change since its
+    previous edition (:func:`geo.statistics.pocket_profile.profile_pockets`).
+
+    The one place where the profile is made; the page, the maps and the files render it.
+    """
+    from geo.statistics.pocket_profile import earlier_deciles, profile_pockets
+
+    ind = data.indicator
+    index = ind.index
+    weight = "population" if ind.weight == "population" else None
+    if index is None:
+        return profile_pockets(local, level=data.level, data=ind.frame, value=ind.value, weight=weight)
+    # persistence compares membership of the worst decile of the overall measure, edition by edition
+    dated = index.earlier is not None and ind.value == (index.score or index.rank) and data.threshold == "national_decile_1"
+    return profile_pockets(
+        local, level=data.level, data=ind.frame, value=ind.value, domains=index.domain_ranks,
+        decile_of={"Overall": index.decile, **index.domain_deciles}, national_count=ind.national_count,
+        earlier=earlier_deciles(index.earlier, column=indices()[index.earlier].decile, to=data.level) if dated and index.earlier else None,
+        earlier_name=indices()[index.earlier].short if dated and index.earlier else None,
+        area_codes=inside, weight=weight, rank=index.rank,
+    )
+
+
 def _write_pack(data: ReportData, place: Area, inside: pd.Index, have: pd.Index, staging: Path, steps: tqdm) -> None:
     from geo.outputs.report_page import page, short_criterion  # the page's wording lives in its own module
+    from geo.outputs.report_pockets import members, numbered
+    from geo.outputs.report_tidy import tidy_inequality, tidy_summary
+    from geo.outputs.report_words import short
 
     ind, level, within = data.indicator, data.level, data.within
-    members = data.found["codes"].str.split(",").explode()
-    local = data.found.loc[members[isin(members, inside)].index.unique()].copy()
+    found = data.found["codes"].str.split(",").explode()
+    local = data.found.loc[found[isin(found, inside)].index.unique()].copy()
     partial = len(have) < len(inside)
     steps.update()
+    profile = _profile(data, place, local, inside)
+    pockets = numbered(local, higher_is_better=ind.higher_is_better, profile=profile)
+    in_pockets = members(ind.frame, ind.value, pockets, higher_is_better=ind.higher_is_better, profile=profile)
     summary = _summary(data, place, have)
     table = _inequality(data, place, have)
-    left_behind = _left_behind(ind, local)
+    unit = "published value" if ind.published is not None else _VALUE_UNIT.get(ind.kind, "value")
+    tidy = tidy_summary(summary, title=ind.title, value=ind.value, unit=unit)
+    tidy_table = tidy_inequality(table, level=place.level, within=within, title=ind.title, higher_is_better=ind.higher_is_better,
+                                 areas=short(level, plural=True))
     steps.update()
-    highlight = f"{HIGHLIGHT} ({short_criterion(data)})" + ("" if len(local) else f": none in {place.name}")
-    m = choropleth(ind.frame, value=ind.value, level=level, within=place.code, highlight=local, highlight_name=highlight,
-                   outlines=(within, "itl1"), higher_is_better=ind.higher_is_better, title=ind.title)
+    highlight = f"{HIGHLIGHT} ({short_criterion(data)})" + ("" if len(pockets) else f": none in {place.name}")
+    shapes = pockets.assign(number=pockets.index)
+    m = choropleth(ind.frame, value=ind.value, level=level, within=place.code, highlight=shapes, highlight_name=highlight,
+                   highlight_labels="number", outlines=(within, "itl1"), higher_is_better=ind.higher_is_better, title=ind.title)
     to_html(m, staging / "map.html")
     steps.update()
-    figure = plot(ind.frame, value=ind.value, level=level, within=place.code, highlight=local, highlight_name=highlight,
-                  outlines=(within,), higher_is_better=ind.higher_is_better, title=f"{ind.title}: {place.name}")
+    figure = plot(ind.frame, value=ind.value, level=level, within=place.code, highlight=shapes, highlight_name=highlight,
+                  highlight_labels="number", outlines=(within,), higher_is_better=ind.higher_is_better, title=f"{ind.title}: {place.name}")
     export(figure, staging / "map.png")
     steps.update()
     areas = boundaries(level, within=place.code).join(ind.frame[[ind.value]].rename(columns={ind.value: "value"}))
     outline = boundaries(within, dissolve_from=level)
     outline = outline.loc[outline.index.isin(lookups.lookup(level, within).set_index(level)[within].reindex(inside).unique())]
-    export({"areas": areas, "pockets": local, "outlines": outline}, staging / "pockets.gpkg")
-    export(summary, staging / "summary.csv")
-    export(table, staging / "inequality.csv")
+    layers = {"areas": areas, "pockets": shapes.reset_index(drop=True), "outlines": outline,
+              "summary": _no_geometry(summary), "inequality": _no_geometry(table)}
+    export(layers, staging / "pockets.gpkg")
+    export(tidy, staging / "summary.csv")
+    export(tidy_table, staging / "inequality.csv")
     steps.update()
     coverage_note = (
         f"{ind.title} has values for {len(have):,} of the {len(inside):,} {_unit(level)}s in {place.name}; the other "
         f"{len(inside) - len(have):,} are shown as “no data” and cannot be part of a pocket." if partial else ""
     )
     with atomic_open(staging / "index.html", "w") as handle:
-        handle.write(page(place, data, summary, table, local, left_behind, coverage_note))
+        handle.write(page(place, data, summary=summary, tidy=tidy, inequality=table, pockets=pockets, members=in_pockets,
+                          coverage_note=coverage_note, profile=profile))
     marker = {"package": "levelup-geo", "version": _version(), "area": place.name, "code": place.code, "level": place.level,
               "indicator": ind.title, "written": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
     with atomic_open(staging / MARKER, "w") as handle:
         json.dump(marker, handle, indent=1)
     steps.update()
+
+
+#: The unit of an indicator's own value in the summary CSV, by its kind.
+_VALUE_UNIT = {"mean": "average of the areas' values", "count": "count", "rate": "rate", "median": "median"}
+
+
+def _no_geometry(frame: pd.DataFrame) -> gpd.GeoDataFrame:
+    """A table (unrounded values, codes as a column) as a GeoPackage layer without shapes."""
+    table = frame.reset_index()
+    return gpd.GeoDataFrame(table, geometry=gpd.GeoSeries([None] * len(table), crs=27700), crs=27700)
 
 
 def _version() -> str:
@@ -553,7 +608,10 @@ def _summary_row(data: ReportData, row: Area, have: pd.Index | None) -> pd.DataF
         key = f"deprivation/{row.level}"
         if key not in data.memo:
             data.memo[key] = ind.summarise(data.values, to=row.level)
-        picked = data.memo[key].loc[[row.code]]
+        summaries = data.memo[key]
+        picked = summaries.loc[[row.code]].copy()
+        # the "of N" of every rank: the areas ranked (average rank is a measure of every index)
+        picked["ranked"] = int(summaries["rank_of_average_rank"].notna().sum())
     else:
         picked = _aggregated(ind, row, level, present)
     picked = picked.copy()
@@ -610,13 +668,8 @@ def _inequality(data: ReportData, place: Area, have: pd.Index) -> pd.DataFrame:
         parts = inequality(subset, value=ind.value, within=within, level=level, weight=ind.weight, higher_is_better=ind.higher_is_better)
         whole = pd.concat([whole, parts])
     whole.index.name = "code"
+    worst, best = ("min", "max") if ind.higher_is_better else ("max", "min")
+    for side, end in (("worst", worst), ("best", best)):  # the worst and best areas, named
+        whole[side] = whole[end]
+        whole[f"{side}_name"] = whole[f"{end}_name"]
     return whole
-
-
-def _left_behind(data: Indicator, local: gpd.GeoDataFrame) -> pd.DataFrame:
-    pocket_of = {code: pocket for pocket, codes in zip(local["pocket"], local["codes"], strict=True) for code in codes.split(",")}
-    rows = data.frame.loc[data.frame.index.isin(list(pocket_of)), [data.value]].copy()
-    names = lookups.areas(detect_level(rows.index).level)["name"] if len(rows) else pd.Series(dtype="string")
-    rows.insert(0, "name", names.reindex(rows.index).to_numpy() if len(rows) else [])
-    rows["pocket"] = [pocket_of[c] for c in rows.index]
-    return rows.sort_values(data.value, ascending=data.higher_is_better)

@@ -1,13 +1,17 @@
 """The web page of a report (``index.html``): plain English for a council officer.
 
-Every text from data is HTML-escaped. The page states what the indicator covers, says so
-plainly when an area has no pocket (a result, not a failure), and gives the reason when a
-national figure is left blank.
+Places, not codes: pockets are numbered 1..n worst first (as on both maps) and named; every
+table shows names first and codes last; levels are written in words; every rank has its
+"of N"; every number its unit. The page says so plainly when an area has no pocket (a
+result, not a failure) and gives the reason when a national figure is left blank. It prints
+to A4 (the static map replaces the interactive one; sections start on a new page) and its
+tables have captions and header cells. Every text from data is HTML-escaped.
 """
 
 from __future__ import annotations
 
 import html
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd
@@ -15,53 +19,26 @@ import pandas as pd
 from geo.geography import registry
 from geo.geography.places import Area
 from geo.outputs.maps import ATTRIBUTION
-from geo.outputs.report import ReportData, _unit
+from geo.outputs.report import ReportData
+from geo.outputs.report_html import STYLE, heat_table, table
+from geo.outputs.report_words import MEASURES, about, level_words, measure_sentence, number, rank_text, short
 
-# How the page shows numbers: whole numbers with separators, shares as percentages, indices to 3 places.
-WHOLE = ("pocket", "population", "average_rank", "local_concentration", "n", "n_lsoas", "lsoas_expected", "lsoas_missing", "n_areas")
-SHARES = ("proportion_most_deprived_10", "extent")
-INDICES = ("gini", "theil", "p90_p10_ratio")
-LABELS = {
-    "level": "Level", "name": "Area", "n_lsoas": "LSOAs", "lsoas_expected": "LSOAs expected",
-    "lsoas_missing": "LSOAs missing", "population": "Population (Census 2021)", "average_score": "Average score",
-    "average_rank": "Average rank (higher = more deprived)", "proportion_most_deprived_10": "LSOAs in most deprived 10%",
-    "extent": "Extent", "local_concentration": "Local concentration", "parent_name": "District", "n_areas": "Areas",
-    "hidden": "Hidden", "codes": "Area codes", "pocket": "Pocket", "value": "Value", "n": "Areas",
-    "p90_p10_ratio": "p90/p10", "decile_gap": "Decile gap", "worst_code": "Worst area",
-}
+#: What the pocket table calls a change since the earlier edition.
+CHANGE = {"persistent": "in the worst 10 % then and now", "new": "new since {earlier}", "partly new": "partly new since {earlier}"}
 
 
-def _display(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy of ``frame`` with numbers as text the way a committee paper shows them."""
-    shown = frame.copy()
-    for column in shown.columns:
-        series = shown[column]
-        if pd.api.types.is_bool_dtype(series):
-            shown[column] = series.map({True: "yes", False: ""})
-        elif not pd.api.types.is_numeric_dtype(series):  # text, or flags with blanks (None: not computed)
-            shown[column] = series.map(lambda v: "yes" if v is True else "" if v is False or v is None or v is pd.NA else v)
-        elif column in WHOLE or column.startswith("rank_of_"):
-            shown[column] = series.map(lambda v: "" if pd.isna(v) else f"{v:,.0f}")
-        elif column in SHARES:
-            shown[column] = series.map(lambda v: "" if pd.isna(v) else f"{v:.1%}")
-        elif column in INDICES:
-            shown[column] = series.map(lambda v: "" if pd.isna(v) else f"{v:.3f}")
-        else:
-            shown[column] = series.map(lambda v: "" if pd.isna(v) else f"{v:,.1f}")
-    return shown.rename(columns=lambda c: LABELS.get(c, c.replace("rank_of_", "Rank of ").replace("_", " ")))
+def _nations(data: ReportData) -> str:
+    names = [str(n) for n in data.coverage.loc[data.coverage["in_data"] > 0, "name"]]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}" if names else "no nation"
 
 
-def _table(frame: pd.DataFrame, columns: list[str] | None = None, limit: int = 200, *, transpose: bool = False) -> str:
-    shown = frame if columns is None else frame[[c for c in columns if c in frame.columns]]
-    shown = _display(shown.head(limit))
-    if transpose:
-        shown = shown.set_index(LABELS["name"]).T if LABELS["name"] in shown.columns else shown.T
-    note = f"<p>First {limit:,} of {len(frame):,} rows; all rows are in the CSV and GeoPackage files.</p>" if len(frame) > limit else ""
-    return shown.to_html(escape=True, border=0, classes="t") + note
+def _small_areas(level: str) -> str:
+    """The mapped areas in a phrase: "neighbourhoods (LSOAs)", "data zones"."""
+    return "neighbourhoods (LSOAs)" if level == "lsoa21" else level_words(level, plural=True)
 
 
 def criterion(data: ReportData) -> str:
-    """What an area must be to belong to a pocket, in words ("among England's most deprived 10%").
+    """What an area must be to belong to a pocket, in words ("among England's most deprived 10 % of ...").
 
     Parameters
     ----------
@@ -79,26 +56,25 @@ def criterion(data: ReportData) -> str:
     >>> from geo.outputs.report import prepare_report
     >>> data = prepare_report()
     >>> criterion(data)
-    "among England's most deprived 10% on the IMD score (IoD2025)"
+    "among England's most deprived 10 % of neighbourhoods (LSOAs) on the IMD score (IoD2025)"
     >>> criterion(replace(data, threshold=40.0))  # as prepare_report(threshold=40.0) would hold
     'at or above 40 on IMD score (IoD2025)'
     >>> criterion(replace(data, threshold="parent_mean"))
-    'worse than the average of its Local Authority Districts (May 2024) on IMD score (IoD2025)'
+    'worse than the average of its district on IMD score (IoD2025)'
     """
     threshold, ind = data.threshold, data.indicator
-    names = [str(n) for n in data.coverage.loc[data.coverage["in_data"] > 0, "name"]]
-    nations = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}" if names else "no nation"
+    nations = _nations(data)
     if isinstance(threshold, (int, float)):
         return f"at or {'below' if ind.higher_is_better else 'above'} {threshold:g} on {ind.title}"
     if threshold == "parent_mean":
-        return f"worse than the average of its {registry.spec(data.within).title} on {ind.title}"
+        return f"worse than the average of its {level_words(data.within)} on {ind.title}"
     if threshold == "hotspot":
         return f"in a significant cluster of bad values (Local Moran) of {ind.title}"
     text = str(threshold)
     share = 10 * int(text.rsplit("_", 1)[1]) if text.startswith("national_decile_") else int(text.rsplit("_", 1)[1])
     if ind.is_iod:
-        return f"among {nations}'s most deprived {share}% on the {ind.title}"
-    return f"among the worst {share}% of {nations} on {ind.title}"
+        return f"among {nations}'s most deprived {share} % of {_small_areas(data.level)} on the {ind.title}"
+    return f"among the worst {share} % of {nations}'s {_small_areas(data.level)} on {ind.title}"
 
 
 def short_criterion(data: ReportData) -> str:
@@ -132,8 +108,14 @@ def short_criterion(data: ReportData) -> str:
     return f"worst {10 * int(text.rsplit('_', 1)[1]) if text.startswith('national_decile_') else int(text.rsplit('_', 1)[1])}%"
 
 
-def headline(place: Area, data: ReportData, local: gpd.GeoDataFrame, left_behind: pd.DataFrame) -> str:
-    """Plain-English sentences: how many pockets, areas, people and hidden pockets — or none.
+
+
+def headline(place: Area, data: ReportData, pockets: pd.DataFrame) -> str:
+    """The page's plain headline: how many people live in how many pockets — or none.
+
+    People are rounded for reading (:func:`geo.outputs.report_words.about`); the exact
+    numbers are in the tables. Hidden pockets are mentioned, with their meaning, only when
+    there are some.
 
     Parameters
     ----------
@@ -141,55 +123,217 @@ def headline(place: Area, data: ReportData, local: gpd.GeoDataFrame, left_behind
         The report's area.
     data : ReportData
         From :func:`geo.outputs.report.prepare_report`.
-    local : GeoDataFrame
-        The pockets in ``place`` (rows of ``data.found``).
-    left_behind : DataFrame
-        One row per area in those pockets.
+    pockets : DataFrame
+        The pockets in ``place``, numbered (:func:`geo.outputs.report_pockets.numbered`).
 
     Returns
     -------
     str
-        HTML-escaped text.
+        Plain text (not escaped).
 
     Examples
     --------
     >>> from geo.geography.places import area
     >>> from geo.outputs.report import prepare_report
+    >>> from geo.outputs.report_pockets import numbered
     >>> data = prepare_report()
-    >>> durham = data.found[data.found["parent"] == "E06000047"]
-    >>> members = pd.DataFrame(index=durham["codes"].str.split(",").explode())
-    >>> print(headline(area("County Durham"), data, durham, members))
-    County Durham has 25 pockets of neighbouring areas that are all among England&#x27;s most deprived 10% on the
-    IMD score (IoD2025): 56 areas with 81,013 residents (Census 2021). 0 of the pockets are hidden: ...
-    >>> print(headline(area("Rutland"), data, data.found.iloc[:0], members.iloc[:0]))
-    No LSOA in Rutland is among England&#x27;s most deprived 10% on the IMD score (IoD2025), so Rutland has no
-    pocket on this measure. The map, tables and files show every area&#x27;s value.
+    >>> durham = numbered(data.found[data.found["parent"] == "E06000047"], higher_is_better=False)
+    >>> print(headline(area("County Durham"), data, durham))
+    About 81,000 people in County Durham (district) live in 25 pockets that are among England's most deprived 10 % of
+    neighbourhoods (LSOAs) on the IMD score (IoD2025). The pockets are groups of neighbouring LSOAs, 56 in all, with
+    81,013 residents (Census 2021); pocket 1, the worst, is County Durham 039D.
+    >>> print(headline(area("Rutland"), data, durham.iloc[:0]))
+    No LSOA in Rutland (district) is among England's most deprived 10 % of neighbourhoods (LSOAs) on the IMD score
+    (IoD2025), so Rutland has no pocket on this measure. The map, tables and files show every area's value.
     """
-    unit = _unit(data.level)
-    if local.empty:
-        return html.escape(
-            f"No {unit} in {place.name} is {criterion(data)}, so {place.name} has no pocket on this measure. "
-            "The map, tables and files show every area's value."
-        )
-    people = int(local["population"].sum())
-    counted = "residents (Census 2021)" if local["population"].notna().all() else "residents where Census 2021 counts them"
-    parents = registry.spec(data.within).title
-    if data.national:
-        hidden = int(local["hidden"].fillna(False).astype(bool).sum())
-        hiding = (f"{hidden:,} of the pockets are hidden: they lie in an area of the level {parents} whose average is better "
-                  "than the national average.")
+    unit, units, where = short(data.level), short(data.level, plural=True), f"{place.name} ({level_words(place.level)})"
+    if pockets.empty:
+        return (f"No {unit} in {where} is {criterion(data)}, so {place.name} has no pocket on this measure. "
+                "The map, tables and files show every area's value.")
+    n, areas = len(pockets), int(pockets["n_areas"].sum())
+    groups = f"{'The pockets are groups' if n > 1 else 'The pocket is a group'} of neighbouring {units}, {areas:,} in all"
+    if pockets["population"].notna().all():
+        people = float(pockets["population"].sum())
+        words = about(people)
+        text = (f"{words[0].upper()}{words[1:]} people in {where} live in {n:,} {'pockets that are' if n > 1 else 'pocket that is'} "
+                f"{criterion(data)}. {groups}, with {int(people):,} residents (Census 2021)")
     else:
-        hiding = (f"Whether a pocket is hidden by a better-than-national average is not shown: {data.indicator.title} "
-                  f"covers {data.covered}, not a whole nation.")
-    return html.escape(
-        f"{place.name} has {len(local):,} pockets of neighbouring areas that are all {criterion(data)}: "
-        f"{len(left_behind):,} areas with {people:,} {counted}. {hiding}"
+        text = f"{where} has {n:,} {'pockets' if n > 1 else 'pocket'} of {units} that are all {criterion(data)}. {groups}"
+    text += f"; pocket 1, the worst, is {pockets['name'].iloc[0]}." if n > 1 else f": {pockets['name'].iloc[0]}."
+    hidden = int(pockets["hidden"].fillna(False).astype(bool).sum()) if data.national and "hidden" in pockets else 0
+    if hidden:
+        parent = level_words(data.within)
+        text += (f" {hidden:,} of the pockets {'are' if hidden > 1 else 'is'} hidden: {'they lie' if hidden > 1 else 'it lies'} "
+                 f"in a {parent} whose average is better than {_nations(data)}'s, so the {parent}'s own figure does not show "
+                 f"{'them' if hidden > 1 else 'it'}.")
+    return text
+
+
+def _cell(value: float, unit: str) -> str:
+    """A number rounded for reading (its unit is in the table's Unit column; a percentage keeps its sign)."""
+    if value is None or pd.isna(value):
+        return ""
+    if unit.startswith("%"):
+        return f"{value:,.1f} %"
+    whole = unit in ("people", "LSOAs", "areas") or unit.startswith("rank")
+    decimals = 0 if whole else 1 if abs(value) >= 10 else 2 if abs(value) >= 1 else 3
+    return f"{value:,.{decimals}f}"
+
+
+def _pocket_rows(pockets: pd.DataFrame, data: ReportData, profile: Any) -> str:
+    ind, unit, units = data.indicator, short(data.level), short(data.level, plural=True)
+    rows = pd.DataFrame({"No.": [str(n) for n in pockets.index]})
+    rows["Pocket" + (" (wards)" if profile is not None else f" (its {units})")] = pockets["name"].to_numpy()
+    rows["Residents (Census 2021)"] = [number(v, 0) for v in pockets["population"]]
+    rows[f"{units}"] = [number(v, 0) for v in pockets["n_areas"]]
+    rows[f"Average {ind.title}"] = [number(v, 1) for v in pockets["value"]]
+    if profile is not None and profile.domains and "worst_domains" in pockets:
+        rows["In the worst 10 % on"] = pockets["worst_domains"].fillna("").to_numpy()
+    if profile is not None and profile.earlier and "change" in pockets:
+        rows[f"Change since {profile.earlier}"] = [CHANGE.get(str(c), str(c)).format(earlier=profile.earlier) for c in pockets["change"].fillna("")]
+    rows[level_words(data.within).capitalize()] = pockets["parent_name"].to_numpy()
+    if data.national and pockets["hidden"].fillna(False).astype(bool).any():
+        rows["Hidden"] = ["yes" if h is True else "" for h in pockets["hidden"]]
+    rows[f"{unit} codes"] = [str(c).replace(",", ", ") for c in pockets["codes"]]
+    caption = f"Pockets, worst first (numbered as on the map): {len(pockets):,} pockets, {int(pockets['n_areas'].sum()):,} {units}"
+    return table(rows, caption, numeric=list(rows.columns[2:5]), codes=[f"{unit} codes"], row_header=rows.columns[1])
+
+
+def _member_rows(members: pd.DataFrame, data: ReportData, limit: int = 200) -> str:
+    unit, units, shown = short(data.level), short(data.level, plural=True), members.head(limit)
+    rows = pd.DataFrame({f"{unit}": shown["name"].to_numpy()})
+    if "ward" in shown:
+        rows["Ward"] = shown["ward"].fillna("").to_numpy()
+    rows["Pocket"] = [str(n) for n in shown["number"]]
+    rows[data.indicator.title] = [number(v, 1) for v in shown["value"]]
+    worst = "most deprived" if data.indicator.is_iod else "worst"
+    rows["National rank"] = [rank_text(r, o, data.level, worst=worst) for r, o in zip(shown["rank"], shown["of"], strict=True)]
+    if "change" in shown:
+        rows["Change"] = shown["change"].fillna("").to_numpy()
+    rows["Code"] = shown.index.astype(str)
+    more = f"First {limit:,} of {len(members):,}; all are in pockets.gpkg." if len(members) > limit else ""
+    return table(rows, f"The {len(members):,} {units} in the pockets, worst first", numeric=[data.indicator.title], codes=["Code"],
+                 row_header=f"{unit}", note=more)
+
+
+def _profile_sections(profile: Any, pockets: pd.DataFrame, data: ReportData) -> str:
+    """The domain heat table and the list of areas that left the worst decile (when the profile has them)."""
+    parts = []
+    if profile.domains:
+        shares = pd.DataFrame({d: pockets[f"decile_{d}"] for d in profile.domains if f"decile_{d}" in pockets}, index=pockets.index)
+        parts.append(
+            "<section><h2>What puts each pocket in the most deprived 10 %</h2>"
+            f"<p>For each pocket, the share of its residents who live in a {html.escape(short(data.level))} that is in "
+            f"{html.escape(_nations(data))}'s most deprived 10 % on each domain of the index. Darker = more.</p>"
+            + heat_table(shares, pockets["name"], "Share of each pocket's residents in the most deprived 10 % on each domain (%)")
+            + "</section>"
+        )
+    if profile.earlier:
+        left = profile.left
+        body = "<p>None.</p>"
+        if len(left):
+            rows = pd.DataFrame({short(data.level): left["name"].to_numpy(), "Ward": left.get("ward", pd.Series("", index=left.index)).to_numpy(),
+                                 f"Decile in {profile.earlier}": [number(v, 0) for v in left["decile_earlier"]],
+                                 "Decile now": [number(v, 0) for v in left["decile_now"]], "Code": left.index.astype(str)})
+            body = table(rows, f"{len(left):,} {short(data.level, plural=True)} that have left the most deprived 10 % since {profile.earlier} "
+                         "(decile 1 = most deprived)", codes=["Code"], row_header=short(data.level))
+        parts.append(f"<section><h2>Left the most deprived 10 % since {html.escape(profile.earlier)}</h2>{body}"
+                     "<p>National ranks are relative: a change of decile is a change of position among all areas, "
+                     "not necessarily of absolute deprivation.</p></section>")
+    return "".join(parts)
+
+
+def _summary_section(place: Area, data: ReportData, summary: pd.DataFrame, tidy: pd.DataFrame) -> str:
+    ind, name = data.indicator, place.name
+    sentences = ""
+    if ind.is_iod and place.code in summary.index:
+        row = summary.loc[place.code]
+        said = [measure_sentence(m, row, units=short(data.level, plural=True), nation=_nations(data), title=ind.title) for m in list(MEASURES)[2:]]
+        sentences = '<ul class="measures">' + "".join(f"<li>{html.escape(s)}</li>" for s in said if s) + "</ul>"
+    areas = list(dict.fromkeys(tidy["code"]))
+    label = {c: f"{summary.loc[c, 'name']} ({level_words(str(summary.loc[c, 'level']))}, {c})" for c in areas}
+    measures = list(dict.fromkeys(tidy["measure"]))
+    units = tidy.drop_duplicates("measure").set_index("measure")["unit"]
+    rows = pd.DataFrame({"Measure": measures, "Unit": [str(units[m]) for m in measures]})
+    worst = "most deprived" if ind.is_iod else "worst"
+    notes = []
+    for code in areas:
+        mine = tidy[tidy["code"] == code].set_index("measure")
+        cells = []
+        for measure in measures:
+            if measure not in mine.index:
+                cells.append("")
+                continue
+            r = mine.loc[measure]
+            ranked = rank_text(r["rank"], r["of"], str(summary.loc[code, "level"]), worst=worst)
+            text = _cell(r["value"], str(r["unit"])) + (f"; {ranked}" if ranked else "")
+            if not text and r["note"]:
+                text = "not given (see note)"
+            cells.append(text)
+        notes += [f"{summary.loc[code, 'name']}: {n}" for n in mine["note"].unique() if n]
+        rows[label[code]] = cells
+    note = " ".join(notes)
+    return (f"<section><h2>{html.escape(name)} compared with its region and the nation</h2>{sentences}"
+            + table(rows, f"{name}, its region and nation on {ind.title} (ranks: 1 = {worst})", row_header="Measure", small=True, note=note)
+            + "</section>")
+
+
+def _inequality_section(place: Area, data: ReportData, inequality: pd.DataFrame) -> str:
+    ind, unit, units = data.indicator, short(data.level), short(data.level, plural=True)
+    first = inequality.iloc[0]
+    rows = pd.DataFrame({"Area": inequality["name"].to_numpy()})
+    rows[f"{units} with a value"] = [number(v, 0) for v in inequality["n"]]
+    for column, title in (("mean", "Average"), ("median", "Median"), ("p10", "10th percentile"), ("p90", "90th percentile")):
+        rows[title] = [number(v, 1) for v in inequality[column]]
+    rows["90th / 10th percentile"] = [number(v, 2) for v in inequality["p90_p10_ratio"]]
+    rows["Gini (0–1)"] = [number(v, 3) for v in inequality["gini"]]
+    rows[f"Worst {unit}"] = inequality["worst_name"].fillna("").to_numpy()
+    rows[f"Worst {unit} code"] = inequality["worst_code"].fillna("").to_numpy()
+    rows["Code"] = inequality.index.astype(str)
+    said = (f"Within {place.name}, the best-off tenth of its {units} are at or {'above' if ind.higher_is_better else 'below'} "
+            f"{number(first['p10'] if not ind.higher_is_better else first['p90'], 1)} and the worst-off tenth at or "
+            f"{'below' if ind.higher_is_better else 'above'} {number(first['p90'] if not ind.higher_is_better else first['p10'], 1)} "
+            f"on the {ind.title} (a ratio of {number(first['p90_p10_ratio'], 2)}). The Gini coefficient, {number(first['gini'], 3)}, "
+            "measures how unequal the values are, from 0 (all equal) to 1 (all in one area); averages are weighted by residents.")
+    return (f"<section><h2>Inequality within {html.escape(place.name)}</h2><p>{html.escape(said)}</p>"
+            + table(rows, f"Inequality of the {ind.title} within {place.name}", numeric=list(rows.columns[1:8]),
+                    codes=[f"Worst {unit} code", "Code"], row_header="Area", small=len(rows) < 20)
+            + "</section>")
+
+
+def _method(place: Area, data: ReportData, profile: Any) -> str:
+    ind = data.indicator
+    weighting = (
+        "Averages are weighted by Census 2021 population." if ind.weight == "population"
+        else "Averages weigh every area equally (Census 2021 population does not cover Scotland and Northern Ireland)."
     )
+    if ind.published is not None:
+        weighting += " Values for the area, its region and nation are the published ones."
+    weighting += "".join(" " + c for c in ind.caveats)
+    parent = level_words(data.within)
+    if data.national:
+        national = (f"The indicator covers {data.covered}. A pocket is hidden when the average of the {parent} it lies in is "
+                    f"better than the national average, so that {parent}'s figure conceals it.")
+    else:
+        national = (f"The indicator covers {data.covered}, not a whole nation, so nothing here is compared with the nation: "
+                    "pockets use the threshold you chose, no pocket is marked hidden and a region or nation figure is left "
+                    "blank unless the indicator covers at least 99% of its areas.")
+    notes = " ".join(profile.notes) if profile is not None else ""
+    text = (
+        f"The areas mapped are {short(data.level, plural=True)}: {registry.spec(data.level).title}; pockets are reported "
+        f"within {level_words(data.within, plural=True)}. A pocket is a group of neighbouring areas (sharing an edge or a corner) "
+        f"that are all {criterion(data)}; pockets are numbered from the worst (highest average) down. {national} {weighting} "
+        f"{notes} Numbers on this page are rounded for reading; summary.csv and inequality.csv give them to four significant "
+        "figures and pockets.gpkg unrounded (layers summary and inequality). Boundaries: ONS generalised (BSC) boundaries, "
+        f"lookups: ONS best-fit lookups; local authority structure of April 2023. Source of the indicator: {ind.source}. {ATTRIBUTION}. "
+        "The street map on the interactive map (when online) is © OpenStreetMap contributors, © CARTO."
+    )
+    return f"<section><h2>Method</h2><p>{html.escape(' '.join(text.split()))}</p>"
 
 
 def page(
-    place: Area, data: ReportData, summary: pd.DataFrame, table: pd.DataFrame, local: gpd.GeoDataFrame,
-    left_behind: pd.DataFrame, coverage_note: str = "",
+    place: Area, data: ReportData, *, summary: pd.DataFrame, tidy: pd.DataFrame, inequality: pd.DataFrame,
+    pockets: gpd.GeoDataFrame, members: pd.DataFrame, coverage_note: str = "", profile: Any = None,
 ) -> str:
     """Return the report's ``index.html``.
 
@@ -200,15 +344,19 @@ def page(
     data : ReportData
         From :func:`geo.outputs.report.prepare_report`.
     summary : DataFrame
-        The area, its region and nation (``summary.csv``), indexed by code.
-    table : DataFrame
-        Within-area inequality (``inequality.csv``).
-    local : GeoDataFrame
-        The pockets in ``place``.
-    left_behind : DataFrame
-        The areas in those pockets.
+        The area, its region and nation (wide, unrounded), indexed by code.
+    tidy : DataFrame
+        The same in long form (``summary.csv``, :func:`geo.outputs.report_tidy.tidy_summary`).
+    inequality : DataFrame
+        Within-area inequality (wide, indexed by code).
+    pockets : GeoDataFrame
+        The pockets in ``place``, numbered (:func:`geo.outputs.report_pockets.numbered`).
+    members : DataFrame
+        The small areas in them (:func:`geo.outputs.report_pockets.members`).
     coverage_note : str
         A sentence shown when the indicator covers only part of ``place``.
+    profile : PocketProfile, optional
+        Domains and change since the earlier edition (:mod:`geo.statistics.pocket_profile`).
 
     Returns
     -------
@@ -218,62 +366,46 @@ def page(
     Examples
     --------
     >>> from geo.outputs.report import prepare_report
+    >>> from geo.outputs.report_tidy import tidy_summary
     >>> data = prepare_report()
     >>> place = Area("lad24", "E06000017", "Rutland <test>")
     >>> summary = pd.DataFrame({"level": ["lad24"], "name": [place.name], "n_lsoas": [26]}, index=pd.Index([place.code], name="code"))
-    >>> table = pd.DataFrame({"name": [place.name], "n": [26], "gini": [0.21]}, index=[place.code])
-    >>> html_page = page(place, data, summary, table, data.found.iloc[:0], pd.DataFrame())
+    >>> table = pd.DataFrame({"name": [place.name], "n": [26], "mean": [12.0], "median": [11.0], "p10": [5.0], "p90": [20.0],
+    ...                       "p90_p10_ratio": [4.0], "gini": [0.21], "worst_name": ["x"], "worst_code": ["E01000001"]}, index=[place.code])
+    >>> html_page = page(place, data, summary=summary, tidy=tidy_summary(summary, title="IMD"), inequality=table,
+    ...                  pockets=data.found.iloc[:0], members=pd.DataFrame())
     >>> html_page.splitlines()[1]
-    '<html lang="en"><head><meta charset="utf-8"><title>Rutland &lt;test&gt;: IMD score (IoD2025)</title>'
-    >>> "<test>" in html_page, "<td>0.210</td>" in html_page
+    '<html lang="en"><head><meta charset="utf-8"><title>Rutland &lt;test&gt; (district): IMD score (IoD2025)</title>'
+    >>> "<test>" in html_page, "<td class=\\"n\\">0.210</td>" in html_page
     (False, True)
     """
     ind = data.indicator
     name = html.escape(place.name)
-    areas, parents = registry.spec(data.level).title, registry.spec(data.within).title
-    weighting = (
-        "Averages are weighted by Census 2021 population." if ind.weight == "population"
-        else "Averages weigh every area equally (Census 2021 population does not cover Scotland and Northern Ireland)."
-    )
-    if ind.published is not None:
-        weighting += " Values for the area, its region and nation are the published ones."
-    weighting += "".join(" " + c for c in ind.caveats)
-    if data.national:
-        national = (f"The indicator covers {html.escape(data.covered)}. A pocket is <em>hidden</em> when the average of the area it lies in "
-                    "is better than the national average, so that area's figure conceals it.")
-    else:
-        national = (f"The indicator covers {html.escape(data.covered)}, not a whole nation, so nothing here is compared with "
-                    "the nation: pockets use the threshold you chose, the “hidden” column is blank and a region or nation "
-                    "row is left blank unless the indicator covers at least 99% of its areas.")
-    note = (
-        f"The areas mapped are {html.escape(areas)}; pockets are reported within {html.escape(parents)}. "
-        "A <em>pocket</em> is a group of neighbouring areas (sharing an edge or a corner) that are all "
-        f"{html.escape(criterion(data))}. {national} "
-        f"{html.escape(weighting)} Boundaries: ONS generalised (BSC) boundaries, lookups: ONS best-fit lookups; "
-        f"local authority structure of April 2023. Source of the indicator: {html.escape(ind.source)}. "
-        f"{html.escape(ATTRIBUTION)}."
-    )
+    said = headline(place, data, pockets)
     coverage = f"<p><strong>Coverage:</strong> {html.escape(coverage_note)}</p>" if coverage_note else ""
-    pocket_columns = ["pocket", "n_areas", "population", "value", "In", "hidden", "codes"]
-    pocket_table = (
-        _table(pd.DataFrame(local.drop(columns="geometry")).set_index("pocket").rename(columns={"parent_name": "In"}), pocket_columns)
-        if len(local) else f"<p>None: no {html.escape(_unit(data.level))} in {name} is {html.escape(criterion(data))}.</p>"
-    )
-    behind = _table(left_behind.rename(columns={ind.value: "value"})) if len(left_behind) else "<p>None.</p>"
+    unit = short(data.level)
+    if len(pockets):
+        pocket_part = _pocket_rows(pockets, data, profile)
+        member_part = f"<section><h2>The {html.escape(short(data.level, plural=True))} in the pockets</h2>{_member_rows(members, data)}</section>"
+    else:
+        pocket_part = f"<p>None: no {html.escape(unit)} in {name} is {html.escape(criterion(data))}.</p>"
+        member_part = ""
+    extra = _profile_sections(profile, pockets, data) if profile is not None and len(pockets) else ""
+    where = html.escape(f"{place.name} ({level_words(place.level)})")
     return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>{name}: {html.escape(ind.title)}</title>
-<style>body{{font:14px/1.4 sans-serif;margin:0 24px 40px}} iframe{{width:100%;height:640px;border:1px solid #ccc}}
-table.t{{border-collapse:collapse;font-size:12px}} table.t td,table.t th{{padding:2px 6px;border-bottom:1px solid #eee;text-align:right;vertical-align:top}}
-table.t td:last-child{{max-width:38em;overflow-wrap:anywhere}}
-h2{{margin-top:28px}}</style></head><body>
-<h1>{name}: {html.escape(ind.title)}</h1>
-<p>{headline(place, data, local, left_behind)}</p>{coverage}
-<iframe src="map.html" title="Interactive map of {name}"></iframe>
-<h2>{name} compared with its region and the nation</h2>{_table(summary, transpose=True)}
-<h2>Pockets</h2>{pocket_table}
-<h2>Left-behind areas</h2>{behind}
-<h2>Inequality within {name}</h2>{_table(table, ["name", "n", "mean", "median", "p10", "p90", "p90_p10_ratio", "decile_gap", "gini", "theil", "worst_code"])}
-<h2>Method</h2><p>{note}</p>
-<p>Files: map.html, map.png, pockets.gpkg (layers areas, pockets, outlines), summary.csv, inequality.csv.</p>
+<html lang="en"><head><meta charset="utf-8"><title>{where}: {html.escape(ind.title)}</title>
+<style>{STYLE}</style></head><body>
+<h1>{where}: {html.escape(ind.title)}</h1>
+<p class="headline">{html.escape(said)}</p>{coverage}
+<figure><iframe src="map.html" title="Interactive map. {html.escape(said)}"></iframe>
+<img class="print" src="map.png" alt="Map of {name}. {html.escape(said)}">
+<figcaption>Map: each {html.escape(unit)} coloured by its {html.escape(ind.title)} (darker = worse); pockets outlined with a
+thick dashed line and numbered as in the table below. Online, a street map can be switched on in the layer list.</figcaption></figure>
+<section><h2>Pockets in {name}</h2>{pocket_part}</section>
+{extra}{member_part}
+{_summary_section(place, data, summary, tidy)}
+{_inequality_section(place, data, inequality)}
+{_method(place, data, profile)}
+<p>Files: map.html, map.png, pockets.gpkg (layers areas, pockets, outlines, summary, inequality), summary.csv, inequality.csv.</p></section>
 </body></html>
 """

@@ -104,6 +104,9 @@ class DeprivationIndex:
         The catalogue title, attribution and publisher address.
     default : bool
         Whether reports use it for the nation.
+    earlier : str or None
+        The catalogue id of the previous edition of the same index (``"iod2019"`` for the
+        IoD2025), for "change since"; None when the catalogue holds none.
 
     Examples
     --------
@@ -129,6 +132,7 @@ class DeprivationIndex:
     attribution: str
     source: str
     default: bool = False
+    earlier: str | None = None
 
     @property
     def domain_ranks(self) -> dict[str, str]:
@@ -250,6 +254,7 @@ def _from_product(item: catalogue.Product) -> DeprivationIndex:
         code=item.field(str(spec["level"])), national_count=int(spec["national_count"]), rank=str(spec["rank"]),
         decile=str(spec["decile"]), score=spec.get("score"), domains=domains, title=item.title,
         attribution=item.attribution, source=str(item.url or item.service or ""), default=bool(spec.get("default", False)),
+        earlier=spec.get("earlier"),
     )
 
 

@@ -93,6 +93,9 @@ def palette(n: int) -> list[str]:
         return list(YLORRD[n])
     if n <= 2:
         return [YLORRD[3][0], YLORRD[3][-1]][-n:] if n else []
+    from matplotlib import colormaps
+    from matplotlib.colors import to_hex
+
     return [to_hex(c) for c in colormaps["YlOrRd"](np.linspace(0.0, 1.0, n))]
 
 

@@ -29,7 +29,14 @@ CHANGE = {"persistent": "in the worst 10 % then and now", "new": "new since {ear
 
 def _nations(data: ReportData) -> str:
     names = [str(n) for n in data.coverage.loc[data.coverage["in_data"] > 0, "name"]]
+    if len(names) == 4:
+        return "the United Kingdom"
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}" if names else "no nation"
+
+
+def _a(word: str) -> str:
+    """The indefinite article of ``word`` ("an ITL1 region", "a district")."""
+    return "an" if word[:1].lower() in "aeio" or word.startswith(("ITL", "LSOA", "MSOA")) else "a"
 
 
 def _small_areas(level: str) -> str:
@@ -164,7 +171,7 @@ def headline(place: Area, data: ReportData, pockets: pd.DataFrame) -> str:
     if hidden:
         parent = level_words(data.within)
         text += (f" {hidden:,} of the pockets {'are' if hidden > 1 else 'is'} hidden: {'they lie' if hidden > 1 else 'it lies'} "
-                 f"in a {parent} whose average is better than {_nations(data)}'s, so the {parent}'s own figure does not show "
+                 f"in {_a(parent)} {parent} whose average is better than {_nations(data)}'s, so the {parent}'s own figure does not show "
                  f"{'them' if hidden > 1 else 'it'}.")
     return text
 

@@ -409,6 +409,8 @@ CLI_GUARDED: dict[tuple[str, str], str] = {
                           "test_cli.test_report_refuses_unknown_codes_in_its_terms); aggregate and pockets see known codes only",
     ("report", "code"): "report indexes every indicator by its codes before any geo function sees it (load_indicator), "
                         "so prepare's row-number hint (pass code=) cannot arise",
+    ("report", "decile_of"): "report passes decile_of= from the index's catalogue entry, an 'Overall' column and one per domain "
+                             "(report._profile; test_pocket_profile checks the catalogue's indices), so its hints reach API callers only",
 }
 
 

@@ -160,7 +160,7 @@ def test_cardiff_report_uses_the_wimd_on_lsoa21(tmp_path: Path, mirror: Path) ->
     page = (out / "index.html").read_text(encoding="utf-8")
     assert "Welsh Index of Multiple Deprivation 2019" in page and "WIMD score (WIMD 2019)" in page
     assert "not comparable across nations" in page and "Welsh Government" in page
-    summary = pd.read_csv(out / "summary.csv", index_col="code")
+    summary = pyogrio.read_dataframe(out / "pockets.gpkg", layer="summary", read_geometry=False).set_index("code")  # unrounded
     assert summary.loc["W06000015", "n_lsoas"] == 218 and summary.loc["W92000004", "n_lsoas"] == 1917
     pockets = pyogrio.read_dataframe(out / "pockets.gpkg", layer="pockets")
     wales = deprivation_index("W").mapped()
@@ -180,8 +180,11 @@ def test_glasgow_report_maps_simd_ranks_of_data_zones(tmp_path: Path, simd_raw: 
     assert len(areas) == len(glasgow) == 746
     pockets = pyogrio.read_dataframe(out / "pockets.gpkg", layer="pockets")
     assert int(pockets["n_areas"].sum()) == int((glasgow["IMD_decile"] == 1).sum()) == 227
-    summary = pd.read_csv(out / "summary.csv", index_col="code")
+    summary = pyogrio.read_dataframe(out / "pockets.gpkg", layer="summary", read_geometry=False).set_index("code")  # unrounded
     assert "average_score" not in summary.columns and summary.loc["S12000049", "rank_of_average_rank"] == 1
+    tidy = pd.read_csv(out / "summary.csv")
+    rank = tidy[(tidy["code"] == "S12000049") & (tidy["measure"] == "average rank")].iloc[0]
+    assert (rank["rank"], rank["of"], rank["level"]) == (1, 32, "district")
 
 
 def test_a_northern_irish_council_reports_a_users_super_data_zone_indicator(tmp_path: Path, mirror: Path) -> None:
@@ -239,3 +242,14 @@ def test_all_areas_prepares_each_nation_once(tmp_path: Path, monkeypatch: pytest
         "N09000003": "refused", "S12000018": "written", "W06000011": "written", "W06000015": "written"}
     assert sorted(calls) == ["S92000003", "W92000004"]  # Wales once for two councils; none for Northern Ireland
     assert "Scottish Index of Multiple Deprivation 2020" in (tmp_path / "all" / "lad24" / "S12000018" / "index.html").read_text()
+
+
+def test_every_index_carries_the_deciles_the_report_profiles_pockets_with() -> None:
+    """report._profile passes decile_of={"Overall": ..., **domain deciles}: each column is in the mapped index."""
+    for index in indices().values():
+        if index.level == "lsoa11" and index.nation == "E":
+            continue  # the IoD2019 is the earlier edition only, carried as a decile (pocket_profile.earlier_deciles)
+        frame = index.mapped()
+        wanted = {"Overall": index.decile, **index.domain_deciles}
+        assert set(wanted.values()) <= set(frame.columns), index.id
+        assert frame[list(wanted.values())].notna().all().all(), index.id

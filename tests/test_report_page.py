@@ -5,6 +5,7 @@ Expected values come from the raw mirror files read with plain pandas."""
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 from dataclasses import dataclass
@@ -126,7 +127,9 @@ def test_pocket_table_is_numbered_worst_first_names_first_codes_last(durham: Pat
     first = rows[0]  # type: ignore[index]
     code = first[-1]
     lsoa = raw.set_index("LSOA21CD").loc[code]
-    assert first[1] == lsoa["LSOA21NM"] and float(first[4]) == pytest.approx(lsoa["IMD_score"], abs=0.05)
+    wards = pd.read_csv(Path(os.environ["LEVELUP_MIRROR"]) / "lookups/LSOA21_WD24_LAD24_EW_LU.csv", dtype=str).set_index("LSOA21CD")
+    assert first[1] == wards.loc[code, "WD24NM"] == "Blackhalls"  # a one-LSOA pocket is named by its ward
+    assert float(first[4]) == pytest.approx(lsoa["IMD_score"], abs=0.05)
     assert first[2] == f"{int(lsoa['usual_residents_2021']):,}"
     found = pyogrio.read_dataframe(durham / "pockets.gpkg", layer="pockets")
     assert found["number"].tolist() == list(range(1, 26)) and found.loc[0, "codes"] == code  # the files number them alike

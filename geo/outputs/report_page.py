@@ -23,6 +23,8 @@ from geo.outputs.report import ReportData
 from geo.outputs.report_html import STYLE, heat_table, table
 from geo.outputs.report_words import MEASURES, about, level_words, measure_sentence, number, rank_text, short
 
+#: What names a pocket, by the level of its small areas (geo.statistics.pocket_profile).
+PLACE_NAMES = {"lsoa21": "wards", "dz11": "intermediate zones", "sdz21": "District Electoral Areas"}
 #: What the pocket table calls a change since the earlier edition.
 CHANGE = {"persistent": "in the worst 10 % then and now", "new": "new since {earlier}", "partly new": "partly new since {earlier}"}
 
@@ -187,13 +189,16 @@ def _cell(value: float, unit: str) -> str:
     return f"{value:,.{decimals}f}"
 
 
-def _pocket_rows(pockets: pd.DataFrame, data: ReportData, profile: Any) -> str:
+def _pocket_rows(pockets: pd.DataFrame, data: ReportData, profile: Any, codes_shown: int = 8) -> str:
     ind, unit, units = data.indicator, short(data.level), short(data.level, plural=True)
     rows = pd.DataFrame({"No.": [str(n) for n in pockets.index]})
-    rows["Pocket" + (" (wards)" if profile is not None else f" (its {units})")] = pockets["name"].to_numpy()
-    rows["Residents (Census 2021)"] = [number(v, 0) for v in pockets["population"]]
+    places = PLACE_NAMES.get(data.level, "places") if profile is not None else f"its {units}"
+    rows[f"Pocket ({places})"] = pockets["name"].to_numpy()
+    if pockets["population"].notna().any():  # Census 2021 counts no resident of Scotland or Northern Ireland
+        rows["Residents (Census 2021)"] = [number(v, 0) for v in pockets["population"]]
     rows[f"{units}"] = [number(v, 0) for v in pockets["n_areas"]]
     rows[f"Average {ind.title}"] = [number(v, 1) for v in pockets["value"]]
+    numeric = list(rows.columns[2:])
     if profile is not None and profile.domains and "worst_domains" in pockets:
         rows["In the worst 10 % on"] = pockets["worst_domains"].fillna("").to_numpy()
     if profile is not None and profile.earlier and "change" in pockets:
@@ -201,9 +206,12 @@ def _pocket_rows(pockets: pd.DataFrame, data: ReportData, profile: Any) -> str:
     rows[level_words(data.within).capitalize()] = pockets["parent_name"].to_numpy()
     if data.national and pockets["hidden"].fillna(False).astype(bool).any():
         rows["Hidden"] = ["yes" if h is True else "" for h in pockets["hidden"]]
-    rows[f"{unit} codes"] = [str(c).replace(",", ", ") for c in pockets["codes"]]
+    listed = [str(c).split(",") for c in pockets["codes"]]
+    rows[f"{unit} codes"] = [", ".join(c[:codes_shown]) + (f" and {len(c) - codes_shown:,} more" if len(c) > codes_shown else "") for c in listed]
     caption = f"Pockets, worst first (numbered as on the map): {len(pockets):,} pockets, {int(pockets['n_areas'].sum()):,} {units}"
-    return table(rows, caption, numeric=list(rows.columns[2:5]), codes=[f"{unit} codes"], row_header=rows.columns[1])
+    note = (f"Pockets of more than {codes_shown} {units} list their first {codes_shown} codes here; every code is in the "
+            f"{units} table below and in pockets.gpkg.") if any(len(c) > codes_shown for c in listed) else ""
+    return table(rows, caption, numeric=numeric, codes=[f"{unit} codes"], row_header=rows.columns[1], note=note)
 
 
 def _member_rows(members: pd.DataFrame, data: ReportData, limit: int = 200) -> str:
@@ -215,7 +223,7 @@ def _member_rows(members: pd.DataFrame, data: ReportData, limit: int = 200) -> s
     rows[data.indicator.title] = [number(v, 1) for v in shown["value"]]
     worst = "most deprived" if data.indicator.is_iod else "worst"
     rows["National rank"] = [rank_text(r, o, data.level, worst=worst) for r, o in zip(shown["rank"], shown["of"], strict=True)]
-    if "change" in shown:
+    if "change" in shown and shown["change"].fillna("").ne("").any():
         rows["Change"] = shown["change"].fillna("").to_numpy()
     rows["Code"] = shown.index.astype(str)
     more = f"First {limit:,} of {len(members):,}; all are in pockets.gpkg." if len(members) > limit else ""
@@ -247,6 +255,11 @@ def _profile_sections(profile: Any, pockets: pd.DataFrame, data: ReportData) -> 
         parts.append(f"<section><h2>Left the most deprived 10 % since {html.escape(profile.earlier)}</h2>{body}"
                      "<p>National ranks are relative: a change of decile is a change of position among all areas, "
                      "not necessarily of absolute deprivation.</p></section>")
+    elif profile.domains:
+        index = data.indicator.index
+        why = ("the catalogue holds no earlier edition of the " + index.short) if index is not None and index.earlier is None else (
+            "change is compared on the index's overall measure at the most deprived 10 %, and this report uses another measure or threshold")
+        parts.append(f"<section><h2>Change since an earlier edition</h2><p>Not shown: {html.escape(why)}.</p></section>")
     return "".join(parts)
 
 

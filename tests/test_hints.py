@@ -403,7 +403,7 @@ def test_source_hints() -> None:
 
 #: (command, keyword): why a "pass keyword=" hint the command cannot spell never reaches its users
 CLI_GUARDED: dict[tuple[str, str], str] = {
-    ("report", "approximate"): "report never aggregates a median: the cell is left blank with the reason (report._aggregated)",
+    ("report", "approximate"): "report never aggregates a median: the cell is left blank with the reason (report_summary._aggregated)",
     ("report", "weight"): "report weighs by Census population only where it covers every area, else equally (Indicator.weight)",
     ("report", "errors"): "report refuses an indicator's unknown codes itself, naming --indicator (prepare_report; "
                           "test_cli.test_report_refuses_unknown_codes_in_its_terms); aggregate and pockets see known codes only",

@@ -291,7 +291,7 @@ def test_the_page_prints_to_a4_with_the_static_map(durham: Path, tmp_path: Path)
     assert {(round(float(w)), round(float(h))) for w, h in sizes} == {(595, 842)}  # A4 in points
     from PIL import Image
 
-    width, height = Image.open(durham / "map.png").size
+    width, _height = Image.open(durham / "map.png").size
     images = re.findall(rb"/Subtype\s*/Image.{0,200}?/Width (\d+).{0,60}?/Height (\d+)|/Height (\d+).{0,60}?/Subtype\s*/Image", body, re.S)
     widths = [int(w) for w, _, _ in images if w]
     assert width in widths or any(abs(w - width) <= 2 for w in widths), (width, widths)

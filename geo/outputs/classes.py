@@ -127,8 +127,6 @@ def classify(values: pd.Series, *, scheme: str = "quantiles", k: int = 5, higher
     [0, 0, 1, 1, -1]
     """
     import mapclassify
-    from matplotlib import colormaps
-    from matplotlib.colors import to_hex
 
     name, k = _options(scheme, k, higher_is_better)
     present = pd.to_numeric(values.dropna(), errors="coerce").astype("float64")

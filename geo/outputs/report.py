@@ -44,7 +44,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
@@ -58,13 +57,11 @@ from geo.geography.coverage import NATIONAL_COVERAGE, covers_nation, national_co
 from geo.geography.detect import detect_level
 from geo.geography.layers import boundaries
 from geo.geography.places import Area, area as find_area
-from geo.moving.aggregation import aggregate
 from geo.outputs.export import export
 from geo.outputs.maps import map as choropleth, to_html
 from geo.outputs.plotting import plot
 from geo.outputs.report_indicator import Indicator, load_indicator
 from geo.statistics.indices import indices
-from geo.statistics.inequality import inequality
 from geo.statistics.pockets import pockets
 
 if TYPE_CHECKING:
@@ -499,12 +496,16 @@ def _profile(data: ReportData, place: Area, local: gpd.GeoDataFrame, inside: pd.
     if index is None:
         return profile_pockets(local, level=data.level, data=ind.frame, value=ind.value, weight=weight)
     # persistence compares membership of the worst decile of the overall measure, edition by edition
-    dated = index.earlier is not None and ind.value == (index.score or index.rank) and data.threshold == "national_decile_1"
+    earlier = index.earlier if ind.value == (index.score or index.rank) and data.threshold == "national_decile_1" else None
+    if earlier is not None:
+        key = f"earlier/{earlier}/{data.level}"  # national: carried to the mapped level once for every area
+        if key not in data.memo:
+            data.memo[key] = earlier_deciles(earlier, column=indices()[earlier].decile, to=data.level).to_frame("decile")
     return profile_pockets(
         local, level=data.level, data=ind.frame, value=ind.value, domains=index.domain_ranks,
         decile_of={"Overall": index.decile, **index.domain_deciles}, national_count=ind.national_count,
-        earlier=earlier_deciles(index.earlier, column=indices()[index.earlier].decile, to=data.level) if dated and index.earlier else None,
-        earlier_name=indices()[index.earlier].short if dated and index.earlier else None,
+        earlier=data.memo[key]["decile"] if earlier is not None else None,
+        earlier_name=indices()[earlier].short if earlier is not None else None,
         area_codes=inside, weight=weight, rank=index.rank,
     )
 
@@ -512,6 +513,7 @@ def _profile(data: ReportData, place: Area, local: gpd.GeoDataFrame, inside: pd.
 def _write_pack(data: ReportData, place: Area, inside: pd.Index, have: pd.Index, staging: Path, steps: tqdm) -> None:
     from geo.outputs.report_page import page, short_criterion  # the page's wording lives in its own module
     from geo.outputs.report_pockets import members, numbered
+    from geo.outputs.report_summary import inequality_table, summary_table
     from geo.outputs.report_tidy import tidy_inequality, tidy_summary
     from geo.outputs.report_words import short
 
@@ -523,8 +525,8 @@ def _write_pack(data: ReportData, place: Area, inside: pd.Index, have: pd.Index,
     profile = _profile(data, place, local, inside)
     pockets = numbered(local, higher_is_better=ind.higher_is_better, profile=profile)
     in_pockets = members(ind.frame, ind.value, pockets, higher_is_better=ind.higher_is_better, profile=profile)
-    summary = _summary(data, place, have)
-    table = _inequality(data, place, have)
+    summary = summary_table(data, place, have)
+    table = inequality_table(data, place, have)
     unit = "published value" if ind.published is not None else _VALUE_UNIT.get(ind.kind, "value")
     tidy = tidy_summary(summary, title=ind.title, value=ind.value, unit=unit)
     tidy_table = tidy_inequality(table, level=place.level, within=within, title=ind.title, higher_is_better=ind.higher_is_better,
@@ -577,99 +579,3 @@ def _version() -> str:
     from geo import __version__
 
     return __version__
-
-
-def _summary(data: ReportData, place: Area, have: pd.Index) -> pd.DataFrame:
-    """The area, its region and nation. A region or nation is computed only from data that
-    cover at least 99 % of its areas; otherwise its cells are blank and ``note`` says why."""
-    rows = [place, *_region_and_nation(place)]
-    ind = data.indicator
-    if ind.published is not None:
-        return _published_summary(ind, rows)
-    parts = []
-    for row in rows:
-        key = f"summary/{row.level}/{row.code}"
-        if key not in data.memo:
-            data.memo[key] = _summary_row(data, row, have if row == place else None)
-        parts.append(data.memo[key])
-    return pd.concat(parts).set_index("code")
-
-
-def _summary_row(data: ReportData, row: Area, have: pd.Index | None) -> pd.DataFrame:
-    ind, level = data.indicator, data.level
-    inside = boundaries(level, within=row.code).index
-    present = inside[isin(inside, data.values)] if have is None else have
-    share = len(present) / len(inside) if len(inside) else 0.0
-    if have is None and share < NATIONAL_COVERAGE:
-        note = (f"left blank: {ind.title} has values for {len(present):,} of its {len(inside):,} {_unit(level)}s "
-                f"({share:.1%}); a figure for {row.name} needs at least {NATIONAL_COVERAGE:.0%} of them")
-        picked = pd.DataFrame({"note": [note]}, index=pd.Index([row.code]))
-    elif ind.index is not None:
-        key = f"deprivation/{row.level}"
-        if key not in data.memo:
-            data.memo[key] = ind.summarise(data.values, to=row.level)
-        summaries = data.memo[key]
-        picked = summaries.loc[[row.code]].copy()
-        # the "of N" of every rank: the areas ranked (average rank is a measure of every index)
-        picked["ranked"] = int(summaries["rank_of_average_rank"].notna().sum())
-    else:
-        picked = _aggregated(ind, row, level, present)
-    picked = picked.copy()
-    picked.insert(0, "level", row.level)
-    if "name" not in picked.columns:
-        picked.insert(1, "name", row.name)
-    picked["name"] = row.name
-    if have is not None and len(present) < len(inside):
-        picked["note"] = f"from the {len(present):,} of its {len(inside):,} {_unit(level)}s that have a value"
-    return picked.reset_index(names="code")
-
-
-def _aggregated(data: Indicator, row: Area, level: str, present: pd.Index) -> pd.DataFrame:
-    """The indicator for ``row`` from the areas inside it: counts sum, means are weighted (by
-    population, or equally where it does not cover the areas); medians and rates given without
-    their denominators cannot be aggregated and are left blank with the reason."""
-    if data.kind in ("median", "rate"):
-        reason = "medians do not aggregate" if data.kind == "median" else "a rate needs its numerator and denominator to aggregate"
-        return pd.DataFrame({data.value: [np.nan], "note": [reason]}, index=pd.Index([row.code], name=row.level))
-    subset = data.frame.loc[isin(data.frame.index, present), [data.value]]
-    weight = None
-    if data.kind == "mean" and data.weight is None:
-        subset, weight = subset.assign(equal_weight=1.0), "equal_weight"
-    totals = aggregate(subset, to=row.level, value=data.value, kind=data.kind, level=level, weight=weight)
-    assert isinstance(totals, pd.DataFrame)
-    return totals.loc[[row.code]]
-
-
-def _published_summary(data: Indicator, rows: list[Area]) -> pd.DataFrame:
-    """The area, its region and nation as published (ESS values and intervals): measures such
-    as healthy life expectancy cannot be rebuilt from the areas inside."""
-    assert data.published is not None
-    table = pd.DataFrame(
-        {
-            "level": [r.level for r in rows],
-            "name": [r.name for r in rows],
-            "value": data.published["observation"].reindex([r.code for r in rows]).to_numpy(),
-            "lci_95": data.published["lci_95"].reindex([r.code for r in rows]).to_numpy(),
-            "uci_95": data.published["uci_95"].reindex([r.code for r in rows]).to_numpy(),
-        },
-        index=pd.Index([r.code for r in rows], name="code"),
-    )
-    table["source"] = np.where(table["value"].notna(), "published", "not published for this area")
-    return table
-
-
-def _inequality(data: ReportData, place: Area, have: pd.Index) -> pd.DataFrame:
-    ind, level, within = data.indicator, data.level, data.within
-    subset = ind.frame.loc[isin(ind.frame.index, have), [ind.value]]
-    whole = inequality(subset, value=ind.value, within=None, level=level, weight=ind.weight, higher_is_better=ind.higher_is_better)
-    whole.index = pd.Index([place.code])
-    whole.insert(0, "name", place.name)
-    if within != place.level and within in registry.spec(level).nests_in and place.level in registry.spec(within).nests_in:
-        parts = inequality(subset, value=ind.value, within=within, level=level, weight=ind.weight, higher_is_better=ind.higher_is_better)
-        whole = pd.concat([whole, parts])
-    whole.index.name = "code"
-    worst, best = ("min", "max") if ind.higher_is_better else ("max", "min")
-    for side, end in (("worst", worst), ("best", best)):  # the worst and best areas, named
-        whole[side] = whole[end]
-        whole[f"{side}_name"] = whole[f"{end}_name"]
-    return whole

@@ -87,7 +87,7 @@ def table(rows: pd.DataFrame, caption: str, *, numeric: Sequence[str] = (), code
 
 
 def heat_table(shares: pd.DataFrame, labels: pd.Series, caption: str) -> str:
-    """Pockets × domains: each cell the share (0..1) written as a percentage, coloured with
+    """Pockets by domains: each cell the share (0..1) written as a percentage, coloured with
     ColorBrewer Blues in five steps of 20 % (dark cells get white text).
 
     Parameters

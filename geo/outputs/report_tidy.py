@@ -45,7 +45,7 @@ def _frame(rows: list[dict[str, object]]) -> pd.DataFrame:
 
 
 def tidy_summary(summary: pd.DataFrame, *, title: str, value: str | None = None, unit: str = "value") -> pd.DataFrame:
-    """The area, its region and nation (:func:`geo.outputs.report._summary`) in long form.
+    """The area, its region and nation (:func:`geo.outputs.report_summary.summary_table`) in long form.
 
     Parameters
     ----------
@@ -95,7 +95,7 @@ def tidy_summary(summary: pd.DataFrame, *, title: str, value: str | None = None,
 
 
 def tidy_inequality(table: pd.DataFrame, *, level: str, within: str, title: str, higher_is_better: bool, areas: str = "areas") -> pd.DataFrame:
-    """Within-area inequality (:func:`geo.outputs.report._inequality`) in long form.
+    """Within-area inequality (:func:`geo.outputs.report_summary.inequality_table`) in long form.
 
     The first row of ``table`` is the whole area (its level ``level``); the others, if any,
     its parts of level ``within``, which get the rank of their average among the parts

@@ -104,7 +104,7 @@ def about(people: float) -> str:
     >>> about(812), about(8_149), about(81_013), about(81_000), about(522_063), about(3_586_220)
     ('812', 'about 8,100', 'about 81,000', '81,000', 'about 522,000', 'about 3.6 million')
     """
-    exact = int(round(people))
+    exact = round(people)
     if exact >= 1_000_000:
         return f"about {exact / 1e6:.1f} million"
     step = 1 if exact < 1_000 else 100 if exact < 10_000 else 1_000

@@ -97,8 +97,9 @@ def durham(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_report("County Durham", tmp_path_factory.mktemp("page") / "durham")
 
 
-def test_no_table_or_heading_shows_a_bare_code(durham: Path) -> None:
-    parsed = _parse((durham / "index.html").read_text())
+def _no_bare_code(page: str) -> int:
+    """Assert that no heading, and no table cell without a name in its row or a "code" header, shows a code; return the codes seen."""
+    parsed = _parse(page)
     assert len(parsed.tables) >= 4
     for heading in parsed.headings:
         assert not GSS.search(heading), heading
@@ -113,6 +114,11 @@ def test_no_table_or_heading_shows_a_bare_code(durham: Path) -> None:
                 if GSS.search(cell):
                     checked += 1
                     assert "code" in header or named, (table["caption"], header, cell)
+    return checked
+
+
+def test_no_table_or_heading_shows_a_bare_code(durham: Path) -> None:
+    checked = _no_bare_code((durham / "index.html").read_text())
     assert checked >= 56  # the pocket table's and the LSOA table's codes were all looked at
 
 
@@ -135,15 +141,34 @@ def test_pocket_table_is_numbered_worst_first_names_first_codes_last(durham: Pat
     assert found["number"].tolist() == list(range(1, 26)) and found.loc[0, "codes"] == code  # the files number them alike
 
 
-def test_every_rank_has_its_of_n(durham: Path) -> None:
-    text = re.sub(r"<[^>]+>", " ", (durham / "index.html").read_text())
+def _ranks_have_of_n(page: str) -> str:
+    """Assert that every ordinal on the page is followed by "of N <areas>"; return the page's text."""
+    text = re.sub(r"<[^>]+>", " ", page)
     text = re.sub(r"\b\d+th(?: / \d+th)? percentile", "a percentile", text)  # percentiles are not ranks
-    ranks = re.findall(r"\b(\d[\d,]*)(?:st|nd|rd|th)\b(.{0,30})", text)
-    assert len(ranks) >= 60
-    for _, after in ranks:
-        assert re.match(r" of [\d,]+ \w+", after), after
+    for number, after in re.findall(r"\b(\d[\d,]*)(?:st|nd|rd|th)\b(.{0,30})", text):
+        assert re.match(r" of [\d,]+ \w+", after), (number, after)
+    return text
+
+
+def test_every_rank_has_its_of_n(durham: Path) -> None:
+    text = _ranks_have_of_n((durham / "index.html").read_text())
+    assert len(re.findall(r"\b\d[\d,]*(?:st|nd|rd|th) of ", text)) >= 60
     assert "47th of 296 districts (1 = most deprived)" in text  # County Durham's average rank
     assert "Average rank (higher" not in text and "rank_of" not in text
+
+
+@pytest.mark.parametrize(
+    ("area", "ranks"),
+    [("Cardiff", "of 1,917 LSOAs"), ("Glasgow City", "of 6,976 data zones"), ("Greater Manchester", "of 33,755 LSOAs"), ("North East", "of 33,755 LSOAs")],
+)
+def test_other_nations_and_levels_show_names_and_ranks_of_n(area: str, ranks: str, tmp_path: Path) -> None:
+    """Wales, Scotland, a police force area and a region: the same rules as County Durham."""
+    page = (build_report(area, tmp_path / "pack") / "index.html").read_text()
+    assert _no_bare_code(page) > 0
+    text = _ranks_have_of_n(page)
+    assert ranks in text
+    if "data zones" in ranks:  # a Scottish page speaks of data zones, not LSOAs
+        assert "LSOA" not in text
 
 
 def test_tidy_csvs(durham: Path, raw: pd.DataFrame) -> None:

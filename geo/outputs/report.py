@@ -528,7 +528,7 @@ def _write_pack(data: ReportData, place: Area, inside: pd.Index, have: pd.Index,
     summary = summary_table(data, place, have)
     table = inequality_table(data, place, have)
     unit = "published value" if ind.published is not None else _VALUE_UNIT.get(ind.kind, "value")
-    tidy = tidy_summary(summary, title=ind.title, value=ind.value, unit=unit)
+    tidy = tidy_summary(summary, title=ind.title, value=ind.value, unit=unit, level=level)
     tidy_table = tidy_inequality(table, level=place.level, within=within, title=ind.title, higher_is_better=ind.higher_is_better,
                                  areas=short(level, plural=True))
     steps.update()

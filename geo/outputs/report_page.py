@@ -178,13 +178,13 @@ def headline(place: Area, data: ReportData, pockets: pd.DataFrame) -> str:
     return text
 
 
-def _cell(value: float, unit: str) -> str:
+def _cell(value: float, unit: str, level: str) -> str:
     """A number rounded for reading (its unit is in the table's Unit column; a percentage keeps its sign)."""
     if value is None or pd.isna(value):
         return ""
     if unit.startswith("%"):
         return f"{value:,.1f} %"
-    whole = unit in ("people", "LSOAs", "areas") or unit.startswith("rank")
+    whole = unit in ("people", "areas", short(level, plural=True)) or unit.startswith("rank")
     decimals = 0 if whole else 1 if abs(value) >= 10 else 2 if abs(value) >= 1 else 3
     return f"{value:,.{decimals}f}"
 
@@ -286,7 +286,7 @@ def _summary_section(place: Area, data: ReportData, summary: pd.DataFrame, tidy:
                 continue
             r = mine.loc[measure]
             ranked = rank_text(r["rank"], r["of"], str(summary.loc[code, "level"]), worst=worst)
-            text = _cell(r["value"], str(r["unit"])) + (f"; {ranked}" if ranked else "")
+            text = _cell(r["value"], str(r["unit"]), data.level) + (f"; {ranked}" if ranked else "")
             if not text and r["note"]:
                 text = "not given (see note)"
             cells.append(text)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from geo.outputs.report_words import MEASURES, PERCENT, level_words, tidy_round
+from geo.outputs.report_words import PERCENT, level_words, measure_label, tidy_round
 
 COLUMNS = ["area", "code", "level", "measure", "value", "unit", "rank", "of", "note"]
 #: Columns of a summary that are not measures (or are given with one).
@@ -44,7 +44,7 @@ def _frame(rows: list[dict[str, object]]) -> pd.DataFrame:
     return table.set_index("area")
 
 
-def tidy_summary(summary: pd.DataFrame, *, title: str, value: str | None = None, unit: str = "value") -> pd.DataFrame:
+def tidy_summary(summary: pd.DataFrame, *, title: str, value: str | None = None, unit: str = "value", level: str = "lsoa21") -> pd.DataFrame:
     """The area, its region and nation (:func:`geo.outputs.report_summary.summary_table`) in long form.
 
     Parameters
@@ -58,6 +58,8 @@ def tidy_summary(summary: pd.DataFrame, *, title: str, value: str | None = None,
         The indicator's value column (named ``title`` in the CSV).
     unit : str
         The unit of the indicator's value column.
+    level : str, default "lsoa21"
+        The level of the small areas, named in the measures ("share of data zones in ...").
 
     Returns
     -------
@@ -77,9 +79,11 @@ def tidy_summary(summary: pd.DataFrame, *, title: str, value: str | None = None,
     """
     rows: list[dict[str, object]] = []
     measures = [c for c in summary.columns if c not in NOT_MEASURES and not str(c).startswith("rank_of_")]
+    # a measure no area has (Census 2021 counts no resident of Scotland or Northern Ireland) is not listed
+    measures = [c for c in measures if summary[c].notna().any()]
     for code, row in summary.iterrows():
         for column in measures:
-            label, unit_of = MEASURES.get(column, (title if column in (value, "value") else column.replace("_", " "), unit))
+            label, unit_of = measure_label(column, level) or (title if column in (value, "value") else column.replace("_", " "), unit)
             if column in ("lci_95", "uci_95"):
                 label = f"{'lower' if column == 'lci_95' else 'upper'} 95 % confidence limit of {title}"
             number = row[column] * (100 if column in PERCENT else 1)

@@ -29,17 +29,33 @@ LEVEL_WORDS: dict[str, tuple[str, str]] = {
 }
 
 #: The IoD summary measures: label, unit in the CSV, and what the number means.
-MEASURES: dict[str, tuple[str, str]] = {
-    "n_lsoas": ("neighbourhoods (LSOAs)", "LSOAs"),
+MEASURES: dict[str, tuple[str, str]] = {  # {areas}: the small areas in words ("LSOAs", "data zones")
+    "n_lsoas": ("{named}", "{areas}"),
     "population": ("residents (Census 2021)", "people"),
     "average_score": ("average score", "score (higher = more deprived)"),
     "average_rank": ("average rank", "rank (higher = more deprived)"),
-    "proportion_most_deprived_10": ("share of LSOAs in the most deprived 10 %", "%"),
+    "proportion_most_deprived_10": ("share of {areas} in the most deprived 10 %", "%"),
     "extent": ("extent", "% of residents"),
     "local_concentration": ("local concentration", "rank (higher = more deprived)"),
 }
 #: Measures given as shares (0..1) in the data and as percentages on the page and in the CSVs.
 PERCENT = ("proportion_most_deprived_10", "extent")
+
+
+def measure_label(column: str, level: str = "lsoa21") -> tuple[str, str] | None:
+    """The label and unit of a deprivation summary measure for small areas of ``level``, or None.
+
+    Examples
+    --------
+    >>> measure_label("n_lsoas"), measure_label("proportion_most_deprived_10", "dz11"), measure_label("gini")
+    (('neighbourhoods (LSOAs)', 'LSOAs'), ('share of data zones in the most deprived 10 %', '%'), None)
+    """
+    if column not in MEASURES:
+        return None
+    areas = short(level, plural=True)
+    named = "neighbourhoods (LSOAs)" if level == "lsoa21" else areas
+    label, unit = MEASURES[column]
+    return label.format(areas=areas, named=named), unit.format(areas=areas)
 
 
 def level_words(level: str, *, plural: bool = False) -> str:

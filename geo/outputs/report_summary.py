@@ -28,8 +28,39 @@ from geo.statistics.inequality import inequality
 
 
 def summary_table(data: ReportData, place: Area, have: pd.Index) -> pd.DataFrame:
-    """The area, its region and nation. A region or nation is computed only from data that
-    cover at least 99 % of its areas; otherwise its cells are blank and ``note`` says why."""
+    """The area, its region and nation, one row each (module description).
+
+    A region or nation is computed only from data that cover at least 99 % of its areas;
+    otherwise its cells are blank and ``note`` says why. Rows are memoised in ``data.memo``,
+    so a region shared by many reports is computed once.
+
+    Parameters
+    ----------
+    data : ReportData
+        From :func:`geo.outputs.report.prepare_report`.
+    place : Area
+        The report's area.
+    have : Index
+        The codes of ``place``'s small areas that have a value.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by code: ``level``, ``name``, the measures (for an index: its deprivation
+        summary with ``rank_of_<measure>`` and ``ranked``), ``note``.
+
+    Examples
+    --------
+    >>> from geo.outputs.report import prepare_report
+    >>> from geo.geography.places import area
+    >>> from geo.geography.layers import boundaries
+    >>> data, rutland = prepare_report(), area("Rutland")
+    >>> table = summary_table(data, rutland, boundaries("lsoa21", within=rutland.code).index)
+    >>> table[["level", "name", "n_lsoas", "ranked"]].values.tolist()
+    [['lad24', 'Rutland', 26, 296], ['rgn24', 'East Midlands', 2846, 9], ['ctry', 'England', 33755, 1]]
+    >>> int(table.loc["E06000017", "rank_of_average_score"])  # of 296 districts, 1 = most deprived
+    277
+    """
     rows = [place, *_region_and_nation(place)]
     ind = data.indicator
     if ind.published is not None:
@@ -107,6 +138,33 @@ def _published_summary(data: Indicator, rows: list[Area]) -> pd.DataFrame:
 
 
 def inequality_table(data: ReportData, place: Area, have: pd.Index) -> pd.DataFrame:
+    """Inequality of the indicator within ``place`` (:func:`geo.statistics.inequality.inequality`),
+    and within each of its parts of the ``within`` level when they nest in it.
+
+    Parameters
+    ----------
+    data : ReportData
+        From :func:`geo.outputs.report.prepare_report`.
+    place : Area
+        The report's area.
+    have : Index
+        The codes of ``place``'s small areas that have a value.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by code: ``name`` and the measures of :func:`geo.statistics.inequality.inequality`.
+
+    Examples
+    --------
+    >>> from geo.outputs.report import prepare_report
+    >>> from geo.geography.places import area
+    >>> from geo.geography.layers import boundaries
+    >>> data, rutland = prepare_report(), area("Rutland")
+    >>> table = inequality_table(data, rutland, boundaries("lsoa21", within=rutland.code).index)
+    >>> table[["name", "n"]].values.tolist(), round(float(table["gini"].iloc[0]), 3)
+    ([['Rutland', 26]], 0.184)
+    """
     ind, level, within = data.indicator, data.level, data.within
     subset = ind.frame.loc[isin(ind.frame.index, have), [ind.value]]
     whole = inequality(subset, value=ind.value, within=None, level=level, weight=ind.weight, higher_is_better=ind.higher_is_better)

@@ -27,7 +27,7 @@ table.t td,table.t th{padding:3px 6px;border-bottom:1px solid #ddd;vertical-alig
 table.t thead th{border-bottom:2px solid #666;text-align:left;background:#f4f4f4}
 table.t th[scope=row]{text-align:left;font-weight:normal}
 table.t td.n{text-align:right;white-space:nowrap}
-table.t td.codes{max-width:30em;overflow-wrap:anywhere;color:#444;font-size:11px}
+table.t td.codes{max-width:30em;overflow-wrap:normal;word-break:keep-all;min-width:6.5em;color:#444;font-size:11px}
 table.heat td{text-align:center;min-width:5em}
 ul.measures li{margin-bottom:4px}
 @page{size:A4;margin:14mm 12mm}

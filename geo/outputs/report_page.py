@@ -21,10 +21,11 @@ from geo.geography.places import Area
 from geo.outputs.maps import ATTRIBUTION
 from geo.outputs.report import ReportData
 from geo.outputs.report_html import STYLE, heat_table, table
-from geo.outputs.report_words import MEASURES, about, level_words, measure_sentence, number, rank_text, short
+from geo.outputs.report_words import SUMMARY_MEASURES, about, level_words, measure_sentence, number, rank_text, short
 
 #: What names a pocket, by the level of its small areas (geo.statistics.pocket_profile).
 PLACE_NAMES = {"lsoa21": "wards", "dz11": "intermediate zones", "sdz21": "District Electoral Areas"}
+PLACE_NAME = {"lsoa21": "Ward", "dz11": "Intermediate zone", "sdz21": "District Electoral Area"}
 #: What the pocket table calls a change since the earlier edition.
 CHANGE = {"persistent": "in the worst 10 % then and now", "new": "new since {earlier}", "partly new": "partly new since {earlier}"}
 
@@ -196,7 +197,7 @@ def _pocket_rows(pockets: pd.DataFrame, data: ReportData, profile: Any, codes_sh
     rows[f"Pocket ({places})"] = pockets["name"].to_numpy()
     if pockets["population"].notna().any():  # Census 2021 counts no resident of Scotland or Northern Ireland
         rows["Residents (Census 2021)"] = [number(v, 0) for v in pockets["population"]]
-    rows[f"{units}"] = [number(v, 0) for v in pockets["n_areas"]]
+    rows[units[:1].upper() + units[1:]] = [number(v, 0) for v in pockets["n_areas"]]
     rows[f"Average {ind.title}"] = [number(v, 1) for v in pockets["value"]]
     numeric = list(rows.columns[2:])
     if profile is not None and profile.domains and "worst_domains" in pockets:
@@ -218,7 +219,7 @@ def _member_rows(members: pd.DataFrame, data: ReportData, limit: int = 200) -> s
     unit, units, shown = short(data.level), short(data.level, plural=True), members.head(limit)
     rows = pd.DataFrame({f"{unit}": shown["name"].to_numpy()})
     if "ward" in shown:
-        rows["Ward"] = shown["ward"].fillna("").to_numpy()
+        rows[PLACE_NAME.get(data.level, "Place")] = shown["ward"].fillna("").to_numpy()
     rows["Pocket"] = [str(n) for n in shown["number"]]
     rows[data.indicator.title] = [number(v, 1) for v in shown["value"]]
     worst = "most deprived" if data.indicator.is_iod else "worst"
@@ -247,7 +248,7 @@ def _profile_sections(profile: Any, pockets: pd.DataFrame, data: ReportData) -> 
         left = profile.left
         body = "<p>None.</p>"
         if len(left):
-            rows = pd.DataFrame({short(data.level): left["name"].to_numpy(), "Ward": left.get("ward", pd.Series("", index=left.index)).to_numpy(),
+            rows = pd.DataFrame({short(data.level): left["name"].to_numpy(), PLACE_NAME.get(data.level, "Place"): left.get("ward", pd.Series("", index=left.index)).to_numpy(),
                                  f"Decile in {profile.earlier}": [number(v, 0) for v in left["decile_earlier"]],
                                  "Decile now": [number(v, 0) for v in left["decile_now"]], "Code": left.index.astype(str)})
             body = table(rows, f"{len(left):,} {short(data.level, plural=True)} that have left the most deprived 10 % since {profile.earlier} "
@@ -268,7 +269,8 @@ def _summary_section(place: Area, data: ReportData, summary: pd.DataFrame, tidy:
     sentences = ""
     if ind.is_iod and place.code in summary.index:
         row = summary.loc[place.code]
-        said = [measure_sentence(m, row, units=short(data.level, plural=True), nation=_nations(data), title=ind.title) for m in list(MEASURES)[2:]]
+        said = [measure_sentence(m, row, units=short(data.level, plural=True), nation=_nations(data), title=ind.title,
+                                 weighted=ind.weight == "population") for m in SUMMARY_MEASURES]
         sentences = '<ul class="measures">' + "".join(f"<li>{html.escape(s)}</li>" for s in said if s) + "</ul>"
     areas = list(dict.fromkeys(tidy["code"]))
     label = {c: f"{summary.loc[c, 'name']} ({level_words(str(summary.loc[c, 'level']))}, {c})" for c in areas}
@@ -314,7 +316,8 @@ def _inequality_section(place: Area, data: ReportData, inequality: pd.DataFrame)
             f"{number(first['p10'] if not ind.higher_is_better else first['p90'], 1)} and the worst-off tenth at or "
             f"{'below' if ind.higher_is_better else 'above'} {number(first['p90'] if not ind.higher_is_better else first['p10'], 1)} "
             f"on the {ind.title} (a ratio of {number(first['p90_p10_ratio'], 2)}). The Gini coefficient, {number(first['gini'], 3)}, "
-            "measures how unequal the values are, from 0 (all equal) to 1 (all in one area); averages are weighted by residents.")
+            "measures how unequal the values are, from 0 (all equal) to 1 (all in one area); "
+            + ("averages are weighted by residents (Census 2021)." if ind.weight == "population" else f"every {unit} counts equally."))
     return (f"<section><h2>Inequality within {html.escape(place.name)}</h2><p>{html.escape(said)}</p>"
             + table(rows, f"Inequality of the {ind.title} within {place.name}", numeric=list(rows.columns[1:8]),
                     codes=[f"Worst {unit} code", "Code"], row_header="Area", small=len(rows) < 20)

@@ -16,7 +16,8 @@ from geo.outputs.report_words import PERCENT, level_words, measure_label, tidy_r
 
 COLUMNS = ["area", "code", "level", "measure", "value", "unit", "rank", "of", "note"]
 #: Columns of a summary that are not measures (or are given with one).
-NOT_MEASURES = ("level", "name", "note", "source", "ranked", "lsoas_expected", "lsoas_missing")
+NOT_MEASURES = ("level", "name", "note", "source", "ranked", "lsoas_expected", "lsoas_missing",
+                "weight", "children_missing", "weight_covered")  # aggregate's coverage: said by children_expected/present
 #: Inequality measures: column -> (label, unit; "=" means the indicator's own unit).
 INEQUALITY = {
     "n": ("areas with a value", "areas"), "n_missing": ("areas without a value", "areas"),  # "areas": the small areas' name
@@ -79,8 +80,9 @@ def tidy_summary(summary: pd.DataFrame, *, title: str, value: str | None = None,
     """
     rows: list[dict[str, object]] = []
     measures = [c for c in summary.columns if c not in NOT_MEASURES and not str(c).startswith("rank_of_")]
-    # a measure no area has (Census 2021 counts no resident of Scotland or Northern Ireland) is not listed
-    measures = [c for c in measures if summary[c].notna().any()]
+    # a summary measure no area has (Census 2021 counts no resident of Scotland) is not listed; the
+    # indicator's own value stays, blank with its note (a median does not aggregate)
+    measures = [c for c in measures if summary[c].notna().any() or measure_label(c) is None]
     for code, row in summary.iterrows():
         for column in measures:
             label, unit_of = measure_label(column, level) or (title if column in (value, "value") else column.replace("_", " "), unit)

@@ -31,13 +31,17 @@ LEVEL_WORDS: dict[str, tuple[str, str]] = {
 #: The IoD summary measures: label, unit in the CSV, and what the number means.
 MEASURES: dict[str, tuple[str, str]] = {  # {areas}: the small areas in words ("LSOAs", "data zones")
     "n_lsoas": ("{named}", "{areas}"),
+    "children_expected": ("{named}", "{areas}"),  # an indicator aggregated from the small areas inside (geo.aggregate)
+    "children_present": ("{areas} with a value", "{areas}"),
     "population": ("residents (Census 2021)", "people"),
     "average_score": ("average score", "score (higher = more deprived)"),
     "average_rank": ("average rank", "rank (higher = more deprived)"),
     "proportion_most_deprived_10": ("share of {areas} in the most deprived 10 %", "%"),
-    "extent": ("extent", "% of residents"),
+    "extent": ("extent", "%"),
     "local_concentration": ("local concentration", "rank (higher = more deprived)"),
 }
+#: The deprivation summary measures, each said in one sentence with its definition (measure_sentence).
+SUMMARY_MEASURES = ("average_score", "average_rank", "proportion_most_deprived_10", "extent", "local_concentration")
 #: Measures given as shares (0..1) in the data and as percentages on the page and in the CSVs.
 PERCENT = ("proportion_most_deprived_10", "extent")
 
@@ -153,7 +157,7 @@ def number(value: float, decimals: int = 1) -> str:
     return "" if value is None or pd.isna(value) else f"{value:,.{decimals}f}"
 
 
-def measure_sentence(measure: str, row: pd.Series, *, units: str, nation: str, title: str) -> str:
+def measure_sentence(measure: str, row: pd.Series, *, units: str, nation: str, title: str, weighted: bool = True) -> str:
     """One plain sentence for an IoD summary measure of ``row`` (a row of the summary),
     with its definition and its rank ("of N").
 
@@ -170,6 +174,9 @@ def measure_sentence(measure: str, row: pd.Series, *, units: str, nation: str, t
         The nation the ranks are of ("England").
     title : str
         The index ("IMD score (IoD2025)").
+    weighted : bool, default True
+        Whether the averages weigh the small areas by residents (False: each counts once, as
+        for Scotland, which Census 2021 does not cover).
 
     Examples
     --------
@@ -184,22 +191,23 @@ def measure_sentence(measure: str, row: pd.Series, *, units: str, nation: str, t
     name = str(row.get("name"))
     if value is None or pd.isna(value):
         return ""
+    weights = "with their residents as weights" if weighted else f"each of the {units} counting once"
     if measure == "average_score":
-        text = (f"Average score: {value:,.1f} — the {title} of {name}'s {units} averaged with their residents as weights "
-                "(higher = more deprived)")
+        text = f"Average score: {value:,.1f} — the {title} of {name}'s {units} averaged {weights} (higher = more deprived)"
     elif measure == "average_rank":
-        text = (f"Average rank: {value:,.0f} — the national ranks of {name}'s {units} averaged with their residents as "
-                f"weights, counted so that a higher number is more deprived")
+        text = (f"Average rank: {value:,.0f} — the national ranks of {name}'s {units} averaged {weights}, "
+                f"counted so that a higher number is more deprived")
     elif measure == "proportion_most_deprived_10":
         count = round(value * float(row.get("n_lsoas", 0) or 0))
         text = (f"Share in the most deprived 10 %: {100 * value:.1f} % of {name}'s {units} ({count:,} of "
                 f"{int(row.get('n_lsoas', 0) or 0):,}) are among {nation}'s most deprived 10 %")
     elif measure == "extent":
-        text = (f"Extent: {100 * value:.1f} % of {name}'s residents live in {units} among {nation}'s most deprived 30 %, "
+        who = f"{name}'s residents live in {units}" if weighted else f"{name}'s {units} (each counting once) are"
+        text = (f"Extent: {100 * value:.1f} % of {who} among {nation}'s most deprived 30 %, "
                 "those in the most deprived 10 % counted in full and those in the next 20 % on a sliding scale")
     elif measure == "local_concentration":
         text = (f"Local concentration: {value:,.0f} — the average national rank (higher = more deprived) of {name}'s most "
                 f"deprived {units} that together hold a tenth of its residents")
     else:
-        raise InputError(f"measure={measure!r} is not a deprivation summary measure; expected one of {list(MEASURES)[2:]}")
+        raise InputError(f"measure={measure!r} is not a deprivation summary measure; expected one of {list(SUMMARY_MEASURES)}")
     return text + ranked + "."

@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -25,6 +24,7 @@ from geo.outputs.report import build_report, prepare_report
 from geo.outputs.report_page import headline, page
 from geo.outputs.report_pockets import members, numbered
 from geo.outputs.report_tidy import COLUMNS, tidy_summary
+from geo.statistics.pocket_profile import PocketProfile
 
 GSS = re.compile(r"\b[ENWSK]\d{8}\b")
 DURHAM = "E06000047"
@@ -232,19 +232,7 @@ def test_hidden_pockets_are_said_in_plain_words_only_when_there_are_some() -> No
     assert "hidden" not in headline(geo.area(DURHAM), data, numbered(durham, higher_is_better=False))
 
 
-@dataclass(frozen=True)
-class FakeProfile:
-    """The interface of geo.statistics.pocket_profile.PocketProfile, filled by hand."""
-
-    pockets: gpd.GeoDataFrame
-    members: pd.DataFrame
-    left: pd.DataFrame
-    domains: tuple[str, ...]
-    earlier: str | None
-    notes: tuple[str, ...]
-
-
-def _fake(local: gpd.GeoDataFrame) -> FakeProfile:
+def _fake(local: gpd.GeoDataFrame) -> PocketProfile:
     pockets = numbered(local, higher_is_better=False).copy()
     pockets["name"] = [f"Ward {n}" for n in pockets.index]
     pockets["wards"] = pockets["name"]
@@ -257,7 +245,7 @@ def _fake(local: gpd.GeoDataFrame) -> FakeProfile:
                                "change": "persistent"}, index=pd.Index(codes.to_numpy(), name="code"))
     left = pd.DataFrame({"name": ["County Durham 001A"], "ward": ["Crook"], "decile_earlier": [1], "decile_now": [2]},
                         index=pd.Index(["E01020586"], name="code"))
-    return FakeProfile(pockets, in_pockets, left, ("Income", "Crime"), "IoD2019", ("Pockets are named by the wards they lie in.",))
+    return PocketProfile(pockets, in_pockets, left, ("Income", "Crime"), "IoD2019", ("Pockets are named by the wards they lie in.",))
 
 
 def test_a_pocket_profile_is_rendered(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -266,7 +254,7 @@ def test_a_pocket_profile_is_rendered(tmp_path: Path, monkeypatch: pytest.Monkey
     fake = _fake(local)
     calls = []
 
-    def profile(*args: object) -> FakeProfile:
+    def profile(*args: object) -> PocketProfile:
         calls.append(args)
         return fake
 

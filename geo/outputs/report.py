@@ -379,7 +379,8 @@ def default_nation(place: Area) -> Area:
     nation = _nation_of(place)
     if _own_index(nation) is None:
         raise CoverageError(
-            f"--area {place.name!r} is in {nation.name}, which has no small-area deprivation index in the catalogue: pass "
+            f"--area {place.name!r} {'is in ' + nation.name + ', which ' if nation.name != place.name else ''}has no "
+            "small-area deprivation index in the catalogue: pass "
             "--indicator with a CSV or ESS indicator of Super Data Zones (--level sdz21) or districts (--level lad24), "
             "with --higher-is-better"
         )

@@ -87,7 +87,7 @@ def report_all(
     >>> table[["code", "outcome"]].values.tolist()
     [['TLC', 'written'], ['TLL', 'written'], ['TLN', 'refused']]
     >>> print(table.loc[2, "reason"])
-    --area 'Northern Ireland' is in Northern Ireland, which has no small-area deprivation index in the catalogue: pass --indicator with a CSV or ESS indicator of Super Data Zones (--level sdz21) or districts (--level lad24), with --higher-is-better
+    --area 'Northern Ireland' has no small-area deprivation index in the catalogue: pass --indicator with a CSV or ESS indicator of Super Data Zones (--level sdz21) or districts (--level lad24), with --higher-is-better
     """
     root = _root(out)
     wanted = [registry.resolve(lv.strip(), argument="--all-areas") for lv in levels if lv.strip()]

@@ -315,26 +315,37 @@ def _pocket_rows(ordered: gpd.GeoDataFrame, members: pd.DataFrame, first: pd.Dat
                  noun: str, has_earlier: bool) -> gpd.GeoDataFrame:
     """One row per pocket: names, the domain profile and the change, in the interface's column order."""
     rows, listed = [], []
-    for number, group in members.groupby("number", sort=True):
-        weights = first.loc[group.index, "w"]
-        wards = pd.DataFrame({"w": weights, "ward": group["ward"]}).query("ward != ''")
-        by_ward = wards.groupby("ward")["w"].agg(["sum", "size"]).reset_index()
-        by_ward = by_ward.sort_values(["sum", "size", "ward"], ascending=[False, False, True])
-        ward_text = _listed(by_ward["ward"].tolist(), SHOWN, noun)
-        area_names = sorted(group["name"].tolist())
+    # the wards of every pocket at once (weights summed per pocket and ward in member order), most weight first
+    wards = pd.DataFrame({"number": members["number"].to_numpy(), "ward": members["ward"].to_numpy(), "w": first["w"].to_numpy()})
+    by_ward = wards[wards["ward"] != ""].groupby(["number", "ward"], sort=False)["w"].agg(["sum", "size"]).reset_index()
+    by_ward = by_ward.sort_values(["number", "sum", "size", "ward"], ascending=[True, False, False, True], kind="mergesort")
+    ward_lists = by_ward.groupby("number", sort=False)["ward"].agg(list).to_dict()
+    numbers = members["number"].to_numpy()
+    codes = members.index.to_numpy()
+    names = members["name"].to_numpy()
+    changes = members["change"].to_numpy()
+    w = first["w"].to_numpy(dtype="float64")
+    ranks = {label: first[f"rank_{label}"].to_numpy() for label in domains}
+    deciles = {label: members[f"decile_{label}"].to_numpy() for label in domains}
+    for number in sorted(set(numbers.tolist())):
+        at = np.flatnonzero(numbers == number)  # the pocket's members, in member order
+        weights = w[at]
+        ward_text = _listed(ward_lists.get(number, []), SHOWN, noun)
+        area_names = sorted(names[at].tolist())
         listed.append(area_names)
         row: dict[str, object] = {
-            "number": number, "name": ward_text or _listed(area_names, SHOWN, "small areas") or ", ".join(sorted(group.index)),
+            "number": number, "name": ward_text or _listed(area_names, SHOWN, "small areas") or ", ".join(sorted(codes[at].tolist())),
             "wards": ward_text, "small_areas": _listed(area_names, SHOWN_AREAS, "small areas"),
         }
         shares = {}
         for label in domains:
-            row[f"rank_{label}"] = float(np.average(first.loc[group.index, f"rank_{label}"], weights=weights))
-            shares[label] = row[f"decile_{label}"] = float(weights[(group[f"decile_{label}"] == 1).to_numpy()].sum() / weights.sum())
+            row[f"rank_{label}"] = float(np.average(ranks[label][at], weights=weights))
+            shares[label] = row[f"decile_{label}"] = float(weights[deciles[label][at] == 1].sum() / weights.sum())
         row["worst_domains"] = _worst(shares)
-        row["change"] = _change(group["change"])
-        row["n_persistent"] = int((group["change"] == "persistent").sum()) if has_earlier else pd.NA
-        row["n_new"] = int((group["change"] == "new").sum()) if has_earlier else pd.NA
+        state = pd.Series(changes[at])
+        row["change"] = _change(state)
+        row["n_persistent"] = int((state == "persistent").sum()) if has_earlier else pd.NA
+        row["n_new"] = int((state == "new").sum()) if has_earlier else pd.NA
         rows.append(row)
     named = [row["name"] for row in rows]
     for row, areas in zip(rows, listed, strict=True):  # pockets in the same wards: the first small area tells them apart

@@ -9,10 +9,9 @@ every other scheme is mapclassify's own, imported when asked for.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-
-import logging
 
 import geopandas as gpd
 import numpy as np

@@ -10,7 +10,7 @@ resident set size (``ru_maxrss`` from ``os.wait4``, the same figure as
 
 Issue 11 asks for <= 2.5 s wall. Not reached: on 2026-11-26 (2 cores shared with three other
 jobs, load average 5-9, so wall times were 2-5x the CPU time) the warm report used 8.3-9.1 s of
-CPU (user + system) before issue 11 and 4.3-5.3 s after, of which ~1.8 s is importing pandas,
+CPU (user + system) before issue 11 and 4.3-6.2 s after, of which ~1.8 s is importing pandas,
 geopandas, folium, scipy.sparse and matplotlib; peak RSS 600 MB before, 520-545 MB after.
 What is asserted is therefore the child's CPU time (``CPU_LIMIT_S``, which a busy machine does
 not inflate as it does wall time), with room above the figure measured; the wall median is
@@ -32,8 +32,9 @@ LEVELUP = Path(sys.executable).parent / "levelup"
 AREA = "County Durham"
 #: Issue 11's goal (wall seconds), not reached (module description).
 GOAL_S = 2.5
-#: What is asserted: the CPU seconds (user + system) of the warm report, median of 3 (4.3-5.3 s measured).
-CPU_LIMIT_S = 6.5
+#: What is asserted: the CPU seconds (user + system) of the warm report, median of 3 (4.3-6.2 s
+#: measured, the most under heavy load; 8.3-9.1 s before issue 11).
+CPU_LIMIT_S = 7.5
 
 
 def _child(argv: list[str]) -> tuple[float, float, int]:

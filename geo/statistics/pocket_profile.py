@@ -48,7 +48,7 @@ import numpy as np
 import pandas as pd
 
 from geo import catalogue
-from geo.data import products
+from geo.data import cache, products
 from geo.errors import InputError, examples
 from geo.geography import lookups, registry
 from geo.geography.codes import codes_of
@@ -456,14 +456,23 @@ def earlier_deciles(product: str = "iod2019", *, column: str = "IMD_decile", to:
         return out
     if (level, target) != ("lsoa11", "lsoa21"):
         raise InputError(f"to={to!r}: {product} is published on {level}; it can be put on lsoa21 (from lsoa11) or used on {level} as is")
-    values = sorted(decile.dropna().unique())
-    shares = pd.DataFrame({f"d{int(d)}": (decile == d).astype("float64").where(decile.notna()) for d in values})
-    converted = convert(shares, value=list(shares.columns), kind="mean")[list(shares.columns)]
-    known = converted.notna().any(axis=1)
-    top = converted[known].fillna(0.0)
-    out = pd.Series(np.asarray(values, dtype="float64")[np.argmax(top.to_numpy(), axis=1)], index=top.index, name=column)
-    out = out.reindex(converted.index).rename_axis(target)
-    mixed = int((top.max(axis=1) < 1 - 1e-9).sum())
+    key, version = f"earlier_deciles/{product}/{column}/{target}", catalogue.version()
+    cached = cache.read(key, version=version)  # national and the same for every report: converted once per catalogue
+    if cached is not None:
+        out = pd.Series(cached["decile"].to_numpy(dtype="float64"), index=pd.Index(cached.index, dtype="string", name=target), name=column)
+        mixed = int(cached["mixed"].sum())
+    else:
+        values = sorted(decile.dropna().unique())
+        shares = pd.DataFrame({f"d{int(d)}": (decile == d).astype("float64").where(decile.notna()) for d in values})
+        converted = convert(shares, value=list(shares.columns), kind="mean")[list(shares.columns)]
+        known = converted.notna().any(axis=1)
+        top = converted[known].fillna(0.0)
+        out = pd.Series(np.asarray(values, dtype="float64")[np.argmax(top.to_numpy(), axis=1)], index=top.index, name=column)
+        out = out.reindex(converted.index).rename_axis(target)
+        drew = (top.max(axis=1) < 1 - 1e-9).reindex(out.index, fill_value=False)  # LSOAs 2021 drawn from LSOAs 2011 of different deciles
+        mixed = int(drew.sum())
+        cache.write(key, pd.DataFrame({"decile": out.to_numpy(), "mixed": drew.to_numpy(dtype=bool)}, index=out.index),
+                    source=f"{product} {column} converted to {target} (geo.convert)", version=version)
     out.attrs.update({"mixed": mixed, "note": (
         f"The earlier deciles ({product}, published on LSOA 2011) were put on LSOA 2021 with the package's conversion "
         "(geo.convert): an unchanged or split LSOA keeps its LSOA 2011's decile; an LSOA 2021 formed from several LSOAs 2011 "

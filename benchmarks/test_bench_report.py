@@ -9,12 +9,13 @@ resident set size (``ru_maxrss`` from ``os.wait4``, the same figure as
 ``resource.getrusage(RUSAGE_CHILDREN)`` for one child), printed and stored in ``extra_info``.
 
 Issue 11 asks for <= 2.5 s wall. Not reached: on 2026-11-26 (2 cores shared with three other
-jobs, load average 5-9, so wall times were 2-5x the CPU time) the warm report used 8.3-9.1 s of
-CPU (user + system) before issue 11 and 4.3-6.2 s after, of which ~1.8 s is importing pandas,
-geopandas, folium, scipy.sparse and matplotlib; peak RSS 600 MB before, 520-545 MB after.
-What is asserted is therefore the child's CPU time (``CPU_LIMIT_S``, which a busy machine does
-not inflate as it does wall time), with room above the figure measured; the wall median is
-printed and stored beside it.
+jobs, load average 5-9) the warm report used 8.3-9.1 s of CPU (user + system) before issue 11
+and 4.6-5.4 s after in the lighter moments, of which ~1.8 s is importing pandas, geopandas,
+folium, scipy.sparse and matplotlib; peak RSS 600 MB before, 475-545 MB after. On that machine
+neither wall nor CPU time is stable (both doubled when the load rose), so what is asserted is a
+ratio measured in the same run, as in the other benchmarks: the report's CPU time over that of a
+process that only imports the libraries the report needs (``YARDSTICK``), the two run in
+alternation; the wall median and the peak RSS are printed and stored beside it.
 """
 
 from __future__ import annotations
@@ -32,9 +33,13 @@ LEVELUP = Path(sys.executable).parent / "levelup"
 AREA = "County Durham"
 #: Issue 11's goal (wall seconds), not reached (module description).
 GOAL_S = 2.5
-#: What is asserted: the CPU seconds (user + system) of the warm report, median of 3 (4.3-6.2 s
-#: measured, the most under heavy load; 8.3-9.1 s before issue 11).
-CPU_LIMIT_S = 7.5
+#: A process importing what the report must import, and nothing else.
+YARDSTICK = ("import pandas, geopandas, shapely, pyogrio, pyarrow.parquet, folium, scipy.sparse.csgraph, "
+             "matplotlib.figure, matplotlib.backends.backend_agg")
+#: What is asserted: report CPU / yardstick CPU, medians of 3 (see RATIO_MEASURED).
+RATIO_LIMIT = 3.5
+#: The ratio measured when the limit was set, after issue 11's changes (not measured before them).
+RATIO_MEASURED = "2.41 (load average 11)"
 
 
 def _child(argv: list[str]) -> tuple[float, float, int]:
@@ -56,20 +61,25 @@ def test_report_county_durham_warm(benchmark: Any, tmp_path: Path) -> None:
     argv = [str(LEVELUP), "report", "--area", AREA, "--out", str(tmp_path / "report"), "--overwrite"]
     _child(argv)  # warm-up: the cache and the OS file cache are filled
     runs: list[tuple[float, float, int]] = []
+    bare: list[tuple[float, float, int]] = []
 
     def run() -> None:
+        bare.append(_child([sys.executable, "-c", YARDSTICK]))  # in alternation: both see the same load
         runs.append(_child(argv))
 
     benchmark.pedantic(run, rounds=3, iterations=1)
     median = statistics.median(r[0] for r in runs)
     cpu = statistics.median(r[1] for r in runs)
+    imports = statistics.median(r[1] for r in bare)
     peak = max(r[2] for r in runs)
-    benchmark.extra_info.update({"median_s": round(median, 3), "cpu_s": round(cpu, 3), "peak_rss_mb": round(peak / 1e6, 1),
-                                 "cpu_limit_s": CPU_LIMIT_S, "goal_s": GOAL_S})
+    ratio = cpu / imports
+    benchmark.extra_info.update({"median_s": round(median, 3), "cpu_s": round(cpu, 3), "imports_cpu_s": round(imports, 3),
+                                 "ratio": round(ratio, 2), "ratio_limit": RATIO_LIMIT, "peak_rss_mb": round(peak / 1e6, 1), "goal_s": GOAL_S})
     print(f"\nlevelup report --area {AREA!r}, warm: median {median:.2f} s wall, {cpu:.2f} s of CPU, of 3 fresh processes; "
-          f"peak RSS {peak / 1e6:.0f} MB (issue 11 goal {GOAL_S} s wall, not reached; asserted {CPU_LIMIT_S} s of CPU)")
+          f"peak RSS {peak / 1e6:.0f} MB; the libraries' imports alone {imports:.2f} s of CPU: ratio {ratio:.2f} "
+          f"(limit {RATIO_LIMIT}, measured {RATIO_MEASURED}; issue 11 goal {GOAL_S} s wall, not reached)")
     assert (tmp_path / "report" / "index.html").is_file()
-    assert cpu <= CPU_LIMIT_S, f"warm report: median {cpu:.2f} s of CPU; the limit is {CPU_LIMIT_S} s"
+    assert ratio <= RATIO_LIMIT, f"warm report: {ratio:.2f} times the CPU of importing its libraries; the limit is {RATIO_LIMIT}"
 
 
 def test_national_map_build_peak_memory(benchmark: Any, tmp_path: Path) -> None:

@@ -240,6 +240,17 @@ def test_earlier_deciles_match_plain_pandas(iod2019_on_2021: pd.Series) -> None:
     assert "geo.convert" in converted.attrs["note"]
 
 
+def test_earlier_deciles_from_the_cache_are_the_converted_ones() -> None:
+    """Converted once per catalogue (issue 11): a new process reads the cached entry, and gets the
+    same deciles, index and note as the conversion (here: the memory forgotten, the file read)."""
+    converted = earlier_deciles("iod2019")
+    assert any(e.get("key") == "earlier_deciles/iod2019/IMD_decile/lsoa21" for e in geo.data.cache.entries())
+    geo.data.cache.clear_memory()
+    again = earlier_deciles("iod2019")
+    pd.testing.assert_series_equal(again, converted, check_exact=True)
+    assert again.index.dtype == converted.index.dtype and again.attrs == converted.attrs and again.attrs["mixed"] == 70
+
+
 def test_county_durham_profile(durham: PocketProfile, iod: pd.DataFrame, mirror) -> None:  # type: ignore[no-untyped-def]
     p, m = durham.pockets, durham.members
     assert len(p) == 25 and len(m) == 56 == p["n_areas"].sum() and p["population"].sum() == 81013

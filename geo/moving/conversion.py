@@ -35,6 +35,8 @@ LOOKUP = "lsoa11_lsoa21_lad22"
 
 
 def _pairs(weight: str) -> pd.DataFrame:
+    if weight not in ("population", "area"):
+        raise InputError(f"weight={weight!r}; expected 'population' (Census 2021 residents) or 'area'")
     source = catalogue.product(LOOKUP)
     raw = products.load(LOOKUP)
     pairs = pd.DataFrame(
@@ -44,26 +46,35 @@ def _pairs(weight: str) -> pd.DataFrame:
             "route": raw[source.field("change")].astype("string"),
         }
     ).drop_duplicates(["lsoa11", "lsoa21"])
-    if weight == "population":
-        base = population("lsoa21")
-    elif weight == "area":
-        base = boundaries("lsoa21").geometry.area
-    else:
-        raise InputError(f"weight={weight!r}; expected 'population' (Census 2021 residents) or 'area'")
+    merged = (pairs["route"] == "M").to_numpy(dtype=bool, na_value=False)
+    irregular = (pairs["route"] == "X").to_numpy(dtype=bool, na_value=False)
+    new_layer = boundaries("lsoa21").geometry if weight == "area" or irregular.any() else None  # each national layer read once
+    base = population("lsoa21") if new_layer is None or weight == "population" else new_layer.area
     pairs["shared"] = base.reindex(pairs["lsoa21"]).to_numpy()
-    merged = pairs["route"] == "M"
-    if merged.any():
-        old = boundaries("lsoa11").geometry.area
-        area = old.reindex(pairs.loc[merged, "lsoa11"]).to_numpy()
-        total = pd.Series(area).groupby(pairs.loc[merged, "lsoa21"].to_numpy()).transform("sum").to_numpy()
-        pairs.loc[merged, "shared"] *= area / total
-    irregular = pairs["route"] == "X"
-    if irregular.any():
-        old = boundaries("lsoa11").geometry.reindex(pairs.loc[irregular, "lsoa11"])
-        new = boundaries("lsoa21").geometry.reindex(pairs.loc[irregular, "lsoa21"])
-        overlap = old.intersection(new, align=False).area.to_numpy() / new.area.to_numpy()
-        pairs.loc[irregular, "shared"] *= overlap
+    if merged.any() or irregular.any():
+        old = boundaries("lsoa11").geometry
+        if merged.any():
+            area = old.reindex(pairs.loc[merged, "lsoa11"]).area.to_numpy()
+            total = pd.Series(area).groupby(pairs.loc[merged, "lsoa21"].to_numpy()).transform("sum").to_numpy()
+            pairs.loc[merged, "shared"] *= area / total
+        if irregular.any() and new_layer is not None:
+            new = new_layer.reindex(pairs.loc[irregular, "lsoa21"])
+            overlap = old.reindex(pairs.loc[irregular, "lsoa11"]).intersection(new, align=False).area.to_numpy() / new.area.to_numpy()
+            pairs.loc[irregular, "shared"] *= overlap
     return pairs
+
+
+def _routes(target: np.ndarray, route: pd.Series, index: pd.Index) -> pd.Series:
+    """The change routes that fed each 2021 area (``target``: its number in ``index``), letters
+    sorted and each once ("M", "SU"), without a Python loop over areas: a presence table of
+    area x route, one string per distinct row of it."""
+    kinds, letters = pd.factorize(route.to_numpy(), sort=True)
+    present = np.zeros((len(index), len(letters)), dtype=bool)
+    known = kinds >= 0
+    present[target[known], kinds[known]] = True
+    rows, which = np.unique(present, axis=0, return_inverse=True)
+    words = np.array(["".join(str(letters[j]) for j in np.flatnonzero(row)) for row in rows], dtype=object)
+    return pd.Series(words[which.ravel()], index=index, dtype="string")
 
 
 def lsoa11_population() -> pd.Series:
@@ -154,23 +165,28 @@ def convert(
     x = frame.reindex(pairs["lsoa11"].to_numpy())
     has = x[values].notna().all(axis=1).to_numpy()
     shared = pairs["shared"].to_numpy()
-    out = pd.DataFrame(index=pd.Index(sorted(pairs["lsoa21"].unique()), name="lsoa21", dtype="string"))
-    target = pairs["lsoa21"].to_numpy()
+    # one factorisation of the 2021 codes (sorted), then every sum is a grouped sum over its integer codes
+    target, new_codes = pd.factorize(pairs["lsoa21"].to_numpy(), sort=True)
+    out = pd.DataFrame(index=pd.Index(new_codes, name="lsoa21", dtype="string"))
+
+    def by_new(columns: dict[str, np.ndarray], **how: int) -> pd.DataFrame:
+        return pd.DataFrame(columns).groupby(target, sort=True).sum(**how).reset_index(drop=True).set_axis(out.index)
+
     if kind == "count":
         split = pd.Series(shared).groupby(pairs["lsoa11"].to_numpy()).transform("sum").to_numpy()
         share = np.divide(shared, split, out=np.zeros_like(shared), where=split > 0)
-        for column in values:
-            out[column] = pd.Series(x[column].to_numpy() * share).groupby(target).sum(min_count=1)
+        summed = by_new({str(i): x[column].to_numpy() * share for i, column in enumerate(values)}, min_count=1)
+        for i, column in enumerate(values):
+            out[column] = summed[str(i)]
     else:
         w = np.where(has, shared, 0.0)
-        for column in values:
-            num = pd.Series(np.nan_to_num(x[column].to_numpy()) * w).groupby(target).sum()
-            den = pd.Series(w).groupby(target).sum()
-            out[column] = (num / den.where(den > 0)).reindex(out.index)
-    out["routes"] = pairs.groupby("lsoa21")["route"].agg(lambda r: "".join(sorted(set(r)))).reindex(out.index)
-    covered = pd.Series(np.where(has, shared, 0.0)).groupby(target).sum()
-    total = pd.Series(shared).groupby(target).sum()
-    out["coverage"] = (covered / total.where(total > 0)).reindex(out.index).fillna(0.0)
+        summed = by_new({**{str(i): np.nan_to_num(x[column].to_numpy()) * w for i, column in enumerate(values)}, "den": w})
+        den = summed["den"].where(summed["den"] > 0)
+        for i, column in enumerate(values):
+            out[column] = summed[str(i)] / den
+    out["routes"] = _routes(target, pairs["route"], out.index)
+    totals = by_new({"covered": np.where(has, shared, 0.0), "total": shared})
+    out["coverage"] = (totals["covered"] / totals["total"].where(totals["total"] > 0)).fillna(0.0)
     used = pairs[isin(pairs["lsoa11"], frame.index)].drop_duplicates("lsoa11")
     out.attrs.update({"level": "lsoa11", "to": "lsoa21", "kind": kind, "weight": weight, "routes": used["route"].value_counts().to_dict(),
                      "recoded": prepared.recoded})

@@ -1,11 +1,15 @@
 """Classing values for maps (mapclassify) and the palettes that follow ``higher_is_better``.
 
 Both the interactive map and the static plot use :func:`classify`, so a report's two maps
-show the same classes and colours.
+show the same classes and colours. The default scheme, quantiles, is computed here with
+numpy exactly as ``mapclassify.Quantiles`` computes it (:func:`quantile_classes`), because
+importing mapclassify loads scipy.stats, scikit-learn and matplotlib's pyplot (over a second);
+every other scheme is mapclassify's own, imported when asked for.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -19,8 +23,18 @@ from geo.geography.layers import boundaries
 from geo.moving.inputs import prepare
 from geo.moving.values import integer
 
+log = logging.getLogger(__name__)
+
 #: Colour for areas with no value.
 MISSING = "#d9d9d9"
+
+#: mapclassify's classifiers (``mapclassify.CLASSIFIERS``; a test checks the two agree), named
+#: here so that checking a scheme does not import mapclassify.
+SCHEMES = (
+    "BoxPlot", "EqualInterval", "FisherJenks", "FisherJenksSampled", "HeadTailBreaks", "JenksCaspall", "JenksCaspallForced",
+    "JenksCaspallSampled", "MaxP", "MaximumBreaks", "NaturalBreaks", "Quantiles", "Percentiles", "PrettyBreaks", "StdMean",
+    "UserDefined",
+)
 
 
 @dataclass(frozen=True)
@@ -101,14 +115,12 @@ def palette(n: int) -> list[str]:
 
 def _options(scheme: str, k: int, higher_is_better: bool) -> tuple[str, int]:
     """Check the classing options; return mapclassify's name of ``scheme`` and ``k``."""
-    import mapclassify  # imported where used, as matplotlib below: both are slow to load
-
     k = integer(k, argument="k", minimum=2)
     if not isinstance(higher_is_better, (bool, np.bool_)):
         raise InputError(f"higher_is_better={higher_is_better!r}; expected True or False")
-    schemes = {s.lower(): s for s in mapclassify.CLASSIFIERS}
+    schemes = {s.lower(): s for s in SCHEMES}
     if not isinstance(scheme, str) or scheme.lower().replace("_", "") not in schemes:
-        raise InputError(f"scheme={scheme!r}; expected one of mapclassify's {sorted(mapclassify.CLASSIFIERS)}")
+        raise InputError(f"scheme={scheme!r}; expected one of mapclassify's {sorted(SCHEMES)}")
     return schemes[scheme.lower().replace("_", "")], k
 
 
@@ -126,8 +138,6 @@ def classify(values: pd.Series, *, scheme: str = "quantiles", k: int = 5, higher
     >>> c.index.tolist()
     [0, 0, 1, 1, -1]
     """
-    import mapclassify
-
     name, k = _options(scheme, k, higher_is_better)
     present = pd.to_numeric(values.dropna(), errors="coerce").astype("float64")
     if present.isna().any():
@@ -138,17 +148,81 @@ def classify(values: pd.Series, *, scheme: str = "quantiles", k: int = 5, higher
     if present.empty:
         raise InputError("value has no non-missing values to map")
     k = min(k, present.nunique())
+    if name == "Quantiles":
+        yb, bins, counts = quantile_classes(present.to_numpy(), k)
+    else:
+        yb, bins, counts = _mapclassify(name, scheme, present.to_numpy(), k)
+    index = pd.Series(-1, index=values.index, dtype="int64")
+    index[present.index] = yb
+    ramp = palette(len(bins))
+    colours = ramp[::-1] if higher_is_better else ramp
+    return Classes(index, bins, counts, colours, float(present.min()))
+
+
+def _mapclassify(name: str, scheme: str, y: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Class ``y`` with mapclassify's classifier ``name``: its classes, upper bounds and counts."""
+    import mapclassify  # imported only for the schemes not computed here: it is slow to load
+
     classifier = getattr(mapclassify, name)
     takes_k = "k" in classifier.__init__.__code__.co_varnames
     try:
-        fitted = classifier(present.to_numpy(), k=k) if takes_k else classifier(present.to_numpy())
+        fitted = classifier(y, k=k) if takes_k else classifier(y)
     except (TypeError, ValueError) as exc:
         raise InputError(f"scheme={scheme!r} cannot class these values ({exc}); try scheme='quantiles' or 'natural_breaks'") from None
-    index = pd.Series(-1, index=values.index, dtype="int64")
-    index[present.index] = fitted.yb
-    ramp = palette(len(fitted.bins))
-    colours = ramp[::-1] if higher_is_better else ramp
-    return Classes(index, np.asarray(fitted.bins), np.asarray(fitted.counts), colours, float(present.min()))
+    return np.asarray(fitted.yb), np.asarray(fitted.bins), np.asarray(fitted.counts)
+
+
+def quantile_classes(y: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Quantile classes of finite values ``y``, as ``mapclassify.Quantiles(y, k=k)`` makes them.
+
+    The upper bounds are the values at the percentiles 100/k, 200/k, .., 100 with linear
+    interpolation between the sorted values (``scipy.stats.scoreatpercentile``, computed the
+    same way to the last bit), repeated bounds kept once (fewer than ``k`` classes when ties
+    make bounds repeat); a value belongs to the first class whose upper bound it does not exceed
+    (``mapclassify.classifiers.bin1d``).
+
+    Parameters
+    ----------
+    y : ndarray
+        Finite numbers (no missing values), at least one.
+    k : int
+        The number of classes asked for (>= 1).
+
+    Returns
+    -------
+    tuple of ndarray
+        The class of each value (0..), the classes' upper bounds and their counts.
+
+    Examples
+    --------
+    >>> yb, bins, counts = quantile_classes(np.array([1.0, 2, 3, 4, 10]), 2)
+    >>> yb.tolist(), bins.tolist(), counts.tolist()
+    ([0, 0, 0, 1, 1], [3.0, 10.0], [3, 2])
+    >>> _, bins, counts = quantile_classes(np.array([1.0, 1, 1, 2]), 4)  # ties: a repeated bound is kept once
+    >>> bins.tolist(), counts.tolist()
+    ([1.0, 1.25, 2.0], [3, 0, 1])
+    """
+    step = 100.0 / k
+    percents = np.arange(step, 100 + step, step)
+    if percents[-1] > 100.0:
+        percents[-1] = 100.0
+    ordered = np.sort(np.asarray(y, dtype="float64"), axis=None)
+    top = ordered.shape[0] - 1
+    scores = []
+    for per in percents:  # scipy.stats.scoreatpercentile(y, per), interpolation "fraction", operation by operation
+        at = per / 100.0 * top
+        i = int(at)
+        if i == at:
+            scores.append(np.add.reduce(ordered[i:i + 1] * np.array(1)) / 1.0)
+        else:
+            weights = np.array([(i + 1 - at), (at - i)], float)
+            scores.append(np.add.reduce(ordered[i:i + 2] * weights) / weights.sum())
+    bins = np.unique(np.array(scores))
+    if len(bins) < k:
+        log.info("quantiles: not enough distinct values for %d classes; %d classes", k, len(bins))
+    yb = np.searchsorted(bins, np.asarray(y, dtype="float64"), side="left")
+    yb[yb == len(bins)] = 0  # above the last bound: class 0, as bin1d does (never met: the last bound is the largest value)
+    return yb, bins, np.bincount(yb, minlength=len(bins))
 
 
 @dataclass(frozen=True)

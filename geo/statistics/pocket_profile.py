@@ -48,7 +48,7 @@ import numpy as np
 import pandas as pd
 
 from geo import catalogue
-from geo.data import products
+from geo.data import cache, products
 from geo.errors import InputError, examples
 from geo.geography import lookups, registry
 from geo.geography.codes import codes_of
@@ -315,26 +315,37 @@ def _pocket_rows(ordered: gpd.GeoDataFrame, members: pd.DataFrame, first: pd.Dat
                  noun: str, has_earlier: bool) -> gpd.GeoDataFrame:
     """One row per pocket: names, the domain profile and the change, in the interface's column order."""
     rows, listed = [], []
-    for number, group in members.groupby("number", sort=True):
-        weights = first.loc[group.index, "w"]
-        wards = pd.DataFrame({"w": weights, "ward": group["ward"]}).query("ward != ''")
-        by_ward = wards.groupby("ward")["w"].agg(["sum", "size"]).reset_index()
-        by_ward = by_ward.sort_values(["sum", "size", "ward"], ascending=[False, False, True])
-        ward_text = _listed(by_ward["ward"].tolist(), SHOWN, noun)
-        area_names = sorted(group["name"].tolist())
+    # the wards of every pocket at once (weights summed per pocket and ward in member order), most weight first
+    wards = pd.DataFrame({"number": members["number"].to_numpy(), "ward": members["ward"].to_numpy(), "w": first["w"].to_numpy()})
+    by_ward = wards[wards["ward"] != ""].groupby(["number", "ward"], sort=False)["w"].agg(["sum", "size"]).reset_index()
+    by_ward = by_ward.sort_values(["number", "sum", "size", "ward"], ascending=[True, False, False, True], kind="mergesort")
+    ward_lists = by_ward.groupby("number", sort=False)["ward"].agg(list).to_dict()
+    numbers = members["number"].to_numpy()
+    codes = members.index.to_numpy()
+    names = members["name"].to_numpy()
+    changes = members["change"].to_numpy()
+    w = first["w"].to_numpy(dtype="float64")
+    ranks = {label: first[f"rank_{label}"].to_numpy() for label in domains}
+    deciles = {label: members[f"decile_{label}"].to_numpy() for label in domains}
+    for number in sorted(set(numbers.tolist())):
+        at = np.flatnonzero(numbers == number)  # the pocket's members, in member order
+        weights = w[at]
+        ward_text = _listed(ward_lists.get(number, []), SHOWN, noun)
+        area_names = sorted(names[at].tolist())
         listed.append(area_names)
         row: dict[str, object] = {
-            "number": number, "name": ward_text or _listed(area_names, SHOWN, "small areas") or ", ".join(sorted(group.index)),
+            "number": number, "name": ward_text or _listed(area_names, SHOWN, "small areas") or ", ".join(sorted(codes[at].tolist())),
             "wards": ward_text, "small_areas": _listed(area_names, SHOWN_AREAS, "small areas"),
         }
         shares = {}
         for label in domains:
-            row[f"rank_{label}"] = float(np.average(first.loc[group.index, f"rank_{label}"], weights=weights))
-            shares[label] = row[f"decile_{label}"] = float(weights[(group[f"decile_{label}"] == 1).to_numpy()].sum() / weights.sum())
+            row[f"rank_{label}"] = float(np.average(ranks[label][at], weights=weights))
+            shares[label] = row[f"decile_{label}"] = float(weights[deciles[label][at] == 1].sum() / weights.sum())
         row["worst_domains"] = _worst(shares)
-        row["change"] = _change(group["change"])
-        row["n_persistent"] = int((group["change"] == "persistent").sum()) if has_earlier else pd.NA
-        row["n_new"] = int((group["change"] == "new").sum()) if has_earlier else pd.NA
+        state = pd.Series(changes[at])
+        row["change"] = _change(state)
+        row["n_persistent"] = int((state == "persistent").sum()) if has_earlier else pd.NA
+        row["n_new"] = int((state == "new").sum()) if has_earlier else pd.NA
         rows.append(row)
     named = [row["name"] for row in rows]
     for row, areas in zip(rows, listed, strict=True):  # pockets in the same wards: the first small area tells them apart
@@ -445,14 +456,23 @@ def earlier_deciles(product: str = "iod2019", *, column: str = "IMD_decile", to:
         return out
     if (level, target) != ("lsoa11", "lsoa21"):
         raise InputError(f"to={to!r}: {product} is published on {level}; it can be put on lsoa21 (from lsoa11) or used on {level} as is")
-    values = sorted(decile.dropna().unique())
-    shares = pd.DataFrame({f"d{int(d)}": (decile == d).astype("float64").where(decile.notna()) for d in values})
-    converted = convert(shares, value=list(shares.columns), kind="mean")[list(shares.columns)]
-    known = converted.notna().any(axis=1)
-    top = converted[known].fillna(0.0)
-    out = pd.Series(np.asarray(values, dtype="float64")[np.argmax(top.to_numpy(), axis=1)], index=top.index, name=column)
-    out = out.reindex(converted.index).rename_axis(target)
-    mixed = int((top.max(axis=1) < 1 - 1e-9).sum())
+    key, version = f"earlier_deciles/{product}/{column}/{target}", catalogue.version()
+    cached = cache.read(key, version=version)  # national and the same for every report: converted once per catalogue
+    if cached is not None:
+        out = pd.Series(cached["decile"].to_numpy(dtype="float64"), index=pd.Index(cached.index, dtype="string", name=target), name=column)
+        mixed = int(cached["mixed"].sum())
+    else:
+        values = sorted(decile.dropna().unique())
+        shares = pd.DataFrame({f"d{int(d)}": (decile == d).astype("float64").where(decile.notna()) for d in values})
+        converted = convert(shares, value=list(shares.columns), kind="mean")[list(shares.columns)]
+        known = converted.notna().any(axis=1)
+        top = converted[known].fillna(0.0)
+        out = pd.Series(np.asarray(values, dtype="float64")[np.argmax(top.to_numpy(), axis=1)], index=top.index, name=column)
+        out = out.reindex(converted.index).rename_axis(target)
+        drew = (top.max(axis=1) < 1 - 1e-9).reindex(out.index, fill_value=False)  # LSOAs 2021 drawn from LSOAs 2011 of different deciles
+        mixed = int(drew.sum())
+        cache.write(key, pd.DataFrame({"decile": out.to_numpy(), "mixed": drew.to_numpy(dtype=bool)}, index=out.index),
+                    source=f"{product} {column} converted to {target} (geo.convert)", version=version)
     out.attrs.update({"mixed": mixed, "note": (
         f"The earlier deciles ({product}, published on LSOA 2011) were put on LSOA 2021 with the package's conversion "
         "(geo.convert): an unchanged or split LSOA keeps its LSOA 2011's decile; an LSOA 2021 formed from several LSOAs 2011 "

@@ -1,13 +1,14 @@
 """Interactive choropleth maps (folium) that stay usable for all 35,672 LSOAs.
 
 Geometry is simplified for the web with ``shapely.coverage_simplify`` — topology-preserving,
-so neighbours still meet — then reprojected to WGS84 and its coordinates quantised to five
-decimals (about a metre). Outlines of coarser levels are dissolved from the simplified areas,
-so they follow the areas' edges exactly. Maps of more than 5,000 areas round to four decimals
-(about 10 m); features carry a class number and indexes into lists of parent names rather
-than styles and repeated names, so a national LSOA map stays under 15 MB. Every text that comes from data (names, values) is
-HTML-escaped before it reaches the page. :func:`to_html` writes a self-contained page with
-Leaflet inlined (no CDN, works offline).
+so neighbours still meet — then written once as a topology (:mod:`geo.outputs.topology`:
+each shared edge stored once, coordinates on a grid of about a metre, delta-encoded) that
+the page decodes with topojson-client (vendored, inlined). Outlines of coarser levels are
+drawn in the page from the same arcs (``topojson.mesh``), so districts, regions and areas
+meet exactly. Features carry a class number and indexes into lists of parent names rather
+than styles and repeated names, so a national LSOA map is about 4 MB. Every text that comes
+from data (names, values) is HTML-escaped before it reaches the page. :func:`to_html`
+writes a self-contained page with Leaflet inlined (no CDN, works offline).
 
 The data layers are written by the package's own small Leaflet layer (:class:`_DataLayer`),
 as compact JSON made with :func:`json.dumps`: nothing here changes folium's or Jinja's
@@ -89,7 +90,7 @@ def _text(value: Any) -> str:
 
 
 def _features(shapes: gpd.GeoSeries, properties: pd.DataFrame, decimals: int = 5) -> dict[str, Any]:
-    """GeoJSON features with coordinates rounded per vertex (shared vertices stay shared)."""
+    """GeoJSON features with coordinates rounded per vertex (the highlighted shapes)."""
     rounded = shapely.transform(shapes.to_numpy(), lambda xy: np.round(xy, decimals))
     single = [g.geoms[0] if g.geom_type == "MultiPolygon" and len(g.geoms) == 1 else g for g in rounded]
     shapes = gpd.GeoSeries(single, index=shapes.index)
@@ -150,7 +151,8 @@ def map(  # noqa: A001 - shadows the builtin on purpose: the public name is geo.
     scheme, k : str, int
         Any mapclassify scheme and the number of classes.
     outlines : tuple of str
-        Coarser levels drawn as outlines (dissolved from the mapped areas).
+        Coarser levels drawn as outlines: the outer edges of the mapped areas in each, drawn in
+        the page from the same arcs as the areas.
     highlight : GeoDataFrame, optional
         Shapes drawn on top, e.g. the result of :func:`geo.pockets`.
     highlight_name : str

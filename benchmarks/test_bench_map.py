@@ -140,7 +140,7 @@ def _table(pages: dict[str, dict[str, Any]], key: str, unit: str, scale: float) 
 def test_national_map_size_and_build_time(benchmark, pages: dict[str, dict[str, Any]], iod: pd.DataFrame) -> None:  # type: ignore[no-untyped-def]
     benchmark.pedantic(lambda: None, rounds=1, iterations=1)  # the timings are the fixture's, side by side
     print("\nnational LSOA map, file size (ratio = plain / package)\n" + _table(pages, "bytes", "MB", 1e6))
-    print("national LSOA map, build + export, best of %d (ratio = plain / package)\n" % ROUNDS + _table(pages, "build_s", "s", 1))
+    print(f"national LSOA map, build + export, best of {ROUNDS} (ratio = plain / package)\n" + _table(pages, "build_s", "s", 1))
     benchmark.extra_info.update({name: {"MB": row["bytes"] / 1e6, "build_s": row["build_s"]} for name, row in pages.items()})
     assert pages["package"]["bytes"] < 5_000_000
     assert pages["folium Choropleth"]["build_s"] / pages["package"]["build_s"] >= 1.0
@@ -154,7 +154,7 @@ def test_national_map_load_in_chromium(benchmark, pages: dict[str, dict[str, Any
             seconds, messages = load_seconds(row["page"])
             times.append(seconds)
         row["load_s"], row["messages"] = min(times), messages
-    print("\nnational LSOA map, load event + first shape in headless Chromium, best of %d (ratio = plain / package)\n" % ROUNDS
+    print(f"\nnational LSOA map, load event + first shape in headless Chromium, best of {ROUNDS} (ratio = plain / package)\n"
           + _table(pages, "load_s", "s", 1))
     benchmark.extra_info.update({name: {"load_s": row["load_s"]} for name, row in pages.items()})
     assert [m for m in pages["package"]["messages"] if m[0] in ("error", "pageerror")] == []

@@ -19,11 +19,10 @@ identical vertices on both sides, so they become one arc.
 
 from __future__ import annotations
 
-import logging
-from typing import Any
-
 import json
+import logging
 from importlib import resources
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -199,7 +198,7 @@ def encode(shapes: gpd.GeoSeries) -> dict[str, Any]:
     buffer = canonical.tobytes()
     ids: dict[bytes, int] = {}
     seg_arc = np.fromiter((ids.setdefault(buffer[8 * a:8 * (a + n)], len(ids)) for a, n in
-                           zip(offsets.tolist(), length.tolist())), dtype=np.int64, count=len(seg_start))
+                           zip(offsets.tolist(), length.tolist(), strict=True)), dtype=np.int64, count=len(seg_start))
     first_seg = np.unique(seg_arc, return_index=True)[1]  # in arc order: arc i first met at segment first_seg[i]
 
     # arcs stream: n, step to the first position, steps
@@ -219,7 +218,7 @@ def encode(shapes: gpd.GeoSeries) -> dict[str, Any]:
     refs = 2 * seg_arc + flip
     ring_arc_count = np.bincount(seg_ring, minlength=n_rings)
     ring_refs = np.split(refs, np.cumsum(ring_arc_count)[:-1])
-    ring_of = dict(zip(ring_ids.tolist(), range(n_rings)))
+    ring_of = dict(zip(ring_ids.tolist(), range(n_rings), strict=True))
     rings_of_part: list[list[int]] = [[] for _ in range(len(area_of_part))]
     for ring, part in enumerate(part_of_ring.tolist()):
         rings_of_part[part].append(ring)
@@ -242,7 +241,7 @@ def encode(shapes: gpd.GeoSeries) -> dict[str, Any]:
                     previous = ref
     log.debug("topology of %d shapes: %d arcs, %d positions", len(shapes), len(first_seg), len(xy))
     return {"scale": [sx, sy], "translate": [x0, y0], "arcs": varints(flat), "shapes": varints(np.array(numbers)),
-            "n_arcs": int(len(first_seg)), "n_shapes": len(shapes)}
+            "n_arcs": len(first_seg), "n_shapes": len(shapes)}
 
 
 
@@ -269,6 +268,27 @@ class TopologyScript(MacroElement):
     one line feature per group, its outer edge, drawn by ``topojson.mesh`` from the same
     arcs as the areas. topojson-client (ISC licence, ``geo/static``) is inlined in the
     page's header, so the page works offline. Every string was HTML-escaped before.
+
+    Parameters
+    ----------
+    shapes : GeoSeries
+        The areas, as for :func:`encode`.
+    properties : dict of str to list
+        Feature properties, one list per key with one value per shape.
+    groups : dict
+        Outlines to draw: per key, ``names`` and ``of`` (index into ``names`` per shape).
+
+    Examples
+    --------
+    >>> import folium
+    >>> squares = gpd.GeoSeries([shapely.box(400000, 500000, 400100, 500100),
+    ...                          shapely.box(400100, 500000, 400200, 500100)], crs=27700)
+    >>> m = folium.Map()
+    >>> script = TopologyScript(squares, {"n": ["West", "East"]}, {"lad24": {"names": ["Both"], "of": [0, 0]}})
+    >>> _ = script.add_to(m)
+    >>> page = m.get_root().render()
+    >>> "topojson-client v3.1.0" in page, page.count("topojson.mesh("), script.outlines("lad24").endswith('.outlines["lad24"]')
+    (True, 1, True)
     """
 
     _template = Template(
@@ -342,7 +362,7 @@ class TopologyScript(MacroElement):
             raise InputError(f"properties {wrong} do not have one value per shape ({len(shapes)}); give one list per key, in the shapes' order")
         self.topology = {**encode(shapes), "alphabet": ALPHABET, "properties": properties, "groups": groups}
         self.data = script_json(self.topology)
-        self.library = resources.files("geo").joinpath("static", "topojson-client.min.js").read_text(encoding="utf-8")
+        self.library = resources.files("geo").joinpath("static").joinpath("topojson-client.min.js").read_text(encoding="utf-8")
 
     def areas(self) -> str:
         """JavaScript expression of the areas' FeatureCollection."""

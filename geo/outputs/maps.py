@@ -4,7 +4,7 @@ Geometry is simplified for the web with ``shapely.coverage_simplify`` — topolo
 so neighbours still meet — then written once as a topology (:mod:`geo.outputs.topology`:
 each shared edge stored once, coordinates on a grid of about a metre, delta-encoded) that
 the page decodes with topojson-client (vendored, inlined). Outlines of coarser levels are
-drawn in the page from the same arcs (``topojson.mesh``), so districts, regions and areas
+drawn in the page from the same arcs (the edges ``topojson.mesh`` would pick), so districts, regions and areas
 meet exactly. Features carry a class number and indexes into lists of parent names rather
 than styles and repeated names, so a national LSOA map is about 4 MB. Every text that comes
 from data (names, values) is HTML-escaped before it reaches the page. :func:`to_html`

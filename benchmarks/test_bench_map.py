@@ -77,15 +77,24 @@ def explore(iod: pd.DataFrame, page: Path) -> None:
     m.save(str(page))
 
 
+#: Stands in for d3 (branca's legends need it): every property and call gives the stub back,
+#: so a plain page's legend code runs without drawing and the page's script goes on.
+D3_STUB = ("window.d3 = new Proxy(function() {}, {get: function(t, k) { return k === Symbol.toPrimitive ? function() { return 0; } "
+           ": window.d3; }, apply: function() { return window.d3; }});")
+
+
 def _serve_locally(route: Route) -> None:
-    """Leaflet from the package's copy; any other CDN file answered empty (no network)."""
+    """Leaflet from the package's copy, d3 as a stub, any other CDN file answered empty (no network)."""
     url = route.request.url
     static = resources.files("geo").joinpath("static")
     for name, kind in (("leaflet.js", "application/javascript"), ("leaflet.css", "text/css")):
         if url.endswith("/" + name):
             route.fulfill(status=200, body=static.joinpath(name).read_text(encoding="utf-8"), content_type=kind)
             return
-    route.fulfill(status=200, body="", content_type="text/css" if url.endswith(".css") else "application/javascript")
+    if url.endswith(".css"):
+        route.fulfill(status=200, body="", content_type="text/css")
+    else:
+        route.fulfill(status=200, body=D3_STUB if "/d3" in url else "", content_type="application/javascript")
 
 
 def load_seconds(page: Path) -> tuple[float, list[tuple[str, str]]]:
@@ -99,8 +108,8 @@ def load_seconds(page: Path) -> tuple[float, list[tuple[str, str]]]:
             tab.on("pageerror", lambda e: messages.append(("pageerror", str(e))))
             tab.route(re.compile(r"^https?://"), _serve_locally)
             start = time.perf_counter()
-            tab.goto(page.resolve().as_uri(), wait_until="load", timeout=600_000)
-            tab.wait_for_selector(DRAWN, state="attached", timeout=600_000)
+            tab.goto(page.resolve().as_uri(), wait_until="load", timeout=300_000)
+            tab.wait_for_selector(DRAWN, state="attached", timeout=300_000)
             seconds = time.perf_counter() - start
         finally:
             browser.close()

@@ -14,8 +14,10 @@ event plus the first drawn shape in headless Chromium (the plain pages ask for L
 and their other libraries from CDNs: Leaflet is served from the package's copy, the
 others are answered empty, so no page waits on the network). Ratios = plain / package
 (above 1 the package is smaller or faster). Asserted: the page is under 5 MB and loads with
-no console error; the package is at least as fast to build as ``Choropleth`` (floor 1.0;
-measured on 2026-11-26: see the closing note of issue 11).
+no console error; the package is at least as fast to build as ``Choropleth`` (floor 1.0).
+Measured on 2026-11-26 (2 cores shared with other jobs, load average ~10): 4.14 MB against
+26.0 MB (``Choropleth``) and 27.0 MB (``explore``); build 19.8 s against 44.0 s and 30.7 s;
+load 4.7 s against 44.3 s and 42.1 s.
 """
 
 from __future__ import annotations
@@ -147,7 +149,8 @@ def _table(pages: dict[str, dict[str, Any]], key: str, unit: str, scale: float) 
 
 
 def test_national_map_size_and_build_time(benchmark, pages: dict[str, dict[str, Any]], iod: pd.DataFrame) -> None:  # type: ignore[no-untyped-def]
-    benchmark.pedantic(lambda: None, rounds=1, iterations=1)  # the timings are the fixture's, side by side
+    # the side-by-side timings are the fixture's; pytest-benchmark's table gets one more build of the package's map
+    benchmark.pedantic(package, args=(iod, pages["package"]["page"]), rounds=1, iterations=1)
     print("\nnational LSOA map, file size (ratio = plain / package)\n" + _table(pages, "bytes", "MB", 1e6))
     print(f"national LSOA map, build + export, best of {ROUNDS} (ratio = plain / package)\n" + _table(pages, "build_s", "s", 1))
     benchmark.extra_info.update({name: {"MB": row["bytes"] / 1e6, "build_s": row["build_s"]} for name, row in pages.items()})
@@ -156,7 +159,7 @@ def test_national_map_size_and_build_time(benchmark, pages: dict[str, dict[str, 
 
 
 def test_national_map_load_in_chromium(benchmark, pages: dict[str, dict[str, Any]]) -> None:  # type: ignore[no-untyped-def]
-    benchmark.pedantic(lambda: None, rounds=1, iterations=1)
+    benchmark.pedantic(load_seconds, args=(pages["package"]["page"],), rounds=1, iterations=1)  # the table's row
     for row in pages.values():
         times, messages = [], []
         for _ in range(ROUNDS):

@@ -1,13 +1,14 @@
 """Interactive choropleth maps (folium) that stay usable for all 35,672 LSOAs.
 
 Geometry is simplified for the web with ``shapely.coverage_simplify`` — topology-preserving,
-so neighbours still meet — then reprojected to WGS84 and its coordinates quantised to five
-decimals (about a metre). Outlines of coarser levels are dissolved from the simplified areas,
-so they follow the areas' edges exactly. Maps of more than 5,000 areas round to four decimals
-(about 10 m); features carry a class number and indexes into lists of parent names rather
-than styles and repeated names, so a national LSOA map stays under 15 MB. Every text that comes from data (names, values) is
-HTML-escaped before it reaches the page. :func:`to_html` writes a self-contained page with
-Leaflet inlined (no CDN, works offline).
+so neighbours still meet — then written once as a topology (:mod:`geo.outputs.topology`:
+each shared edge stored once, coordinates on a grid of about a metre, delta-encoded) that
+the page decodes with topojson-client (vendored, inlined). Outlines of coarser levels are
+drawn in the page from the same arcs (the edges ``topojson.mesh`` would pick), so districts, regions and areas
+meet exactly. Features carry a class number and indexes into lists of parent names rather
+than styles and repeated names, so a national LSOA map is about 4 MB. Every text that comes
+from data (names, values) is HTML-escaped before it reaches the page. :func:`to_html`
+writes a self-contained page with Leaflet inlined (no CDN, works offline).
 
 The data layers are written by the package's own small Leaflet layer (:class:`_DataLayer`),
 as compact JSON made with :func:`json.dumps`: nothing here changes folium's or Jinja's
@@ -32,7 +33,8 @@ from jinja2 import Template
 
 from geo.errors import DataError, InputError
 from geo.geography import lookups, registry
-from geo.outputs.classes import MISSING, Classes, map_layer, outline_shapes
+from geo.outputs.classes import MISSING, Classes, map_layer
+from geo.outputs.topology import TopologyScript, script_json
 
 ATTRIBUTION = (
     "Contains OS data © Crown copyright and database right; Source: Office for National "
@@ -88,7 +90,7 @@ def _text(value: Any) -> str:
 
 
 def _features(shapes: gpd.GeoSeries, properties: pd.DataFrame, decimals: int = 5) -> dict[str, Any]:
-    """GeoJSON features with coordinates rounded per vertex (shared vertices stay shared)."""
+    """GeoJSON features with coordinates rounded per vertex (the highlighted shapes)."""
     rounded = shapely.transform(shapes.to_numpy(), lambda xy: np.round(xy, decimals))
     single = [g.geoms[0] if g.geom_type == "MultiPolygon" and len(g.geoms) == 1 else g for g in rounded]
     shapes = gpd.GeoSeries(single, index=shapes.index)
@@ -149,7 +151,8 @@ def map(  # noqa: A001 - shadows the builtin on purpose: the public name is geo.
     scheme, k : str, int
         Any mapclassify scheme and the number of classes.
     outlines : tuple of str
-        Coarser levels drawn as outlines (dissolved from the mapped areas).
+        Coarser levels drawn as outlines: the outer edges of the mapped areas in each, drawn in
+        the page from the same arcs as the areas.
     highlight : GeoDataFrame, optional
         Shapes drawn on top, e.g. the result of :func:`geo.pockets`.
     highlight_name : str
@@ -188,13 +191,13 @@ def map(  # noqa: A001 - shadows the builtin on purpose: the public name is geo.
     if tolerance is None:
         tolerance = 0.0 if len(layer) < 2000 else 40.0
     shapes = web_geometry(layer.geometry, tolerance)
-    decimals = 4 if large else 5  # 4 decimals: about 10 m, well inside the 200 m generalisation
 
-    properties = pd.DataFrame(index=layer.index)
-    properties["n"] = [_text(n) for n in layer["name"]]
-    properties["c"] = [_text(c) for c in layer.index]
-    properties["v"] = [_text(v) for v in shown]
-    properties["r"] = [int(r) if pd.notna(r) else "no data" for r in worst_first.reindex(layer.index)]
+    properties: dict[str, list[Any]] = {
+        "n": [_text(n) for n in layer["name"]],
+        "c": [_text(c) for c in layer.index],
+        "v": [_text(v) for v in shown],
+        "r": [int(r) if pd.notna(r) else "no data" for r in worst_first.reindex(layer.index)],
+    }
     wanted = ("lad24", "itl1") if large else ("lad24", "utla23", "itl1")
     parents = [p for p in wanted if p in registry.spec(child).nests_in]
     lists: dict[str, list[str]] = {}
@@ -202,13 +205,14 @@ def map(  # noqa: A001 - shadows the builtin on purpose: the public name is geo.
         table = lookups.lookup(child, parent).set_index(child)[f"{parent}_name"].reindex(layer.index)
         codes, names = pd.factorize(table, use_na_sentinel=True)
         lists[f"p{number}"] = [_text(n) for n in names] + ["no data"]
-        properties[f"p{number}"] = np.where(codes < 0, len(names), codes)
+        properties[f"p{number}"] = np.where(codes < 0, len(names), codes).tolist()
     source = data.set_index(code) if code else data
     for number, column in enumerate(extra):
         if column not in source.columns:
             raise InputError(f"tooltip column {column!r} is not in data")
         properties[f"x{number}"] = [_text(v) for v in source[column].reindex(layer.index)]
-    properties["k"] = classes.index.reindex(layer.index).to_numpy()
+    properties["k"] = classes.index.reindex(layer.index).to_numpy().tolist()
+    groups = _outline_groups(layer.index, child, outlines)
 
     bounds = shapes.total_bounds
     m = folium.Map(tiles=tiles, control_scale=True, prefer_canvas=True)
@@ -217,14 +221,14 @@ def map(  # noqa: A001 - shadows the builtin on purpose: the public name is geo.
     rows = [("n", "Area"), ("c", "Code"), ("v", html.escape(label)), ("r", "National rank (1 = worst)")]
     rows += [(f"p{i}", html.escape(registry.spec(p).title)) for i, p in enumerate(parents)]
     rows += [(f"x{i}", html.escape(c)) for i, c in enumerate(extra)]
-    choropleth = _DataLayer(_features(shapes, properties, decimals), name=html.escape(label))
+    topology = TopologyScript(shapes, properties, groups)
+    topology.add_to(m)
+    choropleth = _DataLayer(None, source=topology.areas(), name=html.escape(label))
     choropleth.add_to(m)
     _ChoroplethScript(choropleth, [*classes.colours, MISSING], rows, lists).add_to(m)
-    for outline, dissolved in outline_shapes(shapes, child, outlines).items():
-        names = lookups.areas(outline)["name"].reindex(dissolved.index)
-        props = pd.DataFrame({"name": [_text(n) for n in names]}, index=dissolved.index)
+    for outline in groups:
         _DataLayer(
-            _features(dissolved, props, decimals),
+            None, source=topology.outlines(outline),
             name=html.escape(registry.spec(outline).title),
             style={"fill": False, "color": "#222222", "weight": 2.5 if outline == "itl1" else 1.2},
             tooltip=[("name", html.escape(registry.spec(outline).title))],
@@ -238,6 +242,21 @@ def map(  # noqa: A001 - shadows the builtin on purpose: the public name is geo.
     m.get_root().html.add_child(_legend(label, classes))  # type: ignore[attr-defined]
     folium.LayerControl(collapsed=False).add_to(m)
     return m
+
+
+def _outline_groups(codes: pd.Index, level: str, outlines: tuple[str, ...]) -> dict[str, dict[str, list[Any]]]:
+    """For each level of ``outlines`` that ``level`` nests in (resolved ids, in the order
+    given): its areas' names and, per mapped area, the index of the one it lies in (-1: none)."""
+    wanted = [registry.resolve(o, argument="outlines") for o in outlines]
+    groups: dict[str, dict[str, list[Any]]] = {}
+    for outline in dict.fromkeys(wanted):
+        if outline == level or outline not in registry.spec(level).nests_in:
+            continue
+        parent = lookups.lookup(level, outline).set_index(level)[outline].reindex(codes)
+        numbers, parents = pd.factorize(parent, use_na_sentinel=True)
+        names = lookups.areas(outline)["name"].reindex(parents)
+        groups[outline] = {"names": [_text(n) for n in names], "of": numbers.tolist()}
+    return groups
 
 
 class _ChoroplethScript(MacroElement):
@@ -283,15 +302,12 @@ class _ChoroplethScript(MacroElement):
         self.lists = lists
 
 
-def _json(value: Any) -> str:
-    """Compact JSON that is safe inside a ``<script>`` element (``<``, ``>``, ``&``, ``'`` escaped)."""
-    text = json.dumps(value, sort_keys=True, separators=(",", ":"), allow_nan=False)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").replace("'", "\\u0027")
-
-
 class _DataLayer(Layer):
     """A Leaflet GeoJSON layer of the package: features as compact JSON, one style for all
     features, an optional tooltip table of properties (already HTML-escaped in Python).
+
+    ``source`` instead of ``features`` is a JavaScript expression giving the features, such
+    as the areas or outlines decoded by :class:`geo.outputs.topology.TopologyScript`.
 
     Unlike ``folium.GeoJson`` it accepts an empty feature collection (an area with no
     pocket still gets its, empty, pockets layer) and needs no change to folium's Jinja
@@ -313,13 +329,13 @@ class _DataLayer(Layer):
         {% endmacro %}"""
     )
 
-    def __init__(self, features: dict[str, Any], *, name: str, style: dict[str, Any] | None = None,
-                 tooltip: list[tuple[str, str]] | None = None) -> None:
+    def __init__(self, features: dict[str, Any] | None, *, name: str, style: dict[str, Any] | None = None,
+                 tooltip: list[tuple[str, str]] | None = None, source: str | None = None) -> None:
         super().__init__(name=name, overlay=True, control=True, show=True)
         self._name = "GeoJson"
-        self.data = _json(features)
-        self.style = _json(style or {})
-        self.fields = _json([list(t) for t in tooltip or []])
+        self.data = source if features is None and source is not None else script_json(features)
+        self.style = script_json(style or {})
+        self.fields = script_json([list(t) for t in tooltip or []])
 
 
 def _add_highlight(m: folium.Map, shapes: gpd.GeoDataFrame, name: str) -> None:

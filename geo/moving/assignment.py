@@ -1,24 +1,30 @@
 """Assign points (postcodes, crimes, facilities) to the areas of a level.
 
-Points are matched with a spatial index (shapely STRtree) in British National Grid. A point
-on a shared edge touches two polygons: it goes to the one with the lowest code, and is
-counted in the report. A point in no polygon (generalised boundaries cut corners along the
+Points are projected to British National Grid as arrays of coordinates and matched with the
+level's :class:`~geo.moving.point_index.PolygonIndex` (a grid of candidate polygons and
+prepared point-in-polygon tests, built once per process and kept with the level; no shapely
+Point is built per point). A point on a shared edge touches two polygons: it goes to the one
+with the lowest code, and is counted in the report. A point in no polygon (generalised boundaries cut corners along the
 coast and estuaries) is kept with no code and reported, or, with ``nearest_within=``, given
 the nearest area within that many metres and flagged.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pyproj
+import shapely
 
 from geo.errors import InputError, examples
 from geo.geography import registry
-from geo.geography.layers import CRS, boundaries
+from geo.geography.layers import CRS
+from geo.moving.point_index import polygon_index
 
 log = logging.getLogger(__name__)
 
@@ -33,13 +39,40 @@ UK_BOUNDS = (-8.75, 49.8, 1.9, 60.95)
 BNG_BOUNDS = (-250_000.0, 0.0, 700_000.0, 1_300_000.0)
 
 
+#: How assigned points were assigned (the ``assigned_by`` column), by position.
+HOW = pa.array(["contains", "edge", "nearest"], type=pa.string())
+
+
+@functools.cache
+def _bng_inner_box() -> tuple[float, float, float, float]:
+    """A rectangle in British National Grid lying inside :data:`UK_BOUNDS` (1 km within it):
+    points in it need no projection to be known to lie in the UK."""
+    west, south, east, north = UK_BOUNDS
+    to_bng = pyproj.Transformer.from_crs("EPSG:4326", CRS, always_xy=True)
+    step = np.linspace(0.0, 1.0, 2001)
+    west_x, _ = to_bng.transform(np.full_like(step, west), south + step * (north - south))
+    east_x, _ = to_bng.transform(np.full_like(step, east), south + step * (north - south))
+    _, south_y = to_bng.transform(west + step * (east - west), np.full_like(step, south))
+    _, north_y = to_bng.transform(west + step * (east - west), np.full_like(step, north))
+    return float(west_x.max()) + 1000, float(south_y.max()) + 1000, float(east_x.min()) - 1000, float(north_y.min()) - 1000
+
+
 def _in_uk(xs: np.ndarray, ys: np.ndarray, crs: pyproj.CRS) -> np.ndarray:
     """Which points (in ``crs``) lie within :data:`UK_BOUNDS` (a rectangle: a quick sanity test)."""
     if crs.is_geographic and ((np.abs(xs) > 180) | (np.abs(ys) > 90)).any():
         return np.zeros(len(xs), dtype=bool)
-    lon, lat = pyproj.Transformer.from_crs(crs, "EPSG:4326", always_xy=True).transform(xs, ys)
     west, south, east, north = UK_BOUNDS
-    return np.asarray((lon >= west) & (lon <= east) & (lat >= south) & (lat <= north), dtype=bool)
+    if crs.to_epsg() == 4326:
+        return np.asarray((xs >= west) & (xs <= east) & (ys >= south) & (ys <= north), dtype=bool)
+    inside = np.zeros(len(xs), dtype=bool)
+    rest = np.arange(len(xs))
+    if crs.to_epsg() == 27700:  # most points are well inside: only the others are projected
+        x0, y0, x1, y1 = _bng_inner_box()
+        inside = (xs > x0) & (xs < x1) & (ys > y0) & (ys < y1)
+        rest = np.flatnonzero(~inside)
+    lon, lat = pyproj.Transformer.from_crs(crs, "EPSG:4326", always_xy=True).transform(xs[rest], ys[rest])
+    inside[rest] = (lon >= west) & (lon <= east) & (lat >= south) & (lat <= north)
+    return inside
 
 
 def _check_extent(xs: np.ndarray, ys: np.ndarray, crs: pyproj.CRS, *, x: str, y: str, label: str, set_crs: str, swap: str) -> np.ndarray:
@@ -94,19 +127,28 @@ def _crs(crs: object) -> pyproj.CRS:
                          "(longitude/latitude) or 'EPSG:27700' (British National Grid)") from None
 
 
-def _as_points(points: pd.DataFrame, x: str | None, y: str | None, crs: str | None) -> tuple[gpd.GeoSeries, np.ndarray]:
-    """The points in British National Grid, and which of them lie in the UK (:data:`UK_BOUNDS`)."""
+def _to_bng(xs: np.ndarray, ys: np.ndarray, crs: pyproj.CRS) -> tuple[np.ndarray, np.ndarray]:
+    if crs.to_epsg() == 27700:
+        return xs, ys
+    east, north = pyproj.Transformer.from_crs(crs, CRS, always_xy=True).transform(xs, ys)
+    return np.asarray(east, dtype="float64"), np.asarray(north, dtype="float64")
+
+
+def _as_points(points: pd.DataFrame, x: str | None, y: str | None, crs: str | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The points' eastings and northings in British National Grid, and which of them lie in the
+    UK (:data:`UK_BOUNDS`)."""
     if isinstance(points, gpd.GeoDataFrame):
         if points.crs is None:
             raise InputError("points has no CRS; set one with points.set_crs(...) (e.g. EPSG:4326 for longitude/latitude)")
         geometry = points.geometry
         if not geometry.geom_type.isin(["Point"]).all():
             raise InputError(f"points must be Point geometries, found {sorted(set(geometry.geom_type.dropna()))}")
-        inside = _check_extent(geometry.x.to_numpy(dtype="float64"), geometry.y.to_numpy(dtype="float64"), pyproj.CRS(geometry.crs),
-                               x="x", y="y", label=f"points (CRS {geometry.crs.to_string()})",
+        shapes = geometry.to_numpy()
+        given, xs, ys = pyproj.CRS(geometry.crs), shapely.get_x(shapes), shapely.get_y(shapes)
+        inside = _check_extent(xs, ys, given, x="x", y="y", label=f"points (CRS {geometry.crs.to_string()})",
                                set_crs="set that CRS with points.set_crs({!r}, allow_override=True)",
                                swap="rebuild the points with x and y exchanged")
-        return geometry.to_crs(CRS), inside
+        return *_to_bng(xs, ys, given), inside
     if not isinstance(points, pd.DataFrame):
         raise InputError(f"points must be a GeoDataFrame or DataFrame, got {type(points).__name__}")
     if (x is None) != (y is None):
@@ -137,7 +179,7 @@ def _as_points(points: pd.DataFrame, x: str | None, y: str | None, crs: str | No
     x_values, y_values = xs.to_numpy(dtype="float64"), ys.to_numpy(dtype="float64")
     inside = _check_extent(x_values, y_values, known, x=x, y=y, label=f"points: x={x!r}, y={y!r}, crs={crs!r}",
                            set_crs="pass crs={!r}", swap=f"pass x={y!r}, y={x!r}")
-    return gpd.GeoSeries(gpd.points_from_xy(x_values, y_values), index=points.index, crs=known).to_crs(CRS), inside
+    return *_to_bng(x_values, y_values, known), inside
 
 
 def assign(
@@ -191,32 +233,27 @@ def assign(
     if isinstance(nearest_within, bool) or not isinstance(nearest_within, (int, float, np.number)) or not (
             np.isfinite(nearest_within) and nearest_within >= 0):
         raise InputError(f"nearest_within={nearest_within!r}; expected a distance in metres >= 0 (0: no nearest match)")
-    geometry, in_uk = _as_points(points, x, y, crs)
-    areas = boundaries(level)
-    tree_hits = areas.sindex.query(geometry.to_numpy(), predicate="intersects")
-    hits = pd.DataFrame({"point": tree_hits[0], "area": areas.index.to_numpy()[tree_hits[1]]}).sort_values(["point", "area"])
-    per_point = hits.groupby("point")["area"].agg(["first", "size"])
-    codes = pd.Series(pd.NA, index=range(len(geometry)), dtype="string")
-    how = pd.Series(pd.NA, index=range(len(geometry)), dtype="string")
-    codes[per_point.index] = per_point["first"].to_numpy()
-    how[per_point.index] = np.where(per_point["size"] > 1, "edge", "contains")
-    if nearest_within > 0 and codes.isna().any():
-        lonely = np.flatnonzero(codes.isna().to_numpy())
-        near = areas.sindex.nearest(geometry.to_numpy()[lonely], max_distance=nearest_within, return_all=False)
-        codes[lonely[near[0]]] = areas.index.to_numpy()[near[1]]
-        how[lonely[near[0]]] = "nearest"
+    east, north, in_uk = _as_points(points, x, y, crs)
+    index = polygon_index(level)
+    position, hits = index.locate(east, north)
+    how = np.where(hits > 1, 1, np.where(hits == 1, 0, -1))
+    if nearest_within > 0 and (position < 0).any():
+        lonely = np.flatnonzero(position < 0)
+        near = index.tree.query_nearest(shapely.points(east[lonely], north[lonely]), max_distance=nearest_within, all_matches=False)
+        position[lonely[near[0]]] = near[1]
+        how[lonely[near[0]]] = 2
     result = points.copy()
-    result[level] = codes.to_numpy()
-    result["assigned_by"] = how.to_numpy()
-    outside = result.index[codes.isna().to_numpy()]
+    result[level] = index.codes_at(position)
+    result["assigned_by"] = pd.arrays.ArrowStringArray(HOW.take(pa.array(np.maximum(how, 0), mask=how < 0)))
+    outside = result.index[position < 0]
     abroad = result.index[~in_uk]
     if len(abroad):
         log.warning("assign: %d of %d points lie outside the UK and are unassigned (index %s)", len(abroad), len(result), examples(abroad))
     result.attrs["report"] = {
         "points": len(result),
-        "assigned": int(codes.notna().sum()),
-        "on_edge": int((how == "edge").sum()),
-        "nearest": int((how == "nearest").sum()),
+        "assigned": int((position >= 0).sum()),
+        "on_edge": int((how == 1).sum()),
+        "nearest": int((how == 2).sum()),
         "unassigned": len(outside),
         "unassigned_examples": list(outside[:5]),
         "outside_uk": len(abroad),

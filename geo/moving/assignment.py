@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -24,7 +26,7 @@ import shapely
 from geo.errors import InputError, examples
 from geo.geography import registry
 from geo.geography.layers import CRS
-from geo.moving.point_index import polygon_index
+from geo.moving.point_index import PolygonIndex, polygon_index
 
 log = logging.getLogger(__name__)
 
@@ -183,21 +185,25 @@ def _as_points(points: pd.DataFrame, x: str | None, y: str | None, crs: str | No
 
 
 def assign(
-    points: pd.DataFrame,
+    points: pd.DataFrame | str | os.PathLike[str] | Any,
     *,
     level: str = "lsoa21",
     x: str | None = None,
     y: str | None = None,
     crs: str | None = None,
     nearest_within: float = 0.0,
-) -> pd.DataFrame:
+    areas: gpd.GeoDataFrame | None = None,
+) -> pd.DataFrame | Any:
     """Return a copy of ``points`` with a column of area codes at ``level``.
 
     Parameters
     ----------
-    points : GeoDataFrame or DataFrame
+    points : GeoDataFrame, DataFrame, Dask DataFrame or path
         Points, or a table with longitude/latitude (EPSG:4326) or easting/northing
-        (EPSG:27700) columns; other names through ``x``, ``y`` and ``crs``.
+        (EPSG:27700) columns; other names through ``x``, ``y`` and ``crs``. A Dask DataFrame,
+        a dask-geopandas GeoDataFrame, or the path (or glob) of Parquet or CSV files gives a
+        lazy Dask frame, assigned partition by partition (see
+        :func:`geo.moving.assignment_dask.assign_lazy`; needs ``levelup-geo[dask]``).
     level : str, default "lsoa21"
         The level of the areas.
     x, y, crs : str, optional
@@ -205,14 +211,20 @@ def assign(
         ``"EPSG:4326"``; an unknown CRS is refused). Coordinates must be finite.
     nearest_within : float, default 0
         Give points in no polygon the nearest area within this many metres (finite, >= 0).
+    areas : GeoDataFrame, optional
+        Polygons indexed by code (any projected or geographic CRS) to assign to instead of
+        the boundaries of ``level``; the column of codes is then named after their index
+        (``"area"`` when it has no name).
 
     Returns
     -------
     DataFrame (or GeoDataFrame, like the input)
-        The input's columns plus ``<level>`` (code, missing for unassigned points) and
-        ``assigned_by`` ("contains", "edge", "nearest" or missing). ``attrs["report"]`` gives
-        the counts and examples of unassigned points, and of those outside the UK
-        (``outside_uk``: a rectangle around it, :data:`UK_BOUNDS`), which are unassigned.
+        The input's columns plus ``<level>`` (code, missing for unassigned points; Arrow
+        strings) and ``assigned_by`` ("contains", "edge", "nearest" or missing). A point on
+        the edge of two or more areas goes to the one with the lowest code ("edge").
+        ``attrs["report"]`` gives the counts and examples of unassigned points, and of those
+        outside the UK (``outside_uk``: a rectangle around it, :data:`UK_BOUNDS`), which are
+        unassigned.
 
     Raises
     ------
@@ -229,12 +241,52 @@ def assign(
     >>> assign(pts)["lsoa21"].iloc[0]
     'E01032739'
     """
-    level = registry.resolve(level, argument="level")
+    if not isinstance(points, pd.DataFrame) and (isinstance(points, (str, os.PathLike)) or hasattr(points, "__dask_graph__")):
+        from geo.moving.assignment_dask import assign_lazy
+
+        return assign_lazy(points, level=level, x=x, y=y, crs=crs, nearest_within=nearest_within, areas=areas)
+    column, index = target(level, areas)
+    return assign_frame(points, index, column=column, x=x, y=y, crs=crs, nearest_within=check_nearest(nearest_within))
+
+
+def check_nearest(nearest_within: object) -> float:
+    """Return ``nearest_within`` as a float, or refuse it (not a finite distance >= 0)."""
     if isinstance(nearest_within, bool) or not isinstance(nearest_within, (int, float, np.number)) or not (
             np.isfinite(nearest_within) and nearest_within >= 0):
         raise InputError(f"nearest_within={nearest_within!r}; expected a distance in metres >= 0 (0: no nearest match)")
+    return float(nearest_within)
+
+
+def target(level: str, areas: gpd.GeoDataFrame | None) -> tuple[str, PolygonIndex]:
+    """The name of the code column and the :class:`PolygonIndex` of ``areas`` or of ``level``."""
+    if areas is None:
+        level = registry.resolve(level, argument="level")
+        return level, polygon_index(level)
+    if not isinstance(areas, gpd.GeoDataFrame) or areas.crs is None:
+        raise InputError(f"areas= must be a GeoDataFrame of polygons with a CRS, indexed by code; got "
+                         f"{type(areas).__name__}{' without a CRS' if isinstance(areas, gpd.GeoDataFrame) else ''}")
+    kinds = set(areas.geom_type.dropna())
+    if areas.geometry.isna().any() or not kinds <= {"Polygon", "MultiPolygon"} or not areas.index.is_unique:
+        raise InputError(f"areas= must hold one polygon per code (unique index, no missing shapes); found geometry types "
+                         f"{sorted(kinds)} and duplicated codes {examples(areas.index[areas.index.duplicated()])}")
+    return str(areas.index.name or "area"), PolygonIndex.build(areas.index, areas.geometry.to_crs(CRS).to_numpy())
+
+
+def assign_frame(points: pd.DataFrame, index: PolygonIndex, *, column: str, x: str | None = None, y: str | None = None,
+                 crs: str | None = None, nearest_within: float = 0.0) -> pd.DataFrame:
+    """:func:`assign` of an in-memory table to the polygons of ``index`` (one Dask partition, too).
+
+    Examples
+    --------
+    >>> import pandas as pd, shapely
+    >>> squares = PolygonIndex.build(["A", "B"], [shapely.box(400_000, 300_000, 401_000, 301_000),
+    ...                                           shapely.box(401_000, 300_000, 402_000, 301_000)])
+    >>> out = assign_frame(pd.DataFrame({"easting": [400_500.0, 401_000.0], "northing": [300_500.0, 300_500.0]}),
+    ...                    squares, column="square")
+    >>> out["square"].tolist(), out["assigned_by"].tolist()
+    (['A', 'A'], ['contains', 'edge'])
+    """
     east, north, in_uk = _as_points(points, x, y, crs)
-    index = polygon_index(level)
     position, hits = index.locate(east, north)
     how = np.where(hits > 1, 1, np.where(hits == 1, 0, -1))
     if nearest_within > 0 and (position < 0).any():
@@ -243,7 +295,7 @@ def assign(
         position[lonely[near[0]]] = near[1]
         how[lonely[near[0]]] = 2
     result = points.copy()
-    result[level] = index.codes_at(position)
+    result[column] = index.codes_at(position)
     result["assigned_by"] = pd.arrays.ArrowStringArray(HOW.take(pa.array(np.maximum(how, 0), mask=how < 0)))
     outside = result.index[position < 0]
     abroad = result.index[~in_uk]

@@ -143,6 +143,14 @@ class PolygonIndex:
         hits = np.bincount(point, minlength=len(x))
         return np.where(hits > 0, lowest, -1), hits
 
+    def __getstate__(self) -> dict[str, object]:
+        """Pickled (to a Dask worker) without the nearest-area tree; the shapes go as WKB."""
+        return {name: value for name, value in self.__dict__.items() if name != "tree"}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        shapely.prepare(self.shapes)
+
     @functools.cached_property
     def tree(self) -> shapely.STRtree:
         """An STRtree of the polygons (for nearest-area queries; positions as in :attr:`codes`)."""

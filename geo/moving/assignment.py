@@ -250,7 +250,17 @@ def assign(
 
 
 def check_nearest(nearest_within: object) -> float:
-    """Return ``nearest_within`` as a float, or refuse it (not a finite distance >= 0)."""
+    """Return ``nearest_within`` as a float, or refuse it (not a finite distance >= 0).
+
+    Examples
+    --------
+    >>> check_nearest(250)
+    250.0
+    >>> check_nearest(-1)
+    Traceback (most recent call last):
+    ...
+    geo.errors.InputError: nearest_within=-1; expected a distance in metres >= 0 (0: no nearest match)
+    """
     if isinstance(nearest_within, bool) or not isinstance(nearest_within, (int, float, np.number)) or not (
             np.isfinite(nearest_within) and nearest_within >= 0):
         raise InputError(f"nearest_within={nearest_within!r}; expected a distance in metres >= 0 (0: no nearest match)")
@@ -258,7 +268,14 @@ def check_nearest(nearest_within: object) -> float:
 
 
 def target(level: str, areas: gpd.GeoDataFrame | None) -> tuple[str, PolygonIndex]:
-    """The name of the code column and the :class:`PolygonIndex` of ``areas`` or of ``level``."""
+    """The name of the code column and the :class:`PolygonIndex` of ``areas`` or of ``level``.
+
+    Examples
+    --------
+    >>> column, index = target("lad", None)
+    >>> column, len(index.codes)
+    ('lad24', 361)
+    """
     if areas is None:
         level = registry.resolve(level, argument="level")
         return level, polygon_index(level)

@@ -112,7 +112,7 @@ def assign_lazy(
     >>> pts = dd.from_pandas(pd.DataFrame({"lon": [-0.0915, -1.5491], "lat": [51.5155, 53.8008]}), npartitions=2)
     >>> lazy = assign_lazy(pts)
     >>> lazy.npartitions, lazy.compute()["lsoa21"].tolist()
-    (2, ['E01032739', 'E01033015'])
+    (2, ['E01032739', 'E01033008'])
     """
     import dask
 
@@ -157,7 +157,7 @@ def count_points(assigned: Any, *, level: str = "lsoa21", to: str | list[str] | 
     >>> import dask.dataframe as dd, pandas as pd
     >>> pts = dd.from_pandas(pd.DataFrame({"lon": [-0.0915, -0.0916, -1.5491], "lat": [51.5155, 51.5155, 53.8008]}), npartitions=2)
     >>> count_points(assign_lazy(pts))["points"].to_dict()
-    {'E01032739': 2, 'E01033015': 1}
+    {'E01032739': 2, 'E01033008': 1}
     """
     from geo.geography import registry
     from geo.moving.aggregation import aggregate
@@ -200,7 +200,7 @@ def write_assigned(assigned: Any, out: str | os.PathLike[str], *, overwrite: boo
     >>> write_assigned(assign_lazy(pts), out, progress=False)["assigned"]
     2
     >>> pd.read_parquet(out)["lsoa21"].tolist()
-    ['E01032739', 'E01033015']
+    ['E01032739', 'E01033008']
     """
     import dask
     import pyarrow as pa

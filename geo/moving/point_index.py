@@ -52,7 +52,7 @@ class PolygonIndex:
     >>> index = PolygonIndex.build(["B", "A"], squares)
     >>> position, hits = index.locate(np.array([0.5, 1.5, 1.0, 5.0]), np.array([0.5, 0.5, 0.5, 5.0]))
     >>> index.codes_at(position).tolist(), hits.tolist()
-    [['B', 'A', 'A', <NA>], [1, 1, 2, 0]]
+    (['B', 'A', 'A', <NA>], [1, 1, 2, 0])
     """
 
     codes: np.ndarray

@@ -141,7 +141,8 @@ def count_points(assigned: Any, *, level: str = "lsoa21", to: str | list[str] | 
     assigned : Dask DataFrame or DataFrame
         The result of :func:`geo.assign` (lazy or not), with a ``level`` column of codes.
     level : str, default "lsoa21"
-        The column of codes (the level assigned to).
+        The column of codes: the level assigned to (an alias is resolved), or the name of
+        the column of ``areas=``.
     to : str or list of str, optional
         Coarser levels to take the counts to with :func:`geo.aggregate` (``kind="count"``).
 
@@ -162,7 +163,8 @@ def count_points(assigned: Any, *, level: str = "lsoa21", to: str | list[str] | 
     from geo.geography import registry
     from geo.moving.aggregation import aggregate
 
-    level = registry.resolve(level, argument="level")
+    if level not in assigned.columns:
+        level = registry.resolve(level, argument="level")
     if level not in assigned.columns:
         raise InputError(f"level={level!r}: assigned has no column {level!r}; columns are {list(assigned.columns)[:12]}")
     counts = assigned[level].dropna().value_counts()

@@ -89,8 +89,12 @@ def sample() -> pd.DataFrame:
                          "northing": np.concatenate([north + rng.normal(0, 50, 50_000), rng.uniform(y0, y1, 50_000)])})
 
 
-def test_real_data_dask_equals_in_memory_and_sjoin(sample: pd.DataFrame) -> None:
-    in_memory = geo.assign(sample)
+@pytest.fixture(scope="module")
+def in_memory(sample: pd.DataFrame) -> pd.DataFrame:
+    return geo.assign(sample)
+
+
+def test_real_data_dask_equals_in_memory_and_sjoin(sample: pd.DataFrame, in_memory: pd.DataFrame) -> None:
     lazy = geo.assign(dd.from_pandas(sample, npartitions=4))
     pd.testing.assert_frame_equal(lazy.compute(), in_memory)
     # outside the code under test: geopandas' own spatial join (points strictly inside)
@@ -120,10 +124,9 @@ def test_dask_geopandas_frame_in_lon_lat(sample: pd.DataFrame) -> None:
     assert agree > 0.9999 and isinstance(got, gpd.GeoDataFrame)
 
 
-def test_local_cluster_of_two_workers(sample: pd.DataFrame) -> None:
+def test_local_cluster_of_two_workers(sample: pd.DataFrame, in_memory: pd.DataFrame) -> None:
     from distributed import Client, LocalCluster
 
-    in_memory = geo.assign(sample)
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, Client(cluster):
         lazy = geo.assign(dd.from_pandas(sample, npartitions=4))
         got = lazy.compute()
@@ -160,12 +163,22 @@ def test_cli_assign_small_parquet(tmp_path: Path, sample: pd.DataFrame) -> None:
     assert "assign:" in done.stderr and "100%" in done.stderr  # the progress bar
     written = pd.read_parquet(out)
     assert written["lsoa21"].tolist() == geo.assign(head)["lsoa21"].tolist()
-    again = subprocess.run([str(LEVELUP), "assign", str(tmp_path / "points.parquet"), "--to", "lsoa21", "--out", str(out)],
-                           capture_output=True, text=True, timeout=120, check=False)
-    assert again.returncode == 2 and "exists; pass --overwrite" in again.stderr
-    wrong = subprocess.run([str(LEVELUP), "assign", str(tmp_path / "nothing*.parquet"), "--to", "lsoa21", "--out", str(out)],
-                           capture_output=True, text=True, timeout=120, check=False)
-    assert wrong.returncode == 2 and "INPUT" in wrong.stderr and "no such file" in wrong.stderr
+
+
+
+def test_cli_assign_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from geo.cli import main
+
+    pd.DataFrame({"easting": [X0 + 500], "northing": [Y0 + 500]}).to_parquet(tmp_path / "points.parquet")
+    (tmp_path / "codes.csv").write_text("earlier")
+    assert main(["assign", str(tmp_path / "points.parquet"), "--to", "lsoa21", "--out", str(tmp_path / "codes.csv")]) == 2
+    assert "exists; pass --overwrite to replace it" in capsys.readouterr().err
+    assert main(["assign", str(tmp_path / "nothing*.parquet"), "--out", str(tmp_path / "out.csv")]) == 2
+    assert "INPUT" in (err := capsys.readouterr().err) and "no such file" in err
+    assert main(["assign", str(tmp_path / "points.parquet"), "--to", "nowhere", "--out", str(tmp_path / "out.csv")]) == 2
+    assert "--to" in capsys.readouterr().err
+    assert main(["assign", str(tmp_path / "points.parquet"), "--out", str(tmp_path / "out.csv"), "--overwrite", "--quiet"]) == 0
+    assert pd.read_csv(tmp_path / "out.csv")["lsoa21"].notna().all() and (tmp_path / "codes.csv").read_text() == "earlier"
 
 
 def test_errors() -> None:

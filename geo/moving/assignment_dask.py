@@ -223,7 +223,8 @@ def write_assigned(assigned: Any, out: str | os.PathLike[str], *, overwrite: boo
     parts = assigned.to_delayed()
     with atomic_open(target, "wb" if kind == ".parquet" else "w") as handle, \
             tqdm(total=len(parts), unit="partition", desc="assign", disable=not progress) as bar:
-        writer = None
+        writer: pq.ParquetWriter | None = None
+        started = False
         try:
             for start in range(0, len(parts), step):
                 for frame in dask.compute(*parts[start:start + step]):
@@ -234,18 +235,18 @@ def write_assigned(assigned: Any, out: str | os.PathLike[str], *, overwrite: boo
                     tally["on_edge"] += int((how == "edge").sum())
                     tally["nearest"] += int((how == "nearest").sum())
                     if kind == ".csv":
-                        csvsafe.to_csv(table, handle, index=False, header=writer is None)
-                        writer = True
+                        csvsafe.to_csv(table, handle, index=False, header=not started)
                     else:
                         arrow = pa.Table.from_pandas(table, preserve_index=False)
                         if writer is None:
                             writer = pq.ParquetWriter(handle, arrow.schema)
                         writer.write_table(arrow.cast(writer.schema))
+                    started = True
                     bar.update(1)
         finally:
-            if isinstance(writer, pq.ParquetWriter):
+            if writer is not None:
                 writer.close()
-        if writer is None and kind == ".parquet":  # no partition: an empty file with the frame's columns
+        if not started and kind == ".parquet":  # no partition: an empty file with the frame's columns
             meta = assigned._meta
             pq.write_table(pa.Table.from_pandas(pd.DataFrame(meta.drop(columns=[c for c in meta.columns if str(meta[c].dtype) == "geometry"])),
                                                 preserve_index=False), handle)

@@ -12,6 +12,7 @@ Examples
     cut -d, -f1 my_lsoas.csv | levelup lookup lsoa21 utla23
     levelup area "County Durham"
     levelup report --area "County Durham" --out out/durham
+    levelup assign points.parquet --to lsoa21 --out codes.parquet
     levelup aggregate crimes.csv --code LSOA21CD --value crimes --kind count --to lad24
     levelup pockets iod.csv --code LSOA21CD --value IMD_score --out pockets.gpkg
     levelup map iod.csv --code LSOA21CD --value IMD_score --within E06000047 --out durham.html
@@ -187,6 +188,17 @@ def _cmd_disaggregate(args: argparse.Namespace) -> None:
     _write(result, args.out, args.overwrite)
 
 
+def _cmd_assign(args: argparse.Namespace) -> None:
+    from geo.moving.assignment import check_nearest
+    from geo.moving.assignment_dask import assign_lazy, write_assigned
+
+    check_nearest(args.nearest_within)  # refused before any file is read
+    lazy = assign_lazy(args.points, level=args.level, x=args.x, y=args.y, crs=args.crs, nearest_within=args.nearest_within)
+    tally = write_assigned(lazy, args.out, overwrite=args.overwrite, progress=not args.quiet)
+    print(f"{tally['points']:,} points: {tally['assigned']:,} assigned ({tally['on_edge']:,} on an edge, {tally['nearest']:,} to the "
+          f"nearest area), {tally['unassigned']:,} unassigned; wrote {args.out}", file=sys.stderr)
+
+
 def _cmd_pockets(args: argparse.Namespace) -> None:
     from geo.statistics.pockets import pockets
 
@@ -332,6 +344,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--weight", default="population", choices=("population", "equal"),
                    help="how counts are shared: Census 2021 population (England and Wales; default) or equally (e.g. Scottish data zones)")
     p.set_defaults(func=_cmd_disaggregate)
+
+    example = "Example: levelup assign points.parquet --to lsoa21 --out codes.parquet   (also a CSV file, a folder or a glob of files)"
+    p = commands.add_parser("assign", help="assign points to the areas they lie in, file by file (bounded memory)",
+                            description="Assign points to areas, streaming partition by partition with Dask (bounded memory).", epilog=example)
+    p.add_argument("points", metavar="INPUT", help="Parquet/GeoParquet or CSV file, folder of Parquet files, or a glob (quoted)")
+    p.add_argument("--to", dest="level", default="lsoa21", help="level of the areas (default lsoa21)")
+    p.add_argument("--out", required=True, help="output file (.parquet or .csv): the input's columns (not geometry) plus the codes")
+    p.add_argument("--x", help="x coordinate column (default: detected: longitude/lon, easting)")
+    p.add_argument("--y", help="y coordinate column")
+    p.add_argument("--crs", help="CRS of --x/--y, e.g. EPSG:4326 (degrees) or EPSG:27700 (metres)")
+    p.add_argument("--nearest-within", type=float, default=0.0, help="give points in no area the nearest area within this many metres")
+    p.add_argument("--overwrite", action="store_true", help="replace an existing output file")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=_cmd_assign)
 
     example = "Example: levelup pockets iod.csv --code LSOA21CD --value IMD_score --worse high --within lad24 --out pockets.gpkg"
     p = commands.add_parser("pockets", help="find contiguous left-behind pockets", description="Find contiguous left-behind pockets.", epilog=example)

@@ -1,24 +1,32 @@
 """Assign points (postcodes, crimes, facilities) to the areas of a level.
 
-Points are matched with a spatial index (shapely STRtree) in British National Grid. A point
-on a shared edge touches two polygons: it goes to the one with the lowest code, and is
-counted in the report. A point in no polygon (generalised boundaries cut corners along the
+Points are projected to British National Grid as arrays of coordinates and matched with the
+level's :class:`~geo.moving.point_index.PolygonIndex` (a grid of candidate polygons and
+prepared point-in-polygon tests, built once per process and kept with the level; no shapely
+Point is built per point). A point on a shared edge touches two polygons: it goes to the one
+with the lowest code, and is counted in the report. A point in no polygon (generalised boundaries cut corners along the
 coast and estuaries) is kept with no code and reported, or, with ``nearest_within=``, given
 the nearest area within that many metres and flagged.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
+import os
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pyproj
+import shapely
 
 from geo.errors import InputError, examples
 from geo.geography import registry
-from geo.geography.layers import CRS, boundaries
+from geo.geography.layers import CRS
+from geo.moving.point_index import PolygonIndex, polygon_index
 
 log = logging.getLogger(__name__)
 
@@ -33,13 +41,40 @@ UK_BOUNDS = (-8.75, 49.8, 1.9, 60.95)
 BNG_BOUNDS = (-250_000.0, 0.0, 700_000.0, 1_300_000.0)
 
 
+#: How assigned points were assigned (the ``assigned_by`` column), by position.
+HOW = pa.array(["contains", "edge", "nearest"], type=pa.string())
+
+
+@functools.cache
+def _bng_inner_box() -> tuple[float, float, float, float]:
+    """A rectangle in British National Grid lying inside :data:`UK_BOUNDS` (1 km within it):
+    points in it need no projection to be known to lie in the UK."""
+    west, south, east, north = UK_BOUNDS
+    to_bng = pyproj.Transformer.from_crs("EPSG:4326", CRS, always_xy=True)
+    step = np.linspace(0.0, 1.0, 2001)
+    west_x, _ = to_bng.transform(np.full_like(step, west), south + step * (north - south))
+    east_x, _ = to_bng.transform(np.full_like(step, east), south + step * (north - south))
+    _, south_y = to_bng.transform(west + step * (east - west), np.full_like(step, south))
+    _, north_y = to_bng.transform(west + step * (east - west), np.full_like(step, north))
+    return float(west_x.max()) + 1000, float(south_y.max()) + 1000, float(east_x.min()) - 1000, float(north_y.min()) - 1000
+
+
 def _in_uk(xs: np.ndarray, ys: np.ndarray, crs: pyproj.CRS) -> np.ndarray:
     """Which points (in ``crs``) lie within :data:`UK_BOUNDS` (a rectangle: a quick sanity test)."""
     if crs.is_geographic and ((np.abs(xs) > 180) | (np.abs(ys) > 90)).any():
         return np.zeros(len(xs), dtype=bool)
-    lon, lat = pyproj.Transformer.from_crs(crs, "EPSG:4326", always_xy=True).transform(xs, ys)
     west, south, east, north = UK_BOUNDS
-    return np.asarray((lon >= west) & (lon <= east) & (lat >= south) & (lat <= north), dtype=bool)
+    if crs.to_epsg() == 4326:
+        return np.asarray((xs >= west) & (xs <= east) & (ys >= south) & (ys <= north), dtype=bool)
+    inside = np.zeros(len(xs), dtype=bool)
+    rest = np.arange(len(xs))
+    if crs.to_epsg() == 27700:  # most points are well inside: only the others are projected
+        x0, y0, x1, y1 = _bng_inner_box()
+        inside = (xs > x0) & (xs < x1) & (ys > y0) & (ys < y1)
+        rest = np.flatnonzero(~inside)
+    lon, lat = pyproj.Transformer.from_crs(crs, "EPSG:4326", always_xy=True).transform(xs[rest], ys[rest])
+    inside[rest] = (lon >= west) & (lon <= east) & (lat >= south) & (lat <= north)
+    return inside
 
 
 def _check_extent(xs: np.ndarray, ys: np.ndarray, crs: pyproj.CRS, *, x: str, y: str, label: str, set_crs: str, swap: str) -> np.ndarray:
@@ -94,19 +129,28 @@ def _crs(crs: object) -> pyproj.CRS:
                          "(longitude/latitude) or 'EPSG:27700' (British National Grid)") from None
 
 
-def _as_points(points: pd.DataFrame, x: str | None, y: str | None, crs: str | None) -> tuple[gpd.GeoSeries, np.ndarray]:
-    """The points in British National Grid, and which of them lie in the UK (:data:`UK_BOUNDS`)."""
+def _to_bng(xs: np.ndarray, ys: np.ndarray, crs: pyproj.CRS) -> tuple[np.ndarray, np.ndarray]:
+    if crs.to_epsg() == 27700:
+        return xs, ys
+    east, north = pyproj.Transformer.from_crs(crs, CRS, always_xy=True).transform(xs, ys)
+    return np.asarray(east, dtype="float64"), np.asarray(north, dtype="float64")
+
+
+def _as_points(points: pd.DataFrame, x: str | None, y: str | None, crs: str | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The points' eastings and northings in British National Grid, and which of them lie in the
+    UK (:data:`UK_BOUNDS`)."""
     if isinstance(points, gpd.GeoDataFrame):
         if points.crs is None:
             raise InputError("points has no CRS; set one with points.set_crs(...) (e.g. EPSG:4326 for longitude/latitude)")
         geometry = points.geometry
         if not geometry.geom_type.isin(["Point"]).all():
             raise InputError(f"points must be Point geometries, found {sorted(set(geometry.geom_type.dropna()))}")
-        inside = _check_extent(geometry.x.to_numpy(dtype="float64"), geometry.y.to_numpy(dtype="float64"), pyproj.CRS(geometry.crs),
-                               x="x", y="y", label=f"points (CRS {geometry.crs.to_string()})",
+        shapes = geometry.to_numpy()
+        given, xs, ys = pyproj.CRS(geometry.crs), shapely.get_x(shapes), shapely.get_y(shapes)
+        inside = _check_extent(xs, ys, given, x="x", y="y", label=f"points (CRS {geometry.crs.to_string()})",
                                set_crs="set that CRS with points.set_crs({!r}, allow_override=True)",
                                swap="rebuild the points with x and y exchanged")
-        return geometry.to_crs(CRS), inside
+        return *_to_bng(xs, ys, given), inside
     if not isinstance(points, pd.DataFrame):
         raise InputError(f"points must be a GeoDataFrame or DataFrame, got {type(points).__name__}")
     if (x is None) != (y is None):
@@ -137,25 +181,29 @@ def _as_points(points: pd.DataFrame, x: str | None, y: str | None, crs: str | No
     x_values, y_values = xs.to_numpy(dtype="float64"), ys.to_numpy(dtype="float64")
     inside = _check_extent(x_values, y_values, known, x=x, y=y, label=f"points: x={x!r}, y={y!r}, crs={crs!r}",
                            set_crs="pass crs={!r}", swap=f"pass x={y!r}, y={x!r}")
-    return gpd.GeoSeries(gpd.points_from_xy(x_values, y_values), index=points.index, crs=known).to_crs(CRS), inside
+    return *_to_bng(x_values, y_values, known), inside
 
 
 def assign(
-    points: pd.DataFrame,
+    points: pd.DataFrame | str | os.PathLike[str] | Any,
     *,
     level: str = "lsoa21",
     x: str | None = None,
     y: str | None = None,
     crs: str | None = None,
     nearest_within: float = 0.0,
-) -> pd.DataFrame:
+    areas: gpd.GeoDataFrame | None = None,
+) -> pd.DataFrame | Any:
     """Return a copy of ``points`` with a column of area codes at ``level``.
 
     Parameters
     ----------
-    points : GeoDataFrame or DataFrame
+    points : GeoDataFrame, DataFrame, Dask DataFrame or path
         Points, or a table with longitude/latitude (EPSG:4326) or easting/northing
-        (EPSG:27700) columns; other names through ``x``, ``y`` and ``crs``.
+        (EPSG:27700) columns; other names through ``x``, ``y`` and ``crs``. A Dask DataFrame,
+        a dask-geopandas GeoDataFrame, or the path (or glob) of Parquet or CSV files gives a
+        lazy Dask frame, assigned partition by partition (see
+        :func:`geo.moving.assignment_dask.assign_lazy`; needs ``levelup-geo[dask]``).
     level : str, default "lsoa21"
         The level of the areas.
     x, y, crs : str, optional
@@ -163,14 +211,20 @@ def assign(
         ``"EPSG:4326"``; an unknown CRS is refused). Coordinates must be finite.
     nearest_within : float, default 0
         Give points in no polygon the nearest area within this many metres (finite, >= 0).
+    areas : GeoDataFrame, optional
+        Polygons indexed by code (any projected or geographic CRS) to assign to instead of
+        the boundaries of ``level``; the column of codes is then named after their index
+        (``"area"`` when it has no name).
 
     Returns
     -------
     DataFrame (or GeoDataFrame, like the input)
-        The input's columns plus ``<level>`` (code, missing for unassigned points) and
-        ``assigned_by`` ("contains", "edge", "nearest" or missing). ``attrs["report"]`` gives
-        the counts and examples of unassigned points, and of those outside the UK
-        (``outside_uk``: a rectangle around it, :data:`UK_BOUNDS`), which are unassigned.
+        The input's columns plus ``<level>`` (code, missing for unassigned points; Arrow
+        strings) and ``assigned_by`` ("contains", "edge", "nearest" or missing). A point on
+        the edge of two or more areas goes to the one with the lowest code ("edge").
+        ``attrs["report"]`` gives the counts and examples of unassigned points, and of those
+        outside the UK (``outside_uk``: a rectangle around it, :data:`UK_BOUNDS`), which are
+        unassigned.
 
     Raises
     ------
@@ -187,36 +241,88 @@ def assign(
     >>> assign(pts)["lsoa21"].iloc[0]
     'E01032739'
     """
-    level = registry.resolve(level, argument="level")
+    if not isinstance(points, pd.DataFrame) and (isinstance(points, (str, os.PathLike)) or hasattr(points, "__dask_graph__")):
+        from geo.moving.assignment_dask import assign_lazy
+
+        return assign_lazy(points, level=level, x=x, y=y, crs=crs, nearest_within=nearest_within, areas=areas)
+    column, index = target(level, areas)
+    return assign_frame(points, index, column=column, x=x, y=y, crs=crs, nearest_within=check_nearest(nearest_within))
+
+
+def check_nearest(nearest_within: object) -> float:
+    """Return ``nearest_within`` as a float, or refuse it (not a finite distance >= 0).
+
+    Examples
+    --------
+    >>> check_nearest(250)
+    250.0
+    >>> check_nearest(-1)
+    Traceback (most recent call last):
+    ...
+    geo.errors.InputError: nearest_within=-1; expected a distance in metres >= 0 (0: no nearest match)
+    """
     if isinstance(nearest_within, bool) or not isinstance(nearest_within, (int, float, np.number)) or not (
             np.isfinite(nearest_within) and nearest_within >= 0):
         raise InputError(f"nearest_within={nearest_within!r}; expected a distance in metres >= 0 (0: no nearest match)")
-    geometry, in_uk = _as_points(points, x, y, crs)
-    areas = boundaries(level)
-    tree_hits = areas.sindex.query(geometry.to_numpy(), predicate="intersects")
-    hits = pd.DataFrame({"point": tree_hits[0], "area": areas.index.to_numpy()[tree_hits[1]]}).sort_values(["point", "area"])
-    per_point = hits.groupby("point")["area"].agg(["first", "size"])
-    codes = pd.Series(pd.NA, index=range(len(geometry)), dtype="string")
-    how = pd.Series(pd.NA, index=range(len(geometry)), dtype="string")
-    codes[per_point.index] = per_point["first"].to_numpy()
-    how[per_point.index] = np.where(per_point["size"] > 1, "edge", "contains")
-    if nearest_within > 0 and codes.isna().any():
-        lonely = np.flatnonzero(codes.isna().to_numpy())
-        near = areas.sindex.nearest(geometry.to_numpy()[lonely], max_distance=nearest_within, return_all=False)
-        codes[lonely[near[0]]] = areas.index.to_numpy()[near[1]]
-        how[lonely[near[0]]] = "nearest"
+    return float(nearest_within)
+
+
+def target(level: str, areas: gpd.GeoDataFrame | None) -> tuple[str, PolygonIndex]:
+    """The name of the code column and the :class:`PolygonIndex` of ``areas`` or of ``level``.
+
+    Examples
+    --------
+    >>> column, index = target("lad", None)
+    >>> column, len(index.codes)
+    ('lad24', 361)
+    """
+    if areas is None:
+        level = registry.resolve(level, argument="level")
+        return level, polygon_index(level)
+    if not isinstance(areas, gpd.GeoDataFrame) or areas.crs is None:
+        raise InputError(f"areas= must be a GeoDataFrame of polygons with a CRS, indexed by code; got "
+                         f"{type(areas).__name__}{' without a CRS' if isinstance(areas, gpd.GeoDataFrame) else ''}")
+    kinds = set(areas.geom_type.dropna())
+    if areas.geometry.isna().any() or not kinds <= {"Polygon", "MultiPolygon"} or not areas.index.is_unique:
+        raise InputError(f"areas= must hold one polygon per code (unique index, no missing shapes); found geometry types "
+                         f"{sorted(kinds)} and duplicated codes {examples(areas.index[areas.index.duplicated()])}")
+    return str(areas.index.name or "area"), PolygonIndex.build(areas.index, areas.geometry.to_crs(CRS).to_numpy())
+
+
+def assign_frame(points: pd.DataFrame, index: PolygonIndex, *, column: str, x: str | None = None, y: str | None = None,
+                 crs: str | None = None, nearest_within: float = 0.0) -> pd.DataFrame:
+    """:func:`assign` of an in-memory table to the polygons of ``index`` (one Dask partition, too).
+
+    Examples
+    --------
+    >>> import pandas as pd, shapely
+    >>> squares = PolygonIndex.build(["A", "B"], [shapely.box(400_000, 300_000, 401_000, 301_000),
+    ...                                           shapely.box(401_000, 300_000, 402_000, 301_000)])
+    >>> out = assign_frame(pd.DataFrame({"easting": [400_500.0, 401_000.0], "northing": [300_500.0, 300_500.0]}),
+    ...                    squares, column="square")
+    >>> out["square"].tolist(), out["assigned_by"].tolist()
+    (['A', 'A'], ['contains', 'edge'])
+    """
+    east, north, in_uk = _as_points(points, x, y, crs)
+    position, hits = index.locate(east, north)
+    how = np.where(hits > 1, 1, np.where(hits == 1, 0, -1))
+    if nearest_within > 0 and (position < 0).any():
+        lonely = np.flatnonzero(position < 0)
+        near = index.tree.query_nearest(shapely.points(east[lonely], north[lonely]), max_distance=nearest_within, all_matches=False)
+        position[lonely[near[0]]] = near[1]
+        how[lonely[near[0]]] = 2
     result = points.copy()
-    result[level] = codes.to_numpy()
-    result["assigned_by"] = how.to_numpy()
-    outside = result.index[codes.isna().to_numpy()]
+    result[column] = index.codes_at(position)
+    result["assigned_by"] = pd.arrays.ArrowStringArray(HOW.take(pa.array(np.maximum(how, 0), mask=how < 0)))
+    outside = result.index[position < 0]
     abroad = result.index[~in_uk]
     if len(abroad):
         log.warning("assign: %d of %d points lie outside the UK and are unassigned (index %s)", len(abroad), len(result), examples(abroad))
     result.attrs["report"] = {
         "points": len(result),
-        "assigned": int(codes.notna().sum()),
-        "on_edge": int((how == "edge").sum()),
-        "nearest": int((how == "nearest").sum()),
+        "assigned": int((position >= 0).sum()),
+        "on_edge": int((how == 1).sum()),
+        "nearest": int((how == 2).sum()),
         "unassigned": len(outside),
         "unassigned_examples": list(outside[:5]),
         "outside_uk": len(abroad),

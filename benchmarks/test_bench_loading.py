@@ -117,7 +117,10 @@ def _emptied() -> None:
     cache.wait()
     folder = geo.settings.get_cache_dir()
     for child in folder.iterdir():
-        shutil.rmtree(child) if child.is_dir() else child.unlink()
+        if child.is_dir():
+            shutil.rmtree(child)
+        else:
+            child.unlink()
     cache.clear_memory()
 
 

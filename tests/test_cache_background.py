@@ -15,6 +15,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 import geo
@@ -95,3 +96,17 @@ def test_process_killed_while_writing_leaves_no_entry(empty_cache: Path, mirror:
     cache.wait()
     cache.clear_memory()
     assert len(cache.read("boundaries/lad24", version=geo.catalogue.version())) == 361
+
+
+def test_background_write_goes_to_the_folder_of_the_call(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A write held until later lands in the cache folder of the call, even if the setting changed meanwhile."""
+    first, second = tmp_path / "first", tmp_path / "second"
+    monkeypatch.setattr(geo.settings, "cache_dir", first)
+    with cache.deferred():
+        cache.write("examples/where", pd.DataFrame({"a": [1]}), source="test", version="1", background=True)
+        monkeypatch.setattr(geo.settings, "cache_dir", second)
+    cache.wait()
+    assert (first / "examples/where.parquet").is_file() and not (second / "examples").exists()
+    monkeypatch.setattr(geo.settings, "cache_dir", first)
+    cache.clear_memory()
+    assert cache.read("examples/where", version="1")["a"].tolist() == [1]

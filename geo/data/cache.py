@@ -264,7 +264,8 @@ def write(key: str, frame: Frame, *, source: str, version: str, background: bool
 
 
 def _write_later(key: str, frame: Frame, *, source: str, version: str) -> Path:
-    slot = (settings.get_cache_dir(), key)
+    root = settings.get_cache_dir()  # the folder of this call, whatever the settings say later
+    slot = (root, key)
     kept = frame.copy(deep=False)  # no data copied (copy-on-write)
 
     def run() -> None:
@@ -272,8 +273,8 @@ def _write_later(key: str, frame: Frame, *, source: str, version: str) -> Path:
             if _pending.get(slot, (None, None))[1] is not kept:  # discarded or replaced meanwhile
                 return
         try:
-            _write_now(key, kept, source=source, version=version)
-        except Exception as exc:  # noqa: BLE001 - a cache that cannot be written only costs a rebuild
+            _write_now(key, kept, source=source, version=version, root=root)
+        except Exception as exc:  # a cache that cannot be written only costs a rebuild
             log.warning("could not cache %s in the background (%s); it will be built again next time", key, exc)
         finally:
             with _pending_lock:
@@ -289,7 +290,7 @@ def _write_later(key: str, frame: Frame, *, source: str, version: str) -> Path:
     return writable_dir() / f"{key}.parquet"
 
 
-def _write_now(key: str, frame: Frame, *, source: str, version: str) -> Path:
+def _write_now(key: str, frame: Frame, *, source: str, version: str, root: Path | None = None) -> Path:
     buffer = io.BytesIO()
     frame.to_parquet(buffer, compression="zstd")
     data = buffer.getvalue()
@@ -303,13 +304,15 @@ def _write_now(key: str, frame: Frame, *, source: str, version: str) -> Path:
         "version": version,
         "written": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }
-    path = writable_dir() / f"{key}.parquet"
+    root = settings.get_cache_dir() if root is None else root
+    stand_in = _stand_ins.get(root)
+    path = (Path(stand_in.name) if stand_in is not None else root) / f"{key}.parquet"
     try:
         _store(path, data, manifest)
     except OSError as exc:
-        if exc.errno not in _NOT_WRITABLE or path != entry_path(key):
+        if exc.errno not in _NOT_WRITABLE or path != root / f"{key}.parquet":
             raise
-        path = _use_stand_in(settings.get_cache_dir(), exc) / f"{key}.parquet"
+        path = _use_stand_in(root, exc) / f"{key}.parquet"
         _store(path, data, manifest)
     _verified[path] = (_stamp(path, version), frame.copy(deep=False))
     log.debug("cached %s (%d rows, %d bytes)", key, len(frame), len(data))

@@ -26,6 +26,7 @@ import pyarrow.compute as pc
 import shapely
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
+from shapely.errors import GEOSException
 
 from geo import catalogue
 from geo.data import cache
@@ -327,8 +328,7 @@ def _components(level: str, contiguity: str, chosen: np.ndarray, parents: np.nda
     i, j = local[first], local[second]
     inside = (i >= 0) & (j >= 0)
     i, j = i[inside], j[inside]
-    keep = pd.isna(parents[i]) == False  # noqa: E712 (elementwise)
-    keep &= parents[i] == parents[j]
+    keep = ~pd.isna(parents[i]) & (parents[i] == parents[j])
     graph = coo_matrix((np.ones(int(keep.sum())), (i[keep], j[keep])), shape=(len(chosen), len(chosen)))
     return connected_components(graph, directed=False)[1]
 
@@ -398,7 +398,7 @@ def _merged(parts: np.ndarray) -> shapely.Geometry:
     """The union of ``parts``: as a coverage when that is exact (see :func:`_outlines`)."""
     try:
         merged = shapely.coverage_union_all(parts)
-    except shapely.errors.GEOSException:
+    except GEOSException:
         return shapely.union_all(parts)
     total = float(shapely.area(parts).sum())
     if shapely.is_valid(merged) and abs(shapely.area(merged) - total) <= 1e-9 * total:

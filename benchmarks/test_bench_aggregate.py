@@ -7,10 +7,9 @@ one vectorised look-up in the level's memoised code index. Asserted (see conftes
 plain way / package, above 1 the package is faster):
 
 - all four levels in one call, level detected: not slower than the plain way (floor 1.0;
-  measured 2.7-3.7 on 2026-11-26, 0.19 before issue 11);
-- all four levels in one call, ``level="lsoa21"`` given: floor 1.0 (measured 2.5-3.6);
-- one call per level, level detected each time: floor 1.0 (measured 1.1-1.3 on 2026-11-26 on
-  a busy machine; 0.04-0.2 before issue 11, when each call counted every code in every level).
+  measured 3.0-3.4 on 2026-11-26, 0.19 before issue 11);
+- all four levels in one call, ``level="lsoa21"`` given: floor 1.0 (measured 3.0-3.7);
+- one call per level, level detected each time: floor 1.0 (measured 1.3 on 2026-11-26; 0.04-0.2 before issue 11, when each call counted every code in every level).
 """
 
 from __future__ import annotations

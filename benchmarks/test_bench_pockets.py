@@ -8,12 +8,12 @@ does that and more: it validates the codes, ranks the nation, weighs values by p
 lists each pocket's codes and parents at four levels and flags hidden pockets. Asserted (see
 conftest.py; ratio = plain way / package, above 1 the package is faster):
 
-- all England: not slower than the plain way (floor 1.0; measured 1.35 on 2026-11-26 on a busy
-  machine; 0.43 before issue 11, when six ``groupby.agg`` with Python lambdas built the table
+- all England: not slower than the plain way (floor 1.0; measured 1.07-1.35 on 2026-11-26, a
+  thin margin; 0.43 before issue 11, when six ``groupby.agg`` with Python lambdas built the table
   and every pocket went through an overlay union);
 - one district (``only="E06000047"``, as the report asks), against the same plain way for all
   England (what the plain way must do before it can keep one district's pockets): floor 1.0
-  (measured 1.4; the national ranking and parent averages, needed for one district too, are
+  (measured 1.4-1.5; the national ranking and parent averages, needed for one district too, are
   most of the time left).
 """
 

@@ -2,13 +2,14 @@
 
 Baseline: what an analyst writes by hand with the lookup already in memory — one pandas merge
 and a groupby-sum per level. ``geo.aggregate`` also validates codes, checks nesting and reports
-coverage. Asserted (see conftest.py; ratio = plain way / package, above 1 the package is
-faster):
+coverage, and here detects the level itself (no ``level=``): from a sample of the codes, then
+one vectorised look-up in the level's memoised code index. Asserted (see conftest.py; ratio =
+plain way / package, above 1 the package is faster):
 
-- all four levels in one call: not slower than the plain way (floor 1.0; measured 1.3-1.6);
-- one call per level: KNOWN SLOWER than the plain way — each call validates the codes and
-  reports coverage again (measured 0.43-0.54 on 2026-11-25). The floor 0.3 guards against it
-  getting worse; making it faster is issue 11.
+- all four levels in one call, level detected: not slower than the plain way (floor 1.0;
+  measured 3.0-3.4 on 2026-11-26, 0.19 before issue 11);
+- all four levels in one call, ``level="lsoa21"`` given: floor 1.0 (measured 3.0-3.7);
+- one call per level, level detected each time: floor 1.0 (measured 1.3 on 2026-11-26; 0.04-0.2 before issue 11, when each call counted every code in every level).
 """
 
 from __future__ import annotations
@@ -54,19 +55,36 @@ def test_baseline_merge_groupby(benchmark, data: pd.DataFrame) -> None:  # type:
     assert result[-1].sum() == data["usual_residents_2021"].sum()
 
 
-def test_geo_aggregate_all_levels(benchmark, data: pd.DataFrame) -> None:  # type: ignore[no-untyped-def]
+def _one_call(data: pd.DataFrame, **level: str) -> Callable[[], dict[str, pd.DataFrame]]:
     def run() -> dict[str, pd.DataFrame]:
-        return geo.aggregate(data, code="LSOA21CD", to=list(LEVELS), value="usual_residents_2021", kind="count", level="lsoa21")
+        return geo.aggregate(data, code="LSOA21CD", to=list(LEVELS), value="usual_residents_2021", kind="count", **level)  # type: ignore[return-value]
 
+    return run
+
+
+def _check(result: dict[str, pd.DataFrame], plain: list[pd.Series]) -> None:
+    for level, expected in zip(LEVELS, plain, strict=True):  # the same sums as the plain way, parent by parent
+        assert result[level]["usual_residents_2021"].to_dict() == expected.astype("float64").to_dict()
+
+
+def test_geo_aggregate_all_levels_detected(benchmark, data: pd.DataFrame) -> None:  # type: ignore[no-untyped-def]
+    run = _one_call(data)
     result = benchmark(run)
-    assert result["itl1"]["usual_residents_2021"].sum() == data["usual_residents_2021"].sum()
-    assert_ratio(benchmark, run, plain_way(data), floor=1.0, claim="aggregate to four levels in one call vs merge + groupby")
+    _check(result, plain_way(data)())
+    assert_ratio(benchmark, run, plain_way(data), floor=1.0, claim="aggregate to four levels in one call, level detected, vs merge + groupby")
 
 
-def test_geo_aggregate_one_level_at_a_time(benchmark, data: pd.DataFrame) -> None:  # type: ignore[no-untyped-def]
+def test_geo_aggregate_all_levels_given(benchmark, data: pd.DataFrame) -> None:  # type: ignore[no-untyped-def]
+    run = _one_call(data, level="lsoa21")
+    result = benchmark(run)
+    _check(result, plain_way(data)())
+    assert_ratio(benchmark, run, plain_way(data), floor=1.0, claim="aggregate to four levels in one call, level given, vs merge + groupby")
+
+
+def test_geo_aggregate_one_level_at_a_time_detected(benchmark, data: pd.DataFrame) -> None:  # type: ignore[no-untyped-def]
     def run() -> list[pd.DataFrame]:
-        return [geo.aggregate(data, code="LSOA21CD", to=level, value="usual_residents_2021", kind="count", level="lsoa21") for level in LEVELS]
+        return [geo.aggregate(data, code="LSOA21CD", to=level, value="usual_residents_2021", kind="count") for level in LEVELS]  # type: ignore[misc]
 
     result = benchmark(run)
-    assert result[-1]["usual_residents_2021"].sum() == data["usual_residents_2021"].sum()
-    assert_ratio(benchmark, run, plain_way(data), floor=0.3, claim="aggregate one level at a time vs merge + groupby (known slower)")
+    _check(dict(zip(LEVELS, result, strict=True)), plain_way(data)())
+    assert_ratio(benchmark, run, plain_way(data), floor=1.0, claim="aggregate one level at a time, level detected, vs merge + groupby")

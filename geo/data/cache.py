@@ -13,6 +13,13 @@ process (created on the first write, removed at exit), with one warning naming t
 how to fix it (set ``geo.settings.cache_dir`` or ``LEVELUP_CACHE`` to a writable folder).
 Entries of that temporary folder are read first, so an unusable entry of the read-only
 folder is replaced for the session.
+
+A write may be left to a background thread (``write(..., background=True)``, used for the
+national boundary layers built from an empty cache): the caller gets its table at once, the
+entry is served from memory until its file is written, and the file appears only complete
+(written beside its place and renamed). A failing background write is logged and leaves no
+entry, so the next run builds it again. :func:`wait` blocks until pending writes are done
+(:func:`clear_memory`, :func:`discard` and the end of the process wait for them).
 """
 
 from __future__ import annotations
@@ -23,7 +30,11 @@ import io
 import json
 import logging
 import tempfile
+import threading
 import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeAlias
 
@@ -48,6 +59,70 @@ _stand_ins: dict[Path, tempfile.TemporaryDirectory[str]] = {}
 #: ``OSError`` numbers that mean "this folder cannot be written" (not "this disk failed").
 _NOT_WRITABLE = {errno.EACCES, errno.EPERM, errno.EROFS}
 
+#: Entries being written in the background, keyed by (cache folder, key): (version, frame).
+_pending: dict[tuple[Path, str], tuple[str, Frame]] = {}
+_pending_lock = threading.Lock()
+_writes: list[Future[None]] = []
+_writer: list[ThreadPoolExecutor] = []  # one worker thread, made on the first background write
+
+
+_held = threading.local()  # background writes held back by deferred() in this thread
+
+
+@contextmanager
+def deferred() -> Iterator[None]:
+    """Hold background writes made inside the block until it ends, so that they do not compete
+    for the processor with the work the caller is waiting for; nested blocks release at the
+    outermost end.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> with deferred():
+    ...     _ = write("examples/held", pd.DataFrame({"a": [2]}), source="example", version="1", background=True)
+    ...     read("examples/held", version="1")["a"].tolist()  # served from memory meanwhile
+    [2]
+    >>> wait(); entry_path("examples/held").is_file()
+    True
+    """
+    depth = getattr(_held, "depth", 0)
+    if depth == 0:
+        _held.jobs = []
+    _held.depth = depth + 1
+    try:
+        yield
+    finally:
+        _held.depth = depth
+        if depth == 0:
+            jobs, _held.jobs = _held.jobs, []
+            for job in jobs:
+                _submit(job)
+
+
+def _submit(job: Callable[[], None]) -> None:
+    with _pending_lock:
+        if not _writer:
+            _writer.append(ThreadPoolExecutor(max_workers=1, thread_name_prefix="levelup-cache"))
+        _writes.append(_writer[0].submit(job))
+
+
+def wait() -> None:
+    """Block until every background write of this process is done (written or logged as failed).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> _ = write("examples/later", pd.DataFrame({"a": [1]}), source="example", version="1", background=True)
+    >>> wait()
+    >>> entry_path("examples/later").is_file()
+    True
+    """
+    with _pending_lock:
+        writes = list(_writes)
+        _writes.clear()
+    for future in writes:
+        future.result()
+
 
 def clear_memory() -> None:
     """Forget the entries verified in this process (the files stay on disk).
@@ -62,6 +137,7 @@ def clear_memory() -> None:
     >>> read("examples/memory", version="1")["a"].tolist()
     [1]
     """
+    wait()
     _verified.clear()
 
 
@@ -146,7 +222,7 @@ def _manifest_path(path: Path) -> Path:
     return path.with_name(path.name + ".json")
 
 
-def write(key: str, frame: Frame, *, source: str, version: str) -> Path:
+def write(key: str, frame: Frame, *, source: str, version: str, background: bool = False) -> Path:
     """Store ``frame`` under ``key`` atomically, with its manifest.
 
     When the cache folder cannot be written (permission denied, read-only file system), the
@@ -163,11 +239,16 @@ def write(key: str, frame: Frame, *, source: str, version: str) -> Path:
         Where the data came from (a mirror path or URL), shown by ``levelup data status``.
     version : str
         The catalogue version the entry was built from; a different version is stale.
+    background : bool, default False
+        Return at once and write in a background thread: until the file is written,
+        :func:`read` serves ``frame`` from memory; a failed write is logged (no entry is
+        left, so it is built again next time), never raised.
 
     Returns
     -------
     Path
-        Where the entry was written.
+        Where the entry is written (for a background write: where it will be, unless the
+        folder turns out to be read-only).
 
     Examples
     --------
@@ -177,6 +258,39 @@ def write(key: str, frame: Frame, *, source: str, version: str) -> Path:
     >>> read("examples/tiny", version="1")["a"].tolist()
     [1, 2]
     """
+    if background:
+        return _write_later(key, frame, source=source, version=version)
+    return _write_now(key, frame, source=source, version=version)
+
+
+def _write_later(key: str, frame: Frame, *, source: str, version: str) -> Path:
+    root = settings.get_cache_dir()  # the folder of this call, whatever the settings say later
+    slot = (root, key)
+    kept = frame.copy(deep=False)  # no data copied (copy-on-write)
+
+    def run() -> None:
+        with _pending_lock:
+            if _pending.get(slot, (None, None))[1] is not kept:  # discarded or replaced meanwhile
+                return
+        try:
+            _write_now(key, kept, source=source, version=version, root=root)
+        except Exception as exc:  # a cache that cannot be written only costs a rebuild
+            log.warning("could not cache %s in the background (%s); it will be built again next time", key, exc)
+        finally:
+            with _pending_lock:
+                if _pending.get(slot, (None, None))[1] is kept:
+                    del _pending[slot]
+
+    with _pending_lock:
+        _pending[slot] = (version, kept)
+    if getattr(_held, "depth", 0):
+        _held.jobs.append(run)
+    else:
+        _submit(run)
+    return writable_dir() / f"{key}.parquet"
+
+
+def _write_now(key: str, frame: Frame, *, source: str, version: str, root: Path | None = None) -> Path:
     buffer = io.BytesIO()
     frame.to_parquet(buffer, compression="zstd")
     data = buffer.getvalue()
@@ -190,13 +304,15 @@ def write(key: str, frame: Frame, *, source: str, version: str) -> Path:
         "version": version,
         "written": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }
-    path = writable_dir() / f"{key}.parquet"
+    root = settings.get_cache_dir() if root is None else root
+    stand_in = _stand_ins.get(root)
+    path = (Path(stand_in.name) if stand_in is not None else root) / f"{key}.parquet"
     try:
         _store(path, data, manifest)
     except OSError as exc:
-        if exc.errno not in _NOT_WRITABLE or path != entry_path(key):
+        if exc.errno not in _NOT_WRITABLE or path != root / f"{key}.parquet":
             raise
-        path = _use_stand_in(settings.get_cache_dir(), exc) / f"{key}.parquet"
+        path = _use_stand_in(root, exc) / f"{key}.parquet"
         _store(path, data, manifest)
     _verified[path] = (_stamp(path, version), frame.copy(deep=False))
     log.debug("cached %s (%d rows, %d bytes)", key, len(frame), len(data))
@@ -225,6 +341,9 @@ def discard(key: str, reason: str) -> None:
     --------
     >>> discard("products/not-cached", "an example")
     """
+    with _pending_lock:  # a background write not yet started is dropped
+        _pending.pop((settings.get_cache_dir(), key), None)
+    wait()
     for path in (_stand_in_path(key), entry_path(key)):
         if path is not None and path.exists():
             _discard(path, reason)
@@ -242,6 +361,10 @@ def read(key: str, *, version: str) -> Frame | None:
     >>> read("products/not-cached", version="any") is None
     True
     """
+    with _pending_lock:
+        pending = _pending.get((settings.get_cache_dir(), key))
+    if pending is not None and pending[0] == version:
+        return pending[1].copy(deep=False)
     stand_in = _stand_in_path(key)
     if stand_in is not None and stand_in.exists():
         found = _read(stand_in, version)

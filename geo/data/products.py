@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 Frame: TypeAlias = pd.DataFrame | gpd.GeoDataFrame
 
 
-def load(product_id: str | catalogue.Product, *, refresh: bool = False) -> Frame:
+def load(product_id: str | catalogue.Product, *, refresh: bool = False, background: bool = False) -> Frame:
     """Return a catalogue product as a (Geo)DataFrame with the publisher's columns.
 
     Parameters
@@ -41,6 +41,9 @@ def load(product_id: str | catalogue.Product, *, refresh: bool = False) -> Frame
         product built from a template (one Explore Local Statistics indicator).
     refresh : bool, default False
         Ignore the cache and fetch again.
+    background : bool, default False
+        Cache a fetched product in a background thread (:func:`geo.data.cache.write`), so
+        that the caller works on it at once.
 
     Raises
     ------
@@ -65,7 +68,7 @@ def load(product_id: str | catalogue.Product, *, refresh: bool = False) -> Frame
         if cached is not None:
             return cached
     frame, source = _fetch(item)
-    cache.write(key, frame, source=source, version=item.digest)
+    cache.write(key, frame, source=source, version=item.digest, background=background)
     return frame
 
 

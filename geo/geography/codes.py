@@ -66,15 +66,44 @@ def codes_of(data: pd.DataFrame, code: str | None) -> pd.Series:
     ...
     geo.errors.InputError: code='LAD24CD' is not a column of data; columns are ['code', 'v']
     """
+    trimmed = code_text(data, code).to_numpy(zero_copy_only=False)
+    return pd.Series(np.asarray(trimmed, dtype=object), index=data.index, dtype=object)
+
+
+def code_text(data: pd.DataFrame, code: str | None) -> pa.Array:
+    """Return the area codes of ``data`` as :func:`codes_of` does, as an Arrow string array
+    (no Python object per code when the column is already Arrow-backed text).
+
+    Examples
+    --------
+    >>> code_text(pd.DataFrame({"code": [" e06000047", None]}), "code").to_pylist()
+    ['E06000047', None]
+    """
     if not isinstance(data, pd.DataFrame):
         raise InputError(f"data must be a pandas DataFrame, got {type(data).__name__}")
     if code is not None and code not in data.columns:
         raise InputError(f"code={code!r} is not a column of data; columns are {list(data.columns)[:12]}")
     raw = data.index if code is None else data[code]
-    values = raw.to_numpy(dtype=object, na_value=None)
+    text = _arrow_text(raw.array)
+    if text is None:
+        values = raw.to_numpy(dtype=object, na_value=None)
+        try:
+            text = pa.array(values, type=pa.string(), from_pandas=True)
+        except (pa.ArrowInvalid, pa.ArrowTypeError):  # numbers or other objects: compare as text
+            text = pa.array([None if pd.isna(v) else str(v) for v in values], type=pa.string())
+    return pc.utf8_upper(pc.utf8_trim_whitespace(text))
+
+
+def _arrow_text(values: object) -> pa.Array | None:
+    """The Arrow string array behind a pandas text array, without a copy; ``None`` for others."""
     try:
-        text = pa.array(values, type=pa.string(), from_pandas=True)
-    except (pa.ArrowInvalid, pa.ArrowTypeError):  # numbers or other objects: compare as text
-        text = pa.array([None if pd.isna(v) else str(v) for v in values], type=pa.string())
-    trimmed = pc.utf8_upper(pc.utf8_trim_whitespace(text)).to_numpy(zero_copy_only=False)
-    return pd.Series(np.asarray(trimmed, dtype=object), index=data.index, dtype=object)
+        chunked = pa.array(values) if isinstance(values, pd.arrays.ArrowStringArray) else None
+    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):
+        return None
+    if chunked is None:
+        return None
+    if isinstance(chunked, pa.ChunkedArray):
+        chunked = chunked.combine_chunks()
+    if pa.types.is_large_string(chunked.type) or pa.types.is_string_view(chunked.type):
+        chunked = chunked.cast(pa.string())
+    return chunked if pa.types.is_string(chunked.type) else None

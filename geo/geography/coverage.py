@@ -18,12 +18,15 @@ Examples
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 import pandas as pd
 
+from geo import catalogue
+from geo.data import cache
 from geo.errors import CoverageError
 from geo.geography import lookups, registry
-from geo.geography.codes import isin
 
 #: Share of a nation's areas the data must hold for a national figure.
 NATIONAL_COVERAGE = 0.99
@@ -52,19 +55,31 @@ def national_coverage(codes: pd.Index | pd.Series, level: str) -> pd.DataFrame:
     1
     """
     level = registry.resolve(level, argument="level")
+    codes_, nation_of, nations, names = _nations(level, catalogue.version(), str(cache.entry_path("")))
+    given = pd.Series(codes, dtype=object).dropna().to_numpy(dtype=object)
+    where = codes_.get_indexer(given)
+    present = np.zeros(len(codes_), dtype=bool)
+    present[where[where >= 0]] = True
+    in_data = np.bincount(nation_of[present], minlength=len(nations))
+    result = pd.DataFrame({"name": names, "areas": np.bincount(nation_of, minlength=len(nations)), "in_data": in_data.astype(int)},
+                          index=pd.Index(nations, name="ctry"))
+    result["share"] = result["in_data"] / result["areas"]
+    return result
+
+
+@lru_cache(maxsize=32)
+def _nations(level: str, version: str, where: str) -> tuple[pd.Index, np.ndarray, np.ndarray, pd.Series]:
+    """The level's areas (object index), the position of each one's nation, the nations
+    (sorted) and their names, memoised per catalogue and cache."""
     if level == "ctry":
         nations = lookups.areas("ctry")
         table = pd.DataFrame({"ctry": nations.index.to_numpy(dtype=object), "ctry_name": nations["name"].to_numpy(dtype=object)})
         table["code"] = table["ctry"]
     else:
         table = lookups.lookup(level, "ctry").rename(columns={level: "code"})
-    present = isin(table["code"], pd.Index(pd.Series(codes, dtype=object).dropna().unique()))
-    grouped = pd.DataFrame({"ctry": table["ctry"].to_numpy(dtype=object), "name": table["ctry_name"].to_numpy(dtype=object),
-                            "present": present}).groupby("ctry", sort=True)
-    result = pd.DataFrame({"name": grouped["name"].first(), "areas": grouped.size(), "in_data": grouped["present"].sum().astype(int)})
-    result["share"] = result["in_data"] / result["areas"]
-    result.index.name = "ctry"
-    return result
+    nation_of, found = pd.factorize(table["ctry"].to_numpy(dtype=object), sort=True)
+    names = pd.Series(table["ctry_name"].to_numpy(dtype=object)).groupby(nation_of).first()
+    return pd.Index(table["code"].to_numpy(dtype=object), dtype=object), nation_of, np.asarray(found, dtype=object), names.to_numpy(dtype=object)
 
 
 def require_national(codes: pd.Index | pd.Series, level: str, *, what: str, how: str) -> list[str]:

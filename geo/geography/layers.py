@@ -18,8 +18,10 @@ keeping only its polygonal parts, and the repaired codes are logged.
 from __future__ import annotations
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 
@@ -95,14 +97,17 @@ def _layer(item: registry.LevelSpec, base: str | None) -> gpd.GeoDataFrame:
     cached = cache.read(key, version=version)
     if cached is not None:
         return cached
-    if base is None and item.boundaries:
-        layer = _from_product(item)
-        source = item.boundaries
-    else:
-        bases = (base, *[b for b in item.dissolve if b != base]) if base else item.dissolve
-        layer = _dissolved(item, bases)
-        source = "dissolved from " + " + ".join(bases)
-    cache.write(key, layer, source=source, version=version)
+    # the caller gets the layer now; its GeoParquet entry (and the product's) are written by a
+    # background thread once it is built
+    with cache.deferred():
+        if base is None and item.boundaries:
+            layer = _from_product(item)
+            source = item.boundaries
+        else:
+            bases = (base, *[b for b in item.dissolve if b != base]) if base else item.dissolve
+            layer = _dissolved(item, bases)
+            source = "dissolved from " + " + ".join(bases)
+        cache.write(key, layer, source=source, version=version, background=True)
     return layer
 
 
@@ -198,15 +203,24 @@ def _finish(item: registry.LevelSpec, codes: pd.Series, geometry: gpd.GeoSeries,
 def _from_product(item: registry.LevelSpec) -> gpd.GeoDataFrame:
     assert item.boundaries is not None
     source = catalogue.product(item.boundaries)
-    frame = products.load(source.id)
+    frame = products.load(source.id, background=True)
     if frame.crs is None:
         raise DataError(f"product {source.id!r} has no CRS; the catalogue says {source.crs}")
     codes = frame[source.field(item.id)].astype("string")
     what = f"{item.id} boundaries from product {source.id!r}"
     try:
-        # checked as published (a ring collinear in degrees is not collinear once projected)
-        shapes = valid_shapes(frame.geometry, codes, what=what)
-        return _finish(item, codes, shapes.to_crs(CRS), what=f"{what}, projected")
+        # checked as published (a ring collinear in degrees is not collinear once projected),
+        # on a second core while this one projects
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            checking = pool.submit(valid_shapes, frame.geometry, codes, what=what)
+            projected = frame.geometry.to_crs(CRS)
+            shapes = checking.result()
+        repaired = np.fromiter((a is not b for a, b in zip(shapes.to_numpy(), frame.geometry.to_numpy(), strict=True)), dtype=bool, count=len(shapes))
+        if repaired.any():  # the repaired shapes are projected again
+            again = projected.to_numpy().copy()
+            again[repaired] = shapes[repaired].to_crs(CRS).to_numpy()
+            projected = gpd.GeoSeries(again, index=projected.index, crs=CRS)
+        return _finish(item, codes, projected, what=f"{what}, projected")
     except DataError as exc:
         # the product's cache entry holds the file as published; drop it so that a
         # corrected file is read on the next run

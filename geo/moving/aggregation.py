@@ -48,6 +48,22 @@ def _population_by_code(level: str, version: str, where: str) -> np.ndarray:
     return np.nan_to_num(aligned.to_numpy(dtype="float64"))
 
 
+@lru_cache(maxsize=64)
+def _parents(child: str, target: str, version: str, where: str) -> tuple[pd.Index, pd.api.extensions.ExtensionArray]:
+    """The parents of a hierarchy as a text index named ``target``, and their names (memoised)."""
+    tree = lookups.hierarchy(child, target, arguments=("level", "to"))
+    return pd.Index(tree.parents, name=target, dtype="string"), pd.array(tree.names, dtype="string")
+
+
+@lru_cache(maxsize=64)
+def _basis_totals(child: str, target: str, version: str, where: str) -> np.ndarray:
+    """The coverage weight of every child of each parent (all children, present or not)."""
+    tree = lookups.hierarchy(child, target, arguments=("level", "to"))
+    weights = _population_by_code(child, version, where)
+    inside = tree.by_code >= 0
+    return np.bincount(tree.parent_of[tree.by_code[inside]], weights=weights[inside], minlength=len(tree.parents))
+
+
 def weighted_median(values: pd.Series, weights: pd.Series, groups: pd.Series) -> pd.Series:
     """Return, per group, the smallest value whose cumulative weight reaches half the total.
 
@@ -218,7 +234,10 @@ def _aggregate_to(
         frame["__weight"] = weights.to_numpy()
 
     group_of_row = tree.parent_of[position]
-    present = ~np.isnan(frame[[c for c in needed if c in frame.columns]].to_numpy(dtype="float64")).any(axis=1)
+    present = np.ones(len(frame), dtype=bool)
+    for column in needed:
+        if column in frame.columns:
+            present &= ~np.isnan(frame[column].to_numpy(dtype="float64"))
     size = len(tree.parents)
     rows = np.bincount(group_of_row, minlength=size) > 0
     groups = group_of_row[present]
@@ -226,43 +245,47 @@ def _aggregate_to(
     def total(column: str) -> np.ndarray:
         return np.bincount(groups, weights=frame[column].to_numpy(dtype="float64")[present], minlength=size)
 
-    result = pd.DataFrame(index=pd.Index(tree.parents, name=target))
+    columns: dict[str, object] = {}
     if kind == "count":
         for column in values:
-            result[column] = total(column)
+            columns[column] = total(column)
     elif kind == "rate":
         assert denominator is not None  # checked by aggregate()
         top, bottom = total(numerator_column), total(denominator)
-        result[out_name] = np.divide(top, bottom, out=np.full(size, np.nan), where=bottom > 0)
-        result["numerator"], result["denominator"] = top, bottom
+        columns[str(out_name)] = np.divide(top, bottom, out=np.full(size, np.nan), where=bottom > 0)
+        columns["numerator"], columns["denominator"] = top, bottom
     elif kind == "mean":
         frame_w = frame["__weight"]
         held = total("__weight")
         for column in values:
             frame[f"__wx_{column}"] = frame[column] * frame_w
-            result[column] = np.divide(total(f"__wx_{column}"), held, out=np.full(size, np.nan), where=held > 0)
-        result["weight"] = held
+            columns[column] = np.divide(total(f"__wx_{column}"), held, out=np.full(size, np.nan), where=held > 0)
+        columns["weight"] = held
     else:
         kept = frame[present]
         for column in values:
             medians = weighted_median(kept[column], kept["__weight"], pd.Series(groups))
-            result[column] = medians.reindex(range(size)).to_numpy()
-        result["approximation"] = "weighted median of children"
+            columns[column] = medians.reindex(range(size)).to_numpy()
+        columns["approximation"] = pd.Series(np.full(size, "weighted median of children", dtype=object)).array
 
-    result["children_expected"] = tree.sizes
-    result["children_present"] = np.bincount(groups, minlength=size)
-    result["children_missing"] = result["children_expected"] - result["children_present"]
+    expected = tree.sizes
+    children_present = np.bincount(groups, minlength=size)
+    columns["children_expected"] = expected
+    columns["children_present"] = children_present
+    columns["children_missing"] = expected - children_present
     basis_weights, basis = _coverage_weights(child)
     if basis_weights is None:
-        result["weight_covered"] = result["children_present"] / result["children_expected"]
+        columns["weight_covered"] = children_present / expected
     else:
         held_basis = np.bincount(groups, weights=basis_weights[prepared.positions[present]], minlength=size)
-        inside = tree.by_code >= 0
-        all_basis = np.bincount(tree.parent_of[tree.by_code[inside]], weights=basis_weights[inside], minlength=size)
-        result["weight_covered"] = np.divide(held_basis, all_basis, out=np.zeros(size), where=all_basis > 0)
-    result = result[rows]
-    result.insert(0, "name", pd.array(tree.names[rows], dtype="string"))
-    result.index = pd.Index(result.index, name=target, dtype="string")
+        all_basis = _basis_totals(child, target, catalogue.version(), str(cache.entry_path("")))
+        columns["weight_covered"] = np.divide(held_basis, all_basis, out=np.zeros(size), where=all_basis > 0)
+    index, names = _parents(child, target, catalogue.version(), str(cache.entry_path("")))
+    if not rows.all():
+        keep = np.flatnonzero(rows)
+        columns = {name: np.asarray(column)[keep] for name, column in columns.items()}
+        index, names = index[keep], names.take(keep)
+    result = pd.DataFrame({"name": names, **columns}, index=index, copy=False)
     if min_coverage is not None:
         low = result["weight_covered"] < min_coverage
         value_columns = [str(out_name)] if kind == "rate" else values

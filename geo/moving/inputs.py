@@ -19,14 +19,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
+from geo import catalogue
+from geo.data import cache
 from geo.errors import InputError, examples
 from geo.geography import lookups, registry, vintages
-from geo.geography.codes import codes_of, isin
-from geo.geography.detect import detect_level
+from geo.geography.codes import code_text, isin
+from geo.geography.detect import detect_level, one_level, positions_in
 from geo.moving.values import finite
 
 KINDS = ("count", "rate", "mean", "median")
@@ -81,6 +85,62 @@ def _for_detection(codes: pd.Series) -> pd.Series:
         mapped = old.map(target.dropna())
         out[mapped.notna().reindex(out.index, fill_value=False)] = mapped.dropna()
     return out
+
+
+def _one_level(codes: pa.Array, level: str | None) -> tuple[str, np.ndarray] | None:
+    """The level and code positions when every code is an area of one level, given or detected,
+    and no code appears twice; else ``None`` (the caller's full checks then find and name
+    the problem).
+
+    Detection of a level with no code in the vintage history gives the answer
+    :func:`detect_level` gives after the history's recoding (no code is recoded).
+    """
+    if len(codes) == 0:
+        return None
+    if level is None:
+        found = one_level(codes, also=False)
+        if found is None or _in_history(found[0].level, catalogue.version(), str(cache.entry_path(""))):
+            return None
+        level, positions = found[0].level, found[1]
+    else:
+        try:
+            level = registry.resolve(level, argument="level")
+        except InputError:
+            return None
+        where = positions_in(codes, level)
+        if where is None:
+            return None
+        positions = where
+    if np.bincount(positions).max() > 1:
+        return None
+    return level, positions
+
+
+@lru_cache(maxsize=32)
+def _in_history(level: str, version: str, where: str) -> bool:
+    """Whether any code of ``level`` is an old code of the vintage history (then detection
+    goes through the history's recoding)."""
+    return bool(isin(vintages.history()["from"], lookups.code_index(level)).any())
+
+
+def _numeric(data: pd.DataFrame, columns: list[str], codes: np.ndarray, level: str, roles: Mapping[str, str] | None) -> pd.DataFrame:
+    """``columns`` of ``data`` as float64, indexed by ``codes``; text that is not a number and
+    ``inf`` are refused."""
+    frame = data.loc[:, columns].copy()
+    role = dict(roles or {})
+    for column in columns:
+        if not pd.api.types.is_numeric_dtype(frame[column]):
+            converted = pd.to_numeric(frame[column], errors="coerce")
+            bad = frame[column][converted.isna() & frame[column].notna()]
+            if len(bad):
+                raise InputError(f"{role.get(column, 'value')} column {column!r} has non-numeric values: {examples(bad.unique())}")
+            frame[column] = converted
+        if frame[column].dtype != "float64":
+            frame[column] = frame[column].astype("float64")
+    frame.index = pd.Index(codes, name=level, dtype=object)
+    for column in columns:  # inf is refused like text: a value is a number or missing
+        finite(frame, [column], what=role.get(column, "value"))
+    return frame
 
 
 def prepare(
@@ -156,14 +216,22 @@ def prepare(
             f"data: the area codes are taken from the index, which holds row numbers ({examples(data.index)}); "
             f"pass code= with the column that holds the codes (columns: {list(data.columns)[:12]})"
         )
-    codes = codes_of(data, code)
-    if codes.isna().any():
-        raise InputError(f"data has {int(codes.isna().sum()):,} rows with no area code; drop or fill them first")
-    codes_array = codes.to_numpy(dtype=object)
+    text = code_text(data, code)
+    if text.null_count:
+        raise InputError(f"data has {text.null_count:,} rows with no area code; drop or fill them first")
     missing = [c for c in columns if c not in data.columns]
     if missing:
         raise InputError(f"value column(s) {missing} are not in data; columns are {list(data.columns)[:12]}")
     kinds = _kinds(kind, columns)
+    quick = _one_level(text, level)
+    if quick is not None:  # every code an area of one level, each once: nothing to report
+        level, positions = quick
+        known = lookups.code_index(level).to_numpy(dtype=object)[positions]  # the memoised code strings
+        frame = _numeric(data, columns, known, level, roles)
+        frame.attrs["recoded"] = []
+        return Prepared(frame, level, known, positions, [], [])
+    codes = pd.Series(np.asarray(text.to_numpy(zero_copy_only=False), dtype=object), index=data.index, dtype=object)
+    codes_array = codes.to_numpy(dtype=object)
     if pd.Index(codes_array, dtype=object).has_duplicates:
         duplicated = codes[codes.duplicated()]
         raise InputError(
@@ -191,19 +259,7 @@ def prepare(
             f"data has {len(unknown):,} codes that are not {level} areas ({examples(unknown)}); "
             f"check the level and vintage (geo.detect_level){how}"
         )
-    frame = data.loc[:, columns].copy()
-    role = dict(roles or {})
-    for column in columns:
-        if not pd.api.types.is_numeric_dtype(frame[column]):
-            converted = pd.to_numeric(frame[column], errors="coerce")
-            bad = frame[column][converted.isna() & frame[column].notna()]
-            if len(bad):
-                raise InputError(f"{role.get(column, 'value')} column {column!r} has non-numeric values: {examples(bad.unique())}")
-            frame[column] = converted
-        frame[column] = frame[column].astype("float64")
-    frame.index = pd.Index(codes_array, name=level, dtype=object)
-    for column in columns:  # inf is refused like text: a value is a number or missing
-        finite(frame, [column], what=role.get(column, "value"))
+    frame = _numeric(data, columns, codes_array, level, roles)
     recoded: list[dict[str, object]] = []
     if len(old):
         is_old = codes.isin(old).to_numpy()

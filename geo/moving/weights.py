@@ -12,9 +12,15 @@ Examples
 
 from __future__ import annotations
 
+from functools import lru_cache
+
+import numpy as np
 import pandas as pd
 
+from geo import catalogue
+from geo.data import cache
 from geo.errors import InputError
+from geo.geography import lookups
 from geo.geography.population import population
 from geo.moving.inputs import prepare
 from geo.moving.values import positive_weights
@@ -77,10 +83,19 @@ def values_and_weights(
     if weight is None:
         frame["__w"] = 1.0
     elif weight == "population":
-        frame["__w"] = population(prepared.level).reindex(frame.index).to_numpy()
+        frame["__w"] = _population_of(prepared.level, catalogue.version(), str(cache.entry_path("")))[prepared.positions]
     else:
         frame["__w"] = frame[weight]
     hint = (" (Census 2021 covers England and Wales only: pass weight=None to weigh areas equally)"
             if weight == "population" else "")
     positive_weights(frame["__w"], argument=f"weight {weight!r}", hint=hint)
     return frame, prepared.level
+
+
+@lru_cache(maxsize=32)
+def _population_of(level: str, version: str, where: str) -> np.ndarray:
+    """Census 2021 residents of each area of :func:`geo.geography.lookups.code_index` of
+    ``level`` (NaN where unknown), memoised per catalogue and cache."""
+    people = population(level)
+    aligned = pd.Series(people.to_numpy(dtype="float64"), index=people.index.to_numpy(dtype=object)).reindex(lookups.code_index(level))
+    return aligned.to_numpy(dtype="float64")

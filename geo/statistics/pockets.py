@@ -16,14 +16,21 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import shapely
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
+from shapely.errors import GEOSException
 
-from geo.errors import InputError, NestingError
+from geo import catalogue
+from geo.data import cache
+from geo.errors import InputError, NestingError, examples
 from geo.geography import lookups, registry
 from geo.geography.codes import isin
 from geo.geography.contiguity import check_kind, neighbour_pairs
@@ -134,6 +141,7 @@ def pockets(
     contiguity: str = "queen",
     weight: str | None = "population",
     code: str | None = None,
+    only: str | list[str] | None = None,
 ) -> gpd.GeoDataFrame:
     """Find pockets of contiguous areas that all meet ``threshold``.
 
@@ -175,6 +183,15 @@ def pockets(
         England and Wales only), a column of ``data`` (finite and positive), or ``None``
         (every area counts once, e.g. for UK-wide indicators of Scottish and Northern Irish
         areas too).
+    code : str, optional
+        The column of ``data`` holding the area codes (default: the index).
+    only : str or list of str, optional
+        Codes of ``within`` areas (``"E06000047"`` or a list): return only the pockets inside
+        them — the rest are neither joined nor outlined, so a report on one area is fast.
+        Thresholds, parent averages and the national figures are still computed on all of
+        ``data``, so these pockets are exactly the rows of the full result whose ``parent``
+        is in ``only`` (numbered again from 1, worst first); ``attrs["only"]`` lists the codes,
+        and ``dropped_small``/``dropped_unknown_population`` count the selected pockets only.
 
     Returns
     -------
@@ -198,6 +215,9 @@ def pockets(
     >>> found = pockets(iod, code="LSOA21CD", value="IMD_score", worse="high")
     >>> len(found), int(found["n_areas"].sum()), int((iod["IMD_decile"] == 1).sum())
     (948, 3375, 3375)
+    >>> durham = pockets(iod, code="LSOA21CD", value="IMD_score", worse="high", only="E06000047")
+    >>> len(durham) == int((found["parent"] == "E06000047").sum()), set(durham["parent"])
+    (True, {'E06000047'})
     """
     worse = _direction(worse)
     minimum = number(min_population, argument="min_population", low=0, high=np.inf, closed="left")
@@ -206,15 +226,18 @@ def pockets(
     recoded = frame.attrs.get("recoded", [])  # codes of other vintages mapped on the way in
     missing = int(frame[value].isna().sum())
     frame = frame.dropna(subset=[value])
+    frame.index = pd.Index(frame.index.to_numpy(dtype=object), name=frame.index.name, dtype=object)  # fast look-ups
     values, weights = frame[value], frame["__w"]
     target = registry.resolve(within, argument="within")
     if target not in registry.spec(child).nests_in:
         raise NestingError(f"within={within!r}: {child} does not nest in {target}; it nests in {', '.join(registry.spec(child).nests_in)}")
-    if _national(threshold):
-        require_national(values.index, child, what=f"threshold={threshold!r}", how=_HOW)
+    only = _parents_given(only, target)
     national_ok = covers_nation(values.index, child)
-    people = _residents(child).reindex(values.index)
-    parent = lookups.lookup(child, target).set_index(child)[target].reindex(values.index)
+    if _national(threshold) and not national_ok:  # require_national raises exactly when covers_nation is False
+        require_national(values.index, child, what=f"threshold={threshold!r}", how=_HOW)
+    version, where = catalogue.version(), str(cache.entry_path(""))
+    position = lookups.code_index(child).get_indexer(values.index.to_numpy(dtype=object))  # every code is known (prepared)
+    parent = pd.Series(_parents_of(child, target, version, where)[position], index=values.index)
     weighted = (values * weights).groupby(parent.to_numpy()).sum() / weights.groupby(parent.to_numpy()).sum()
     parent_mean = pd.Series(weighted.reindex(parent.to_numpy()).to_numpy(), index=values.index)
     if threshold == "hotspot":
@@ -232,44 +255,46 @@ def pockets(
             + _held(values.index, child) + " — pass the full national file for them"
         ),
     }
+    if only is not None:
+        attrs["only"] = only
     chosen = values.index[meets.to_numpy()]
     if len(chosen) == 0:
         logger.info("pockets: no %s area meets threshold=%r (values run from %g to %g)", child, threshold, values.min(), values.max())
         return _empty(attrs)
 
-    pairs = neighbour_pairs(child, kind=contiguity)
-    pairs = pairs[isin(pairs["focal"], chosen) & isin(pairs["neighbor"], chosen)]
-    position = pd.Series(np.arange(len(chosen)), index=chosen.to_numpy(dtype=object))
-    i = position.reindex(pairs["focal"].to_numpy(dtype=object)).to_numpy()
-    j = position.reindex(pairs["neighbor"].to_numpy(dtype=object)).to_numpy()
-    same = parent.reindex(chosen).to_numpy(dtype=object)
-    keep = same[i] == same[j]
-    graph = coo_matrix((np.ones(keep.sum()), (i[keep], j[keep])), shape=(len(chosen), len(chosen)))
-    _, label = connected_components(graph, directed=False)
-
-    members = pd.DataFrame(
-        {"code": chosen, "label": label, "value": values[chosen].to_numpy(), "weight": weights[chosen].to_numpy(), "people": people[chosen].to_numpy()}
-    )
-    for other in PARENT_LEVELS:
-        if other == child:  # pockets of districts (or counties) list the areas themselves
-            members[other] = chosen.to_numpy(dtype=object)
-        elif other in registry.spec(child).nests_in:
-            table = lookups.lookup(child, other).set_index(child)[other]
-            members[other] = table.reindex(chosen).to_numpy()
-    members["parent"] = same
-    members["wx"] = members["value"] * members["weight"]
-    grouped = members.groupby("label")
+    rows = np.flatnonzero(meets.to_numpy())
+    if only is not None:  # the pockets of some parents only: the rest is neither joined nor dissolved
+        rows = rows[isin(parent.to_numpy(dtype=object)[rows], only)]
+        if len(rows) == 0:
+            return _empty(attrs)
+    label = _components(child, contiguity, position[rows], parent.to_numpy(dtype=object)[rows])
+    count = int(label.max()) + 1
+    order = np.lexsort((values.index.to_numpy(dtype=object)[rows].astype(str), label))  # by pocket, then code
+    rows, label = rows[order], label[order]
+    codes = values.index.to_numpy(dtype=object)[rows]
+    sizes = np.bincount(label, minlength=count)
+    offsets = np.concatenate([[0], np.cumsum(sizes)])
+    same = parent.to_numpy(dtype=object)[rows]
+    weight_of = weights.to_numpy(dtype="float64")[rows]
+    value_of = values.to_numpy(dtype="float64")[rows]
+    people_of = _people_of(child, version, where)[position[rows]]
+    known_people = np.bincount(label, weights=~np.isnan(people_of), minlength=count)
     table = pd.DataFrame(
         {
-            "codes": grouped["code"].agg(lambda c: ",".join(sorted(c))),
-            "n_areas": grouped.size(),
-            "population": grouped["people"].sum(min_count=1).where(grouped["people"].count() == grouped.size()),
-            "value": grouped["wx"].sum() / grouped["weight"].sum(),
+            "codes": pd.array(_joined(codes, offsets), dtype="string"),
+            "n_areas": sizes,
+            "population": np.where(known_people == sizes, np.bincount(label, weights=np.nan_to_num(people_of), minlength=count), np.nan),
+            "value": np.bincount(label, weights=value_of * weight_of, minlength=count) / np.bincount(label, weights=weight_of, minlength=count),
         }
     )
     for other in PARENT_LEVELS:
-        table[other] = grouped[other].agg(lambda c: ",".join(sorted({str(x) for x in c if pd.notna(x)}))) if other in members else ""
-    table["parent"] = grouped["parent"].first()
+        if other == child:  # pockets of districts (or counties) list the areas themselves
+            table[other] = _joined(codes, offsets)
+        elif other in registry.spec(child).nests_in:
+            table[other] = _distinct_joined(label, _parents_of(child, other, version, where)[position[rows]], count)
+        else:
+            table[other] = ""
+    table["parent"] = same[offsets[:-1]]
     table["parent_name"] = lookups.areas(target)["name"].reindex(table["parent"]).to_numpy()
     table["parent_value"] = weighted.reindex(table["parent"]).to_numpy()
     if national_ok:
@@ -279,21 +304,125 @@ def pockets(
     unknown = table["population"].isna() & (minimum > 0)
     small = (table["population"] < minimum) & ~unknown
     attrs.update({"dropped_small": int(small.sum()), "dropped_unknown_population": int(unknown.sum())})
-    dropped = small | unknown
-    table = table[~dropped]
+    kept = ~(small | unknown).to_numpy()
+    table["__label"] = np.arange(count)
+    table = table[kept]
     table = table.sort_values("value", ascending=(worse == "low"), kind="mergesort").reset_index(drop=True)
     table.insert(0, "pocket", np.arange(1, len(table) + 1))
     if table.empty:
         return _empty(attrs)
     shapes = boundaries(child).geometry
-    kept = members[members["label"].isin(grouped.size()[~dropped.to_numpy()].index)] if dropped.any() else members
-    outline = gpd.GeoDataFrame({"label": kept["label"].to_numpy()}, geometry=shapes.loc[kept["code"]].to_numpy(), crs=shapes.crs)
-    dissolved = outline.dissolve("label").geometry
-    label_of = grouped["code"].agg(lambda c: ",".join(sorted(c)))
-    by_codes = pd.Series(dissolved.to_numpy(), index=label_of.reindex(dissolved.index).to_numpy())
-    result = gpd.GeoDataFrame(table, geometry=by_codes.reindex(table["codes"]).to_numpy(), crs=shapes.crs)
+    outlines = _outlines(shapes.loc[codes].to_numpy(), offsets, table.pop("__label").to_numpy())
+    result = gpd.GeoDataFrame(table, geometry=outlines, crs=shapes.crs)
     result.attrs.update(attrs)
     return result
+
+
+def _components(level: str, contiguity: str, chosen: np.ndarray, parents: np.ndarray) -> np.ndarray:
+    """The pocket of each of ``chosen`` (positions in the level's code index): connected
+    components of its contiguity, cut at the borders of ``parents`` (an area with no parent
+    is a pocket of its own)."""
+    first, second = _pair_positions(level, contiguity, catalogue.version(), str(cache.entry_path("")))
+    local = np.full(len(lookups.code_index(level)), -1, dtype=np.intp)
+    local[chosen] = np.arange(len(chosen))
+    i, j = local[first], local[second]
+    inside = (i >= 0) & (j >= 0)
+    i, j = i[inside], j[inside]
+    keep = ~pd.isna(parents[i]) & (parents[i] == parents[j])
+    graph = coo_matrix((np.ones(int(keep.sum())), (i[keep], j[keep])), shape=(len(chosen), len(chosen)))
+    return connected_components(graph, directed=False)[1]
+
+
+@lru_cache(maxsize=32)
+def _parents_of(child: str, parent: str, version: str, where: str) -> np.ndarray:
+    """The ``parent`` code of each area of :func:`lookups.code_index` of ``child`` (``None`` where
+    it has none), memoised per catalogue and cache."""
+    table = lookups.lookup(child, parent)
+    found = np.full(len(lookups.code_index(child)), None, dtype=object)
+    at = lookups.code_index(child).get_indexer(table[child].to_numpy(dtype=object))
+    found[at[at >= 0]] = table[parent].to_numpy(dtype=object)[at >= 0]
+    return found
+
+
+@lru_cache(maxsize=32)
+def _people_of(level: str, version: str, where: str) -> np.ndarray:
+    """Census 2021 residents of each area of :func:`lookups.code_index` (NaN where unknown)."""
+    people = _residents(level)
+    return pd.Series(people.to_numpy(dtype="float64"), index=people.index.to_numpy(dtype=object)).reindex(
+        lookups.code_index(level)).to_numpy(dtype="float64")
+
+
+@lru_cache(maxsize=8)
+def _pair_positions(level: str, kind: str, version: str, where: str) -> tuple[np.ndarray, np.ndarray]:
+    """The level's neighbour pairs as positions in its code index (memoised per catalogue and cache)."""
+    pairs = neighbour_pairs(level, kind=kind)
+    index = lookups.code_index(level)
+    first = index.get_indexer(pairs["focal"].to_numpy(dtype=object))
+    second = index.get_indexer(pairs["neighbor"].to_numpy(dtype=object))
+    known = (first >= 0) & (second >= 0)
+    return first[known], second[known]
+
+
+def _joined(codes: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    """``codes[offsets[k]:offsets[k + 1]]`` joined with commas, for each k (one Arrow call)."""
+    lists = pa.ListArray.from_arrays(pa.array(offsets, type=pa.int32()), pa.array(codes, type=pa.string()))
+    return np.asarray(pc.binary_join(lists, ",").to_numpy(zero_copy_only=False), dtype=object)
+
+
+def _distinct_joined(label: np.ndarray, values: np.ndarray, count: int) -> np.ndarray:
+    """Per label 0..count-1: the distinct non-missing ``values`` sorted and comma-joined ("" for none)."""
+    pairs = pd.DataFrame({"label": label, "value": values}).dropna().drop_duplicates()
+    pairs = pairs.assign(value=pairs["value"].astype(str)).sort_values(["label", "value"], kind="mergesort")
+    sizes = np.bincount(pairs["label"].to_numpy(dtype=np.intp), minlength=count)
+    return _joined(pairs["value"].to_numpy(dtype=object), np.concatenate([[0], np.cumsum(sizes)]))
+
+
+def _outlines(shapes: np.ndarray, offsets: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """The union of ``shapes[offsets[k]:offsets[k + 1]]`` for each k of ``labels`` (a pocket
+    of one area keeps its shape).
+
+    Areas of a boundary layer meet edge to edge, so each pocket is first merged as a polygon
+    coverage (``coverage_union_all``, several times faster than an overlay union); the
+    result is kept only if it is valid and its area is the sum of its parts' (parts that
+    overlap or whose edges do not match fail this), else the pocket is merged with
+    ``union_all`` as ``GeoDataFrame.dissolve`` does.
+    """
+    out = np.empty(len(labels), dtype=object)
+    for row, k in enumerate(labels):
+        part = shapes[offsets[k]:offsets[k + 1]]
+        out[row] = part[0] if len(part) == 1 else _merged(part)
+    return out
+
+
+def _merged(parts: np.ndarray) -> shapely.Geometry:
+    """The union of ``parts``: as a coverage when that is exact (see :func:`_outlines`)."""
+    try:
+        merged = shapely.coverage_union_all(parts)
+    except GEOSException:
+        return shapely.union_all(parts)
+    total = float(shapely.area(parts).sum())
+    if shapely.is_valid(merged) and abs(shapely.area(merged) - total) <= 1e-9 * total:
+        return merged
+    return shapely.union_all(parts)
+
+
+def _parents_given(only: object, target: str) -> list[str] | None:
+    """``only`` as a list of trimmed, upper-case codes of the ``target`` level (or ``None``)."""
+    if only is None:
+        return None
+    given = [only] if isinstance(only, str) else list(only) if isinstance(only, (list, tuple, set, pd.Index, pd.Series, np.ndarray)) else None
+    if given is None or not all(isinstance(c, str) for c in given):
+        raise InputError(f"only={only!r}; expected a {target} code or a list of {target} codes, e.g. only={lookups.code_index(target)[0]!r}")
+    codes = list(dict.fromkeys(c.strip().upper() for c in given))
+    if not codes:
+        raise InputError(f"only={only!r} is empty; pass at least one {target} code (e.g. {lookups.code_index(target)[0]!r}) or only=None for every area")
+    unknown = [c for c in codes if c not in lookups.code_index(target)]
+    if unknown:
+        raise InputError(
+            f"only={only!r}: {len(unknown):,} codes are not {target} areas ({examples(unknown)}); "
+            f"pass codes of the within= level {target} (e.g. {lookups.code_index(target)[0]!r})"
+        )
+    return codes
 
 
 def _empty(attrs: Mapping[str, object]) -> gpd.GeoDataFrame:

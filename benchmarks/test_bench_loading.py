@@ -29,7 +29,6 @@ import time
 from pathlib import Path
 
 import geopandas as gpd
-
 import pandas as pd
 import pyogrio
 import pytest

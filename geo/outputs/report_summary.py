@@ -141,14 +141,7 @@ def inequality_table(data: ReportData, place: Area, have: pd.Index) -> pd.DataFr
     """Inequality of the indicator within ``place`` (:func:`geo.statistics.inequality.inequality`),
     and within each of its parts of the ``within`` level when they nest in it.
 
-    Parameters
-    ----------
-    data : ReportData
-        From :func:`geo.outputs.report.prepare_report`.
-    place : Area
-        The report's area.
-    have : Index
-        The codes of ``place``'s small areas that have a value.
+    The parameters are those of :func:`summary_table`.
 
     Returns
     -------

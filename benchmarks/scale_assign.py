@@ -11,6 +11,7 @@ layer's), EPSG:27700, generated partition by partition (seeded), never stored.
 from __future__ import annotations
 
 import json
+import os
 import resource
 import sys
 import time
@@ -74,4 +75,7 @@ if __name__ == "__main__":
     mode, count = sys.argv[1], int(sys.argv[2])
     result = run_dask(count) if mode == "dask" else run_memory(count, mode)
     result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps(result))
+    print(json.dumps(result), flush=True)
+    # leave without tearing down Arrow's and Dask's thread pools at interpreter exit, which can
+    # abort the process after the result is out (as geo.cli.run does for the levelup command)
+    os._exit(0)

@@ -70,7 +70,7 @@ def get_cache_dir() -> Path:
     """Return the cache directory (setting, then ``LEVELUP_CACHE``, then platform default).
 
     A read-only folder is allowed: it is read, and new entries go to a temporary folder
-    (see :mod:`geo.data.cache`).
+    (see ``geo.data.cache``).
 
     Examples
     --------

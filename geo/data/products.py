@@ -42,7 +42,7 @@ def load(product_id: str | catalogue.Product, *, refresh: bool = False, backgrou
     refresh : bool, default False
         Ignore the cache and fetch again.
     background : bool, default False
-        Cache a fetched product in a background thread (:func:`geo.data.cache.write`), so
+        Cache a fetched product in a background thread (``geo.data.cache.write``), so
         that the caller works on it at once.
 
     Raises

@@ -83,10 +83,10 @@ def _nations(level: str, version: str, where: str) -> tuple[pd.Index, np.ndarray
 
 
 def require_national(codes: pd.Index | pd.Series, level: str, *, what: str, how: str) -> list[str]:
-    """Return the nations the data cover nationally, or raise :class:`CoverageError`.
+    """Return the nations the data cover nationally, or raise :class:`~geo.CoverageError`.
 
     Every nation with at least one area in ``codes`` must have at least
-    :data:`NATIONAL_COVERAGE` of its areas present.
+    ``NATIONAL_COVERAGE`` of its areas present.
 
     Parameters
     ----------

@@ -171,7 +171,7 @@ def detect_level(codes: Iterable[str] | pd.Series | pd.Index, *, errors: str = "
         Area codes (a column, an index or a list). Surrounding spaces are ignored.
     errors : {"raise", "report"}
         With ``"raise"`` (default), codes found in no level are an error; with ``"report"``
-        they are returned in :attr:`LevelMatch.unknown`.
+        they are returned in the ``unknown`` field of :class:`~geo.LevelMatch`.
 
     Returns
     -------

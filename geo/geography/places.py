@@ -258,7 +258,7 @@ def area(query: str | Area, *, level: str | None = None) -> Area:
     Returns
     -------
     Area
-        Its level, code and ONS name; :func:`describe` says it in words.
+        Its level, code and ONS name; :func:`~geo.geography.places.describe` says it in words.
 
     Raises
     ------

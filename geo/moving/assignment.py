@@ -223,7 +223,7 @@ def assign(
         strings) and ``assigned_by`` ("contains", "edge", "nearest" or missing). A point on
         the edge of two or more areas goes to the one with the lowest code ("edge").
         ``attrs["report"]`` gives the counts and examples of unassigned points, and of those
-        outside the UK (``outside_uk``: a rectangle around it, :data:`UK_BOUNDS`), which are
+        outside the UK (``outside_uk``: a rectangle around it, :data:`~geo.moving.assignment.UK_BOUNDS`), which are
         unassigned.
 
     Raises

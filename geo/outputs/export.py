@@ -4,7 +4,7 @@
 (GeoParquet), ``.geojson`` (WGS84, as the format requires), ``.csv`` (geometry dropped),
 ``.html`` (a folium map, self-contained), ``.png``/``.svg``/``.pdf`` (a matplotlib figure).
 A CSV is spreadsheet-safe: text cells, labels and index values that a spreadsheet would run
-as a formula get a leading ``'`` (:mod:`geo.data.csvsafe`); numbers are written as they are.
+as a formula get a leading ``'`` (``geo.data.csvsafe``); numbers are written as they are.
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ def export(obj: Any, path: str | os.PathLike[str], *, overwrite: bool = False) -
     obj : GeoDataFrame, DataFrame, mapping of name to GeoDataFrame, folium.Map or Figure
         What to write: a (Geo)DataFrame to ``.gpkg``, ``.parquet`` (GeoParquet),
         ``.geojson`` or ``.csv`` (text starting with ``=``, ``+``, ``-``, ``@``, a tab or a
-        carriage return is prefixed with ``'``, see :mod:`geo.data.csvsafe`); a mapping of layer
+        carriage return is prefixed with ``'``, see ``geo.data.csvsafe``); a mapping of layer
         names to GeoDataFrames to ``.gpkg`` (one file, several layers); a folium map to
         ``.html``; a matplotlib figure to ``.png``, ``.svg`` or ``.pdf``.
     path : str or PathLike

@@ -65,7 +65,7 @@ def hotspots(
     significance : float, default 0.05
         The significance level, in (0, 1); an area is significant when ``p <= cut-off``.
     contiguity : {"queen", "rook"}
-        Neighbour rule (see :mod:`geo.geography.contiguity`).
+        Neighbour rule (see :func:`geo.contiguity`).
     code : str, optional
         Column of codes (default: the index).
 

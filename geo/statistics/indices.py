@@ -87,7 +87,7 @@ class DeprivationIndex:
     Attributes
     ----------
     id : str
-        Catalogue id (``"wimd2019"``); :meth:`load` reads the product.
+        Catalogue id (``"wimd2019"``); :meth:`~geo.DeprivationIndex.load` reads the product.
     name, short, overall : str
         Full name, short name (``"WIMD 2019"``) and the overall measure's label (``"WIMD"``).
     nation, nation_name : str

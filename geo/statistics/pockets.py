@@ -168,7 +168,7 @@ def pockets(
     within : str, default "lad24"
         Parent level: pockets do not cross its borders, and ``parent_value``/``hidden`` refer to it.
     threshold : str or float
-        See :func:`qualifying`; or ``"hotspot"``: areas in significant local clusters of bad
+        See ``geo.statistics.pockets.qualifying``; or ``"hotspot"``: areas in significant local clusters of bad
         values (Local Moran High-High when ``worse="high"``, Low-Low otherwise; see
         :func:`geo.hotspots`, default 999 permutations and seed; constant data have none).
     min_population : float, default 0
@@ -177,7 +177,7 @@ def pockets(
         England and Wales, as Scottish and Northern Irish areas) are dropped too, since they
         cannot be shown to reach it, and counted in ``attrs["dropped_unknown_population"]``.
     contiguity : {"queen", "rook"}
-        Neighbour rule (see :mod:`geo.geography.contiguity`).
+        Neighbour rule (see :func:`geo.contiguity`).
     weight : str or None, default "population"
         Weights of the pocket and parent averages: ``"population"`` (Census 2021 residents;
         England and Wales only), a column of ``data`` (finite and positive), or ``None``

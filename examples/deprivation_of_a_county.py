@@ -1,5 +1,10 @@
-"""Summarise IoD2025 deprivation for upper-tier authorities the way MHCLG does, and list
-the most deprived LSOAs of one county.
+"""
+A county's deprivation, summarised the MHCLG way
+================================================
+
+Summarise IoD2025 deprivation for upper-tier authorities the way MHCLG does (average score,
+rank of average rank, share of LSOAs in England's most deprived 10 %, extent), list the most
+deprived LSOAs of one county and map its LSOAs by national decile.
 
 Run: ``python examples/deprivation_of_a_county.py`` (with LEVELUP_MIRROR set, or online).
 """
@@ -22,6 +27,10 @@ def main(area: str = "County Durham") -> pd.DataFrame:
     inside = geo.boundaries("lsoa21", within=place.code).index
     worst = iod[iod["LSOA21CD"].isin(inside)].nsmallest(5, "IMD_rank")[["LSOA21CD", "IMD_rank", "IMD_decile"]]
     print(worst.to_string(index=False))
+    # the map: the county's LSOAs by national decile (1 = England's most deprived 10%)
+    fig = geo.plot(iod, code="LSOA21CD", value="IMD_decile", within=place.code, scheme="equal_interval", k=10,
+                   title=f"IMD 2025 national decile, {place.name} (1 = most deprived)")
+    assert fig.axes
     return summary
 
 

@@ -1,4 +1,10 @@
-"""Library use from other analysis code: move indicators between levels with the right maths.
+"""
+Counts from LSOAs to regions and back
+=====================================
+
+Library use from other analysis code: move indicators between levels with the right maths.
+Counts add up on the way up (with a coverage report); on the way down a district's count is
+shared out in proportion to population, and adding it back up gives the same totals.
 
 Run: ``python examples/district_indicator_to_region.py`` (with LEVELUP_MIRROR set, or online).
 """
@@ -22,6 +28,11 @@ def main() -> pd.DataFrame:
     back = geo.aggregate(lsoas, to="lad24", value="jobs", kind="count")
     assert (back["jobs"].round(6) == 1000.0).all()
     print(f"{len(lsoas):,} North East LSOAs; totals conserved: {back['jobs'].sum():,.0f}")
+
+    # the map: residents per region and nation (ITL1), in five classes
+    millions = regions.assign(millions=regions["people"] / 1e6)
+    fig = geo.plot(millions, value="millions", level="itl1", outlines=(), title="Usual residents, Census 2021 (millions)")
+    assert fig.axes
     return regions
 
 

@@ -1,4 +1,10 @@
-"""Map the most-deprived-decile pockets of a region and export them for GIS colleagues.
+"""
+A region's pockets, exported for GIS colleagues
+===============================================
+
+Map the most-deprived-decile pockets of a region and export them for GIS colleagues: an
+interactive map (HTML, opens in any browser) and a GeoPackage (QGIS, ArcGIS), plus a static
+map for a slide.
 
 Run: ``python examples/map_pockets_for_a_region.py`` (with LEVELUP_MIRROR set, or online).
 """
@@ -27,6 +33,11 @@ def main(region: str = "North East", out: Path | None = None) -> gpd.GeoDataFram
     geo.export(m, out / "pockets.html", overwrite=True)
     geo.export({"pockets": mine}, out / "pockets.gpkg", overwrite=True)
     print(f"wrote {out / 'pockets.html'} and {out / 'pockets.gpkg'}")
+    print(mine[["pocket", "parent_name", "n_areas", "population", "value"]].head(8).to_string(index=False))
+    # the same map, static, for a slide (geo.export(fig, "pockets.png") writes it)
+    fig = geo.plot(iod, code="LSOA21CD", value="IMD_score", within=place.code, highlight=mine, higher_is_better=False,
+                   highlight_name="Pocket (most deprived 10%)", title=f"IMD 2025 score, {place.name}")
+    assert fig.axes
     return mine
 
 

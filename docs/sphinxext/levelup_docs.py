@@ -34,7 +34,7 @@ def figures(block: Any, block_vars: dict[str, Any], gallery_conf: dict[str, Any]
     paths = []
     made = [fig for fig in _made if fig not in _shown]
     _made.clear()
-    for fig, path in zip(made, block_vars["image_path_iterator"]):
+    for fig, path in zip(made, block_vars["image_path_iterator"], strict=False):
         fig.savefig(path, dpi=110)
         _shown.add(fig)
         paths.append(path)

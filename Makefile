@@ -52,7 +52,8 @@ lint: install
 	$(VENV)/bin/mypy geo
 
 # the documentation site in docs/_build/html: the gallery runs against the mirror; a warning,
-# a broken cross-reference or an example that raises fails the build; the guide's examples run too
+# a broken cross-reference or an example that raises fails the build; then the ">>>" examples of the
+# getting-started and guide pages run (the API docstrings' examples run in tests/test_docstrings.py)
 SPHINXOPTS ?= -W --keep-going -n
 .PHONY: docs
 docs: install
@@ -61,7 +62,7 @@ docs: install
 	$(VENV)/bin/pip install --quiet --no-deps --force-reinstall .
 	rm -rf docs/_build docs/generated docs/auto_examples
 	$(VENV)/bin/sphinx-build -b html $(SPHINXOPTS) docs docs/_build/html
-	$(VENV)/bin/sphinx-build -b doctest $(SPHINXOPTS) -D plot_gallery=0 docs docs/_build/doctest
+	$(VENV)/bin/sphinx-build -b doctest $(SPHINXOPTS) -D plot_gallery=0 docs docs/_build/doctest docs/getting_started.rst docs/guide/*.rst
 
 .PHONY: bench
 bench: install

@@ -53,5 +53,8 @@ def main(folder: str | Path | None = None) -> pd.DataFrame:
     return table
 
 
+# %%
+# Run it on the mirror's police.uk files; ``main("path/to/your/download")`` for your own.
+
 if __name__ == "__main__":
     main()

@@ -34,5 +34,8 @@ def main(area: str = "County Durham") -> pd.DataFrame:
     return summary
 
 
+# %%
+# Run it for County Durham; ``main("Lancashire")`` for another county.
+
 if __name__ == "__main__":
     main()

@@ -36,5 +36,8 @@ def main() -> pd.DataFrame:
     return regions
 
 
+# %%
+# Run it: residents by region, and the North East's districts shared out and added up again.
+
 if __name__ == "__main__":
     main()

@@ -41,5 +41,8 @@ def main(indicator: str = "Female healthy life expectancy", period: str = "2021-
     return table
 
 
+# %%
+# Run it: the regions with the widest gap between councils come first.
+
 if __name__ == "__main__":
     main()

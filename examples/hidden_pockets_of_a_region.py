@@ -52,5 +52,8 @@ def main(region: str = "North East") -> pd.DataFrame:
     return table
 
 
+# %%
+# Run it for the North East; ``main("North West")`` for another region.
+
 if __name__ == "__main__":
     main()

@@ -38,10 +38,14 @@ def main(area: str = "Cardiff") -> pd.DataFrame:
     # The map: the converted scores of the council's LSOAs 2021, changed ones hatched.
     shapes = geo.boundaries("lsoa21", within=place.code).loc[changed.index]
     fig = geo.plot(new, value="IMD_score", level="lsoa21", within=place.code, higher_is_better=False,
-                   highlight=shapes, highlight_name="Split or merged since 2011", title=f"WIMD 2019 score on LSOA 2021, {place.name}", figsize=(9.0, 8.0))
+                   highlight=shapes, highlight_name="Split or merged since 2011",
+                   title=f"WIMD 2019 score on LSOA 2021, {place.name}", figsize=(9.0, 8.0))
     assert fig.axes
     return changed
 
+
+# %%
+# Run it for Cardiff; ``main("Swansea")`` for another Welsh council.
 
 if __name__ == "__main__":
     main()

@@ -41,5 +41,8 @@ def main(region: str = "North East", out: Path | None = None) -> gpd.GeoDataFram
     return mine
 
 
+# %%
+# Run it for the North East; the files go to a temporary folder (pass ``out=``).
+
 if __name__ == "__main__":
     main()

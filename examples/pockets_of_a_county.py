@@ -49,5 +49,9 @@ def main(area: str = "County Durham") -> pd.DataFrame:
     return table
 
 
+# %%
+# Run it for County Durham; ``main("Northumberland")`` does the same for another area.
+# It prints the pockets and draws the map below.
+
 if __name__ == "__main__":
     main()

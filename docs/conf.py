@@ -39,6 +39,7 @@ exclude_patterns = ["_build", "auto_examples/*.ipynb", "auto_examples/*.py", "au
 templates_path = ["_templates"]
 html_static_path = ["_static"]
 nitpicky = True
+smartquotes = False  # "--csv" stays two hyphens in the command-line reference
 
 # -- API reference ---------------------------------------------------------------------------
 autosummary_generate = True

@@ -22,14 +22,14 @@ for child, parent in edges:  # from the top of the child's box to the bottom of 
                 arrowprops={"arrowstyle": "-|>", "color": "#555555", "shrinkA": 0, "shrinkB": 0, "lw": 1.2})
 ax.annotate("", xy=(where["lsoa21"][0] - 0.55, 0), xytext=(where["lsoa11"][0] + 0.55, 0),
             arrowprops={"arrowstyle": "-|>", "color": "#b03060", "linestyle": "--", "shrinkA": 0, "shrinkB": 0, "lw": 1.2})
-ax.text(0.8, -0.42, "geo.convert\n(not nesting)", ha="center", va="top", fontsize=8, color="#b03060")
+ax.text(0.8, -0.42, "geo.convert\n(not nesting)", ha="center", va="top", fontsize=10, color="#b03060")
 for level, (x, y) in where.items():
     row = levels.loc[level]
     ax.add_patch(FancyBboxPatch((x - 0.55, y - 0.3), 1.1, 0.6, boxstyle="round,pad=0.02", facecolor="#eef3fb", edgecolor="#3060a0"))
-    ax.text(x, y + 0.09, level, ha="center", va="center", fontsize=10, fontweight="bold")
-    ax.text(x, y - 0.14, f"{row['areas']:,} areas", ha="center", va="center", fontsize=8)
+    ax.text(x, y + 0.09, level, ha="center", va="center", fontsize=13, fontweight="bold")
+    ax.text(x, y - 0.14, f"{row['areas']:,} areas", ha="center", va="center", fontsize=10)
 ax.set_xlim(-0.8, 5.6)
 ax.set_ylim(-0.9, 4.4)
 ax.set_axis_off()
-ax.set_title("Arrows point from a level to the level it nests in (direct lookups)", fontsize=10)
+ax.set_title("Arrows point from a level to the level it nests in (direct lookups)", fontsize=12)
 fig.tight_layout()

@@ -5,7 +5,8 @@ LSOA 2011 to LSOA 2021
 Many indicators are still published on the 2011 LSOAs, for example the Welsh Index of
 Multiple Deprivation 2019. :func:`geo.convert` moves them to the 2021 LSOAs through the ONS
 lookup's change indicator: unchanged LSOAs keep their value, a split LSOA's value goes to
-each part, merged LSOAs get the population-weighted mean (Census 2021) of their parts.
+each part, and a merged LSOA gets the mean of its parts weighted by their residents (Census
+2021, shared out by area).
 
 Run: ``python examples/lsoa_2011_to_2021.py`` (with ``LEVELUP_MIRROR`` set, or online).
 """

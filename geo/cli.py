@@ -144,7 +144,7 @@ def _cmd_missions(args: argparse.Namespace) -> None:
         counts = rows.groupby("role").size().to_dict()
         print(f"Mission {number}: {rows['mission_name'].iloc[0]} ({counts.get('headline', 0)} headline, "
               f"{counts.get('supporting', 0)} supporting; {int(rows['available'].sum())} in ESS files)")
-        for line in [dict(zip(columns, [c.replace("_", " ") for c in columns])), *rows[columns].to_dict("records")]:
+        for line in [{c: c.replace("_", " ") for c in columns}, *rows[columns].to_dict("records")]:
             print("  " + "  ".join(str(line[c]).ljust(widths[c]) for c in columns).rstrip())
         print()
     print(f"{len(table)} metrics, {int(table['available'].sum())} carried by ESS files; "

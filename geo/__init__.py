@@ -30,6 +30,7 @@ from geo.errors import (
 )
 
 if TYPE_CHECKING:  # the same names, for type checkers and IDEs; at run time see __getattr__
+    from geo.catalogue.missions import missions
     from geo.geography.contiguity import contiguity
     from geo.geography.detect import LevelMatch, detect_level
     from geo.geography.layers import boundaries
@@ -55,6 +56,7 @@ if TYPE_CHECKING:  # the same names, for type checkers and IDEs; at run time see
 #: Where each public function lives: it is imported on first use (PEP 562), so that
 #: ``import geo`` and ``levelup --help`` load no geopandas, libpysal, esda, matplotlib or folium.
 _LAZY = {
+    "missions": "geo.catalogue.missions",
     "contiguity": "geo.geography.contiguity",
     "LevelMatch": "geo.geography.detect",
     "detect_level": "geo.geography.detect",
@@ -135,6 +137,7 @@ __all__ = [
     "levels",
     "lookup",
     "map",
+    "missions",
     "plot",
     "pockets",
     "population",

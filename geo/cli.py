@@ -11,6 +11,7 @@ Examples
     levelup lookup lsoa21 itl1 E01000001 W01000003
     cut -d, -f1 my_lsoas.csv | levelup lookup lsoa21 utla23
     levelup area "County Durham"
+    levelup missions
     levelup report --area "County Durham" --out out/durham
     levelup assign points.parquet --to lsoa21 --out codes.parquet
     levelup aggregate crimes.csv --code LSOA21CD --value crimes --kind count --to lad24
@@ -123,6 +124,31 @@ def _cmd_area(args: argparse.Namespace) -> None:
 
     found = area(args.query, level=args.level)
     print(f"{found.level}\t{found.code}\t{found.name}")
+
+
+def _cmd_missions(args: argparse.Namespace) -> None:
+    from geo.catalogue.missions import missions
+    from geo.outputs.export import export
+
+    table = missions()
+    if args.path:  # --csv FILE
+        export(table.assign(levels=table["levels"].map(";".join)).set_index("metric"), args.path, overwrite=args.overwrite)
+        print(f"wrote {args.path}", file=sys.stderr)
+        return
+    shown = table.assign(ess=table["ess"].fillna("not in mirror"), levels=table["levels"].map(",".join),
+                         unit=table["unit"].fillna(""),
+                         direction=table["higher_is_better"].map({True: "higher is better", False: "lower is better"}))
+    columns = ["metric", "role", "annex_level", "ess", "levels", "unit", "direction"]
+    widths = {c: max(len(c), *shown[c].str.len()) for c in columns}  # one layout for every mission
+    for number, rows in shown.groupby("mission", sort=False):
+        counts = rows.groupby("role").size().to_dict()
+        print(f"Mission {number}: {rows['mission_name'].iloc[0]} ({counts.get('headline', 0)} headline, "
+              f"{counts.get('supporting', 0)} supporting; {int(rows['available'].sum())} in ESS files)")
+        for line in [{c: c.replace("_", " ") for c in columns}, *rows[columns].to_dict("records")]:
+            print("  " + "  ".join(str(line[c]).ljust(widths[c]) for c in columns).rstrip())
+        print()
+    print(f"{len(table)} metrics, {int(table['available'].sum())} carried by ESS files; "
+          f"headline: {int(table.loc[table['role'] == 'headline', 'available'].sum())} of {int((table['role'] == 'headline').sum())}")
 
 
 def _read_table(path: str) -> pd.DataFrame:
@@ -405,6 +431,13 @@ def build_parser() -> argparse.ArgumentParser:
                                        "national_percentile_P, parent_mean, hotspot or a number")
     p.add_argument("--overwrite", action="store_true", help="replace an earlier report in --out (never other files)")
     p.set_defaults(func=_cmd_report)
+    p = commands.add_parser("missions", help="the levelling-up missions' metrics: ESS file, levels, unit, direction",
+                            description="The 12 levelling-up missions' headline and supporting metrics (2022 technical annex): the ESS file "
+                                        "carrying each, the levels it is published at, its unit and direction.",
+                            epilog="Examples: levelup missions; levelup missions --csv missions.csv")
+    p.add_argument("--csv", dest="path", metavar="FILE", help="write the whole table as CSV to FILE instead of printing it")
+    p.add_argument("--overwrite", action="store_true", help="replace an existing FILE")
+    p.set_defaults(func=_cmd_missions)
     for path, leaf in leaves(parser):  # every command's errors speak its own options
         leaf.set_defaults(spelled=spellings(leaf, path[-1]))
     return parser

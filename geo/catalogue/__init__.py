@@ -28,8 +28,9 @@ import tomllib
 from geo.errors import InputError, examples
 
 _FOLDERS = ("boundaries", "lookups", "indicators")
-#: catalogue files that are not products: the level graph, and the names people use (geo.area)
-_NOT_PRODUCTS = ("levels.toml", "aliases.toml")
+#: catalogue files that are not products: the level graph, the names people use (geo.area),
+#: and the levelling-up missions and their metrics (geo.missions)
+_NOT_PRODUCTS = ("levels.toml", "aliases.toml", "missions.toml")
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,7 @@ CATALOGUE_COLUMNS = ("mission", "mission_name", "metric", "name", "role", "avail
                      "higher_is_better", "reason")
 #: The scorecard's columns, in order.
 COLUMNS = (
-    "mission", "mission_name", "metric", "name", "role", "available", "reason", "level", "source_code", "source_name",
+    "mission", "mission_name", "metric", "name", "role", "available", "reason", "ess", "indicator", "level", "source_code", "source_name",
     "source_level", "period", "value", "lci_95", "uci_95", "unit", "higher_is_better", "region_code", "region_name",
     "region_value", "nation_code", "nation_name", "nation_value", "rank", "of", "nation_rank", "nation_of", "region_rank",
     "region_of", "worst_decile", "interval_worse", "left_behind", "left_behind_rule", "trend_periods", "trend_values",
@@ -66,10 +66,10 @@ def _catalogue(catalogue: pd.DataFrame | None) -> pd.DataFrame:
 
         catalogue = missions()
     if not isinstance(catalogue, pd.DataFrame):
-        raise InputError(f"catalogue= must be a DataFrame like geo.missions() returns, not {type(catalogue).__name__}")
+        raise InputError(f"catalogue= must be a DataFrame like the missions catalogue, not {type(catalogue).__name__}")
     missing = [c for c in CATALOGUE_COLUMNS if c not in catalogue.columns]
     if missing:
-        raise InputError(f"catalogue= lacks the columns {missing}; pass a table like geo.missions() (columns {list(CATALOGUE_COLUMNS)})")
+        raise InputError(f"catalogue= lacks the columns {missing}; expected a table like the missions catalogue (columns {list(CATALOGUE_COLUMNS)})")
     table = catalogue.copy()
     twice = table["metric"][table["metric"].duplicated()]
     if len(twice):
@@ -131,7 +131,8 @@ def scorecard(area: str | Area, *, level: str | None = None, catalogue: pd.DataF
     -------
     DataFrame
         One row per metric (columns :data:`COLUMNS`): ``mission``, ``mission_name``, ``metric``,
-        ``name``, ``role``, ``available``, ``reason`` (why a metric has no value);
+        ``name``, ``role``, ``available``, ``reason`` (why a metric has no value), ``ess`` and
+        ``indicator`` (the ESS file and the label read);
         ``level`` (the level read), ``source_code``/``source_name`` (the area read: the area
         itself, or one containing it), ``source_level`` (empty for the area's own value, else
         "value of North West (region), which contains Blackpool"); ``period``, ``value``,
@@ -171,7 +172,7 @@ def scorecard(area: str | Area, *, level: str | None = None, catalogue: pd.DataF
         except LevelupError as error:  # one metric's bad file does not hide the others; it is said
             log.warning("scorecard: %s: %s", entry["metric"], error)
             figures = {"reason": f"not computed: {error}"}
-        base = {c: entry[c] for c in ("mission", "mission_name", "metric", "name", "role", "available", "unit")}
+        base = {c: entry[c] for c in ("mission", "mission_name", "metric", "name", "role", "available", "ess", "indicator", "unit")}
         base["higher_is_better"] = entry["higher_is_better"]
         rows.append({**base, **figures})
     frame = pd.DataFrame(rows).reindex(columns=list(COLUMNS))

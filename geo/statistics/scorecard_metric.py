@@ -111,6 +111,22 @@ class Source:
             self.tables[key] = at_level(self.frame, level, kind=KIND, indicator=label, period=period)
         return self.tables[key]
 
+    def value(self, level: str, code: str, period: str) -> float:
+        """Area ``code``'s value at ``level`` in ``period``, as :meth:`table` has it.
+
+        The area's one row under its current code is its value (the table would keep it); only
+        when it has none, or several, or rows under older codes, is the table made.
+        """
+        rows = self.rows_at(level)
+        mine = rows[(rows["period"] == period) & (rows["current_code"] == code).fillna(False)]
+        current = mine.loc[mine["change"].isna(), "observation"].unique()
+        if len(current) == 1:
+            return float(current[0])
+        if mine.empty:
+            return math.nan
+        found = self.table(level, period)["observation"].get(code)
+        return math.nan if found is None or pd.isna(found) else float(found)
+
     def published(self, codes: list[str], period: str) -> tuple[float, str | None]:
         """The value published for the first of ``codes`` (one territory's codes) in ``period``."""
         rows = self.frame[(self.frame["period"] == period) & self.frame["observation"].notna()]
@@ -124,8 +140,13 @@ class Source:
         return math.nan, None
 
 
+@lru_cache(maxsize=16)
+def _file(ess: str, version: str, where: str) -> pd.DataFrame:
+    return read_ess(ess)
+
+
 def _read(ess: str, indicator: str) -> Source:
-    frame = read_ess(ess)
+    frame = read_ess(ess) if Path(ess).suffix.lower() == ".csv" else _file(ess, catalogue.version(), str(cache.entry_path("")))
     rows = frame[frame["indicator"] == indicator]
     if rows.empty:
         raise InputError(f"indicator={indicator!r} is not in ESS file {ess!r}; it has {examples(frame['indicator'].unique())}")
@@ -261,8 +282,7 @@ def choose(src: Source, options: list[Candidate], levels: tuple[str, ...]) -> tu
             break
         if option.level not in levels or not src.has(option.level, option.code):
             continue
-        period = next((p for p in reversed(src.periods(option.level))
-                       if pd.notna(src.table(option.level, p)["observation"].get(option.code))), None)
+        period = next((p for p in reversed(src.periods(option.level)) if not math.isnan(src.value(option.level, option.code, p))), None)
         if period is None:
             continue
         if option.relation == "parent":
@@ -379,8 +399,7 @@ def _trend(src: Source, level: str, code: str, period: str) -> dict[str, Any]:
     """The area's values in the last :data:`TREND` periods up to ``period`` (missing where none)."""
     periods = src.periods(level)
     kept = periods[max(0, periods.index(period) - TREND + 1): periods.index(period) + 1]
-    values = [src.table(level, p)["observation"].get(code) for p in kept]
-    values = [float(v) if v is not None and pd.notna(v) else math.nan for v in values]
+    values = [src.value(level, code, p) for p in kept]
     present = [(p, v) for p, v in zip(kept, values, strict=True) if not math.isnan(v)]
     change = present[-1][1] - present[0][1] if len(present) >= 2 else math.nan
     return {"trend_periods": tuple(kept), "trend_values": tuple(values), "change": change,

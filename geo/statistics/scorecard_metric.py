@@ -79,37 +79,48 @@ class Candidate:
 
 @dataclass
 class Source:
-    """One indicator of one ESS file, with its tables per level and period made once."""
+    """One indicator of one ESS file, with what is derived from it (tables per level and period,
+    each area's rows) made once."""
 
     frame: pd.DataFrame
-    tables: dict[tuple[str, str], pd.DataFrame] = field(default_factory=dict, repr=False)
+    memo: dict[tuple[str, ...], Any] = field(default_factory=dict, repr=False)
+
+    def _once(self, key: tuple[str, ...], make: Any) -> Any:
+        if key not in self.memo:
+            self.memo[key] = make()
+        return self.memo[key]
 
     def rows_at(self, level: str) -> pd.DataFrame:
         """Rows published at ``level`` or under a code of its areas (as :func:`at_level` selects)."""
-        key = ("rows", level)
-        if key not in self.tables:
+        def make() -> pd.DataFrame:
             codes = lookups.areas(level).index
-            self.tables[key] = self.frame[(self.frame["level"] == level) | self.frame["current_code"].isin(codes).fillna(False)]
-        return self.tables[key]
+            return self.frame[(self.frame["level"] == level) | self.frame["current_code"].isin(codes).fillna(False)]
+        return self._once(("rows", level), make)
 
     def periods(self, level: str) -> list[str]:
         """Periods with a value at ``level``, oldest first (by end, then start)."""
-        rows = self.rows_at(level).dropna(subset=["observation"])
-        ordered = rows.drop_duplicates("period").sort_values(["period_end", "period_start", "period"])
-        return ordered["period"].astype(str).tolist()
+        def make() -> list[str]:
+            rows = self.rows_at(level).dropna(subset=["observation"])
+            ordered = rows.drop_duplicates("period").sort_values(["period_end", "period_start", "period"])
+            return ordered["period"].astype(str).tolist()
+        return list(self._once(("periods", level), make))
+
+    def rows_of(self, level: str, code: str) -> pd.DataFrame:
+        """The rows at ``level`` of area ``code`` (under its code or an older one)."""
+        def make() -> dict[str, pd.DataFrame]:
+            rows = self.rows_at(level).dropna(subset=["current_code"])
+            return {str(k): part for k, part in rows.groupby("current_code", sort=False)}
+        found = self._once(("by code", level), make).get(code)
+        return self.frame.iloc[:0] if found is None else found
 
     def has(self, level: str, code: str) -> bool:
-        """Whether any row at ``level`` belongs to area ``code`` (under its code or an older one)."""
-        rows = self.rows_at(level)
-        return bool(((rows["current_code"] == code) & rows["observation"].notna()).fillna(False).any())
+        """Whether any row at ``level`` of area ``code`` has a value."""
+        return bool(self.rows_of(level, code)["observation"].notna().any())
 
     def table(self, level: str, period: str) -> pd.DataFrame:
         """:func:`geo.moving.ess.at_level` for one level and period (made once)."""
-        key = (level, period)
-        if key not in self.tables:
-            label = str(self.frame["indicator"].iloc[0])
-            self.tables[key] = at_level(self.frame, level, kind=KIND, indicator=label, period=period)
-        return self.tables[key]
+        label = str(self.frame["indicator"].iloc[0])
+        return self._once(("table", level, period), lambda: at_level(self.frame, level, kind=KIND, indicator=label, period=period))
 
     def value(self, level: str, code: str, period: str) -> float:
         """Area ``code``'s value at ``level`` in ``period``, as :meth:`table` has it.
@@ -117,8 +128,8 @@ class Source:
         The area's one row under its current code is its value (the table would keep it); only
         when it has none, or several, or rows under older codes, is the table made.
         """
-        rows = self.rows_at(level)
-        mine = rows[(rows["period"] == period) & (rows["current_code"] == code).fillna(False)]
+        mine = self.rows_of(level, code)
+        mine = mine[mine["period"] == period]
         current = mine.loc[mine["change"].isna(), "observation"].unique()
         if len(current) == 1:
             return float(current[0])
@@ -129,15 +140,24 @@ class Source:
 
     def published(self, codes: list[str], period: str) -> tuple[float, str | None]:
         """The value published for the first of ``codes`` (one territory's codes) in ``period``."""
-        rows = self.frame[(self.frame["period"] == period) & self.frame["observation"].notna()]
+        def make() -> dict[str, pd.DataFrame]:
+            rows = self.frame[self.frame["observation"].notna()]
+            return {str(k): part for k, part in rows.groupby("areacd", sort=False)}
+        by_code = self._once(("by areacd",), make)
         for code in codes:
-            values = rows.loc[rows["areacd"] == code, "observation"].drop_duplicates()
+            rows = by_code.get(code)
+            values = rows.loc[rows["period"] == period, "observation"].drop_duplicates() if rows is not None else pd.Series(dtype=float)
             if len(values) > 1:
                 log.warning("%s is published with %d values in %s (%s); left blank", code, len(values), period, examples(values.tolist()))
                 return math.nan, None
             if len(values):
                 return float(values.iloc[0]), code
         return math.nan, None
+
+
+#: The columns of an ESS frame a scorecard reads (and :func:`geo.moving.ess.at_level` needs).
+KEEP = ("areacd", "areanm", "indicator", "period", "observation", "lci_95", "uci_95", "period_start", "period_end", "level",
+        "current_code", "change")
 
 
 @lru_cache(maxsize=16)
@@ -150,7 +170,7 @@ def _read(ess: str, indicator: str) -> Source:
     rows = frame[frame["indicator"] == indicator]
     if rows.empty:
         raise InputError(f"indicator={indicator!r} is not in ESS file {ess!r}; it has {examples(frame['indicator'].unique())}")
-    return Source(rows.copy())
+    return Source(rows[[c for c in KEEP if c in rows.columns]].copy())
 
 
 @lru_cache(maxsize=128)

@@ -17,6 +17,7 @@ import pytest
 
 import geo
 from geo.errors import CoverageError, InputError
+from geo.outputs.scorecard_pack import build_scorecard, tidy
 from geo.statistics.scorecard import scorecard
 
 COLUMNS = ["areacd", "areanm", "geography", "indicator", "period", "observation", "measure", "unit", "lci_95", "uci_95", "status", "notes"]
@@ -194,3 +195,77 @@ def test_errors(tmp_path: Path) -> None:
 def test_numbers_are_plain_floats(tmp_path: Path) -> None:
     row = _one(tmp_path, _wales({code: float(i) for i, code in enumerate(WALES, start=1)}))
     assert isinstance(row["value"], float) and np.isfinite(row["value"])
+
+
+def test_the_folder_is_built_atomically_and_replaced_only_when_asked(tmp_path: Path) -> None:
+    values = {code: float(i) for i, code in enumerate(WALES, start=1)}
+    catalogue = _catalogue(_write(tmp_path, _wales(values)), extra=True)
+    out = tmp_path / "cardiff"
+    build_scorecard("Cardiff", out, catalogue=catalogue)
+    assert sorted(p.name for p in out.iterdir()) == [".levelup-report", "index.html", "scorecard.csv"]  # not left behind: no maps
+    long = pd.read_csv(out / "scorecard.csv")
+    assert long.loc[long["figure"] == "rank", "value"].tolist() == [9.0] and long.loc[long["figure"] == "of", "value"].tolist() == [22.0]
+    assert long.loc[long["metric"] == "absent", "note"].tolist() == ["no ESS file in the mirror"]
+    with pytest.raises(InputError, match="exists and holds a previous report; pass --overwrite"):
+        build_scorecard("Cardiff", out, catalogue=catalogue)
+    values[CARDIFF] = 1.0  # now the worst in Wales: left behind, so a map is drawn
+    catalogue = _catalogue(_write(tmp_path, _wales(values), name="worse"))
+    build_scorecard("Cardiff", out, catalogue=catalogue, overwrite=True)
+    assert sorted(p.name for p in out.iterdir()) == [".levelup-report", "index.html", "maps.png", "scorecard.csv"]
+    assert "Cardiff is in the worst national decile on 1 of 1 metrics available for districts" in (out / "index.html").read_text()
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []  # no staging folder left
+    other = tmp_path / "notes"
+    other.mkdir()
+    (other / "mine.txt").write_text("keep")
+    with pytest.raises(InputError, match="is not a levelup report"):
+        build_scorecard("Cardiff", other, catalogue=catalogue, overwrite=True)
+    with pytest.raises(InputError, match="matches no area"):
+        build_scorecard("Cardif", tmp_path / "new", catalogue=catalogue)
+    assert (other / "mine.txt").read_text() == "keep" and not (tmp_path / "new").exists()
+
+
+def test_tidy_rows(tmp_path: Path) -> None:
+    rows = []
+    for year in (2022, 2023):
+        rows += _wales({code: float(i + year) for i, code in enumerate(WALES, start=1)}, f"{year}-01-01/P1Y")
+    long = tidy(scorecard("Cardiff", catalogue=_catalogue(_write(tmp_path, rows))))
+    values = long[long["figure"] == "value"]
+    assert values[["period", "value"]].values.tolist() == [["2022-01-01/P1Y", 2036.0], ["2023-01-01/P1Y", 2037.0]]
+    flags = long[long["figure"] == "left_behind"]
+    assert flags["value"].tolist() == [0.0] and "not in Wales's worst 10 %" in flags["note"].iloc[0]
+    assert long.index.unique().tolist() == ["Cardiff"] and set(long["area_code"]) == {CARDIFF}
+
+
+def test_spread_is_guarded() -> None:
+    """The claim of test_hints.GUARDED for _spread: every level a scorecard ranks within a region
+    nests in the region's level, so geo.inequality raises none of its hints there."""
+    from geo.geography import registry
+    from geo.statistics.scorecard_metric import REGIONAL, _spread, region_of
+
+    for level in REGIONAL:
+        codes = geo.areas(level).index
+        for code in (codes[0], codes[-1]):
+            region = region_of(level, code)
+            if region is None:  # police force areas cover England and Wales only
+                continue
+            assert region.level in registry.spec(level).nests_in
+            members = geo.lookup(level, region.level).query(f"{region.level} == @region.code")[level]
+            found = _spread(pd.Series(np.arange(len(members), dtype=float), index=members.to_numpy()), level, region, True)
+            assert found["spread_areas"] == len(members)
+
+
+def test_maps_are_guarded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    """The claim of test_hints.GUARDED for small_multiples: a map_layer error leaves that map out, said, and raises nothing."""
+    from geo.outputs import scorecard_pack
+
+    values = {code: float(i) for i, code in enumerate(WALES, start=1)}
+    values[CARDIFF] = 0.0  # the worst: left behind, so mapped
+    card = scorecard("Cardiff", catalogue=_catalogue(_write(tmp_path, _wales(values))))
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise InputError("value column has no numbers; pass code= the column of codes")
+
+    monkeypatch.setattr(scorecard_pack, "map_layer", broken)
+    figure = scorecard_pack.small_multiples(card, geo.area("Cardiff"))
+    assert figure is not None and "(map not drawn)" in figure.axes[0].get_title()
+    assert "scorecard map of made-up not drawn" in caplog.text

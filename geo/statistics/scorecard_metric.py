@@ -5,11 +5,11 @@ The rules, said once (:func:`geo.statistics.scorecard.scorecard` uses them for e
 - **Level used.** The first level, in this order, that the catalogue lists for the metric and
   at which the file has a value for the area: the area's own level; the same area at another
   level (a unitary authority is a district and a county or unitary authority under one code);
-  then each area containing it (county, police force area, region, ITL1 area, nation). A level
-  of the area's own code is passed over for the next one of its own code when the file holds
-  fewer than 99 % of the nation's areas there and the next holds them all (healthy life
-  expectancy is published for metropolitan districts as "districts", for all of England as
-  counties and unitary authorities). A value of a containing area is said so (``source_level``).
+  then each area containing it (county, police force area, region, ITL1 area, nation). Of the
+  levels of the area's own code, the first at which the file holds at least 99 % of the
+  nation's areas is taken, else the one holding most of them (healthy life expectancy is
+  published for metropolitan districts as "districts", for all of England as counties and
+  unitary authorities). A value of a containing area is said so (``source_level``).
 - **Period.** The latest period in which the file has a value for that area at that level.
   The rank, the region's and the nation's values, the position in the region and the spread
   all come from that same period (a metric never mixes periods).
@@ -107,11 +107,9 @@ class Source:
 
     def rows_of(self, level: str, code: str) -> pd.DataFrame:
         """The rows at ``level`` of area ``code`` (under its code or an older one)."""
-        def make() -> dict[str, pd.DataFrame]:
-            rows = self.rows_at(level).dropna(subset=["current_code"])
-            return {str(k): part for k, part in rows.groupby("current_code", sort=False)}
-        found = self._once(("by code", level), make).get(code)
-        return self.frame.iloc[:0] if found is None else found
+        rows = self.rows_at(level)
+        where = self._once(("by code", level), lambda: rows.groupby(rows["current_code"].astype(object), sort=False).indices)
+        return rows.iloc[where.get(code, [])]
 
     def has(self, level: str, code: str) -> bool:
         """Whether any row at ``level`` of area ``code`` has a value."""
@@ -140,13 +138,11 @@ class Source:
 
     def published(self, codes: list[str], period: str) -> tuple[float, str | None]:
         """The value published for the first of ``codes`` (one territory's codes) in ``period``."""
-        def make() -> dict[str, pd.DataFrame]:
-            rows = self.frame[self.frame["observation"].notna()]
-            return {str(k): part for k, part in rows.groupby("areacd", sort=False)}
-        by_code = self._once(("by areacd",), make)
+        frame = self.frame
+        where = self._once(("by areacd",), lambda: frame.groupby(frame["areacd"].astype(object), sort=False).indices)
         for code in codes:
-            rows = by_code.get(code)
-            values = rows.loc[rows["period"] == period, "observation"].drop_duplicates() if rows is not None else pd.Series(dtype=float)
+            rows = frame.iloc[where.get(code, [])]
+            values = rows.loc[(rows["period"] == period) & rows["observation"].notna(), "observation"].drop_duplicates()
             if len(values) > 1:
                 log.warning("%s is published with %d values in %s (%s); left blank", code, len(values), period, examples(values.tolist()))
                 return math.nan, None
@@ -170,7 +166,9 @@ def _read(ess: str, indicator: str) -> Source:
     rows = frame[frame["indicator"] == indicator]
     if rows.empty:
         raise InputError(f"indicator={indicator!r} is not in ESS file {ess!r}; it has {examples(frame['indicator'].unique())}")
-    return Source(rows[[c for c in KEEP if c in rows.columns]].copy())
+    rows = rows[[c for c in KEEP if c in rows.columns]]
+    text = [c for c in rows.columns if c not in ("observation", "lci_95", "uci_95", "period_start", "period_end")]
+    return Source(rows.astype({c: object for c in text}))  # plain objects: many small selections, cheaper than Arrow's
 
 
 @lru_cache(maxsize=128)
@@ -278,8 +276,13 @@ def nation_of(level: str, code: str) -> Area:
 
 
 def _members(level: str, parent: Area) -> pd.Index:
-    table = lookups.lookup(level, parent.level)
-    return pd.Index(table.loc[table[parent.level] == parent.code, level].astype(str))
+    return _members_of(level, parent.level, parent.code, catalogue.version(), str(cache.entry_path("")))
+
+
+@lru_cache(maxsize=256)
+def _members_of(level: str, parent_level: str, code: str, version: str, where: str) -> pd.Index:
+    table = lookups.lookup(level, parent_level)
+    return pd.Index(table.loc[table[parent_level] == code, level].astype(str))
 
 
 def _rank(values: pd.Series, code: str, higher_is_better: bool) -> float:
@@ -292,9 +295,9 @@ def choose(src: Source, options: list[Candidate], levels: tuple[str, ...]) -> tu
     """The candidate and period a metric is read at (the module's rule), or None when the file
     has no value for the area at any of ``levels``.
 
-    Of the levels of the area's own code with a value, the one whose values cover the largest
-    share of the nation's areas is taken (the first on a tie); only when there is none, the
-    first containing area with a value.
+    Of the levels of the area's own code with a value, the first whose values cover at least
+    99 % of the nation's areas is taken, else the one covering the largest share (the first on
+    a tie); only when there is none, the first containing area with a value.
     """
     best: tuple[float, Candidate, str] | None = None
     for option in options:
@@ -310,6 +313,8 @@ def choose(src: Source, options: list[Candidate], levels: tuple[str, ...]) -> tu
         share = coverage(src.table(option.level, period), option.level, option.code)
         if best is None or share > best[0]:
             best = (share, option, period)
+        if share >= NATIONAL_COVERAGE:
+            break
     return None if best is None else (best[1], best[2])
 
 

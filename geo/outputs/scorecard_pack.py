@@ -90,6 +90,14 @@ def small_multiples(card: pd.DataFrame, place: Area) -> Figure | None:
 
     Each map classes the region's areas of the metric's level into five quantile classes
     (worst darkest, :func:`geo.outputs.classes.map_layer`) and outlines the area in blue.
+
+    Examples
+    --------
+    >>> from geo.geography.places import area
+    >>> from geo.statistics.scorecard import example_catalogue
+    >>> figure = small_multiples(scorecard("Blackpool", catalogue=example_catalogue()), area("Blackpool"))
+    >>> [ax.get_title().splitlines()[0] for ax in figure.axes]
+    ['Gross median weekly pay']
     """
     rows = card[card["left_behind"].fillna(False).astype(bool)]
     if rows.empty:

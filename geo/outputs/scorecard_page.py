@@ -136,7 +136,13 @@ def reading(card: pd.DataFrame) -> str:
 
 
 def rank_words(row: pd.Series) -> str:
-    """The rank of a row with its "of N" and its level, and its rank in the nation when that differs."""
+    """The rank of a row with its "of N" and its level, and its rank in the nation when that differs.
+
+    Examples
+    --------
+    >>> rank_words(pd.Series({"rank": 353.0, "of": 359, "level": "lad24", "nation_rank": 290.0, "nation_of": 294, "nation_name": "England"}))
+    '353rd of 359 districts (1 = best); 290th of 294 in England'
+    """
     text = rank_text(row["rank"], row["of"], str(row["level"]), worst="best")
     if text and pd.notna(row.get("nation_rank")) and row["nation_of"] != row["of"] and int(row["nation_of"]) > 1:
         text += f"; {ordinal(int(row['nation_rank']))} of {int(row['nation_of']):,} in {row['nation_name']}"
@@ -182,7 +188,15 @@ def _cells(row: pd.Series) -> list[str]:
 
 
 def card_table(card: pd.DataFrame) -> str:
-    """The scorecard as one accessible table, a header row per mission."""
+    """The scorecard as one accessible table, a header row per mission.
+
+    Examples
+    --------
+    >>> from geo.statistics.scorecard import example_catalogue, scorecard
+    >>> text = card_table(scorecard("Cardiff", catalogue=example_catalogue()))
+    >>> text.count('<th class="mission"'), text.count('<th scope="row">')
+    (1, 1)
+    """
     head = ["Metric", "Period", "Value (95 % interval)", "Against region ▲ and nation |", "Rank (1 = best)", "In its region",
             "Last five periods", "Spread in the region", "Left behind?"]
     body = []
@@ -198,7 +212,14 @@ def card_table(card: pd.DataFrame) -> str:
 
 
 def left_behind_list(card: pd.DataFrame) -> str:
-    """The left-behind metrics with their ranks, as a list (plain words)."""
+    """The left-behind metrics with their ranks, as a list (plain words).
+
+    Examples
+    --------
+    >>> from geo.statistics.scorecard import example_catalogue, scorecard
+    >>> print(left_behind_list(scorecard("Blackpool", catalogue=example_catalogue())))  # doctest: +ELLIPSIS
+    <ul class="measures"><li>Gross median weekly pay (2025-04-30): 539.9 £ per week — 353rd of 359 districts (1 = best); 290th of 294 in England; in England&#x27;s worst 10 % of districts ...</li></ul>
+    """
     rows = card[card["left_behind"].fillna(False).astype(bool)]
     if rows.empty:
         return f"<p>{html.escape(card.attrs['name'])} is left behind on none of the metrics judged.</p>"
@@ -209,7 +230,15 @@ def left_behind_list(card: pd.DataFrame) -> str:
 
 
 def terms(card: pd.DataFrame) -> list[str]:
-    """The definitions of the page's terms, one line each (plain text)."""
+    """The definitions of the page's terms, one line each (plain text).
+
+    Examples
+    --------
+    >>> card = pd.DataFrame()
+    >>> card.attrs.update({"nation": "Wales", "region": "Wales (a nation: Wales has no regions)", "level": "lad24"})
+    >>> terms(card)[3]
+    'Region: Wales (a nation: Wales has no regions); outside England the nation stands in for the region.'
+    """
     nation = card.attrs["nation"]
     region = card.attrs["region"]
     words = short(card.attrs["level"], plural=True)

@@ -69,7 +69,13 @@ PLURAL = {"lad24": "districts", "utla23": "counties and unitary authorities", "p
 @dataclass(frozen=True)
 class Candidate:
     """A level at which a metric may be read for an area: the area itself, the same area under
-    another level (``same``), or an area containing it (``parent``)."""
+    another level (``same``), or an area containing it (``parent``).
+
+    Examples
+    --------
+    >>> Candidate("rgn24", "E12000002", "North West", "parent").relation
+    'parent'
+    """
 
     level: str
     code: str
@@ -80,7 +86,14 @@ class Candidate:
 @dataclass
 class Source:
     """One indicator of one ESS file, with what is derived from it (tables per level and period,
-    each area's rows) made once."""
+    each area's rows) made once.
+
+    Examples
+    --------
+    >>> pay = source("gross-median-weekly-pay", "Gross median weekly pay")
+    >>> pay.value("lad24", "E06000009", "2025-04-30"), pay.published(["E92000001"], "2025-04-30")
+    (539.9, (648.4, 'E92000001'))
+    """
 
     frame: pd.DataFrame
     memo: dict[tuple[str, ...], Any] = field(default_factory=dict, repr=False)
@@ -298,6 +311,14 @@ def choose(src: Source, options: list[Candidate], levels: tuple[str, ...]) -> tu
     Of the levels of the area's own code with a value, the first whose values cover at least
     99 % of the nation's areas is taken, else the one covering the largest share (the first on
     a tie); only when there is none, the first containing area with a value.
+
+    Examples
+    --------
+    >>> from geo.geography.places import area
+    >>> hle = source("healthy-life-expectancy", "Male healthy life expectancy")
+    >>> option, period = choose(hle, candidates(area("Blackpool")), ("lad24", "utla23", "rgn24", "ctry"))
+    >>> option.level, option.relation, period  # published for England's districts only in part: its unitary authority row
+    ('utla23', 'same', '2022-01-01/P3Y')
     """
     best: tuple[float, Candidate, str] | None = None
     for option in options:
@@ -319,7 +340,14 @@ def choose(src: Source, options: list[Candidate], levels: tuple[str, ...]) -> tu
 
 
 def coverage(table: pd.DataFrame, level: str, code: str) -> float:
-    """The share of the nation's areas of ``level`` (the nation of ``code``) with a value in ``table``."""
+    """The share of the nation's areas of ``level`` (the nation of ``code``) with a value in ``table``.
+
+    Examples
+    --------
+    >>> pay = source("gross-median-weekly-pay", "Gross median weekly pay")
+    >>> round(coverage(pay.table("lad24", "2025-04-30"), "lad24", "E06000009"), 3)  # 294 of England's 296 districts
+    0.993
+    """
     nation = nation_of(level, code)
     have = table.index[table["observation"].notna().to_numpy()]
     return float(national_coverage(have, level).loc[nation.code, "share"])

@@ -57,7 +57,7 @@ def _catalogue(ess: str, *, higher_is_better: bool = True, levels: tuple[str, ..
 
 def _wales(values: dict[str, float], period: str = "2023-01-01/P1Y", nation: float = 50.0, **cardiff: float) -> list[dict[str, object]]:
     rows = [_row(code, value, period, **(cardiff if code == CARDIFF else {})) for code, value in values.items()]
-    return rows + [_row("W92000004", nation, period, geography="Nation")]
+    return [*rows, _row("W92000004", nation, period, geography="Nation")]
 
 
 def _one(tmp_path: Path, rows: list[dict[str, object]], area: str = "Cardiff", **options: object) -> pd.Series:
@@ -177,7 +177,7 @@ def test_errors(tmp_path: Path) -> None:
     ess = _write(tmp_path, _wales({code: float(i) for i, code in enumerate(WALES, start=1)}))
     with pytest.raises(InputError, match="area='Blackpoool' matches no area"):
         scorecard("Blackpoool", catalogue=_catalogue(ess))
-    with pytest.raises(InputError, match="area='North West' is a region .* a scorecard is made for a district"):
+    with pytest.raises(InputError, match=r"area='North West' is a region .* a scorecard is made for a district"):
         scorecard("North West", catalogue=_catalogue(ess))
     with pytest.raises(InputError, match=r"catalogue= lacks the columns \['levels'\]"):
         scorecard("Cardiff", catalogue=_catalogue(ess).drop(columns=["levels"]))

@@ -93,7 +93,7 @@ def test_every_of_counts_the_areas_with_a_value(cards: dict[str, pd.DataFrame], 
             rows = rows[pd.to_numeric(rows["observation"]).notna()]
             codes = set(lookups.areas(level).index)
             recoded = vintages.history(level).query("change == 'recoded'").set_index("from")["to"]
-            mapped = rows["areacd"].map(lambda c: c if c in codes else recoded.get(c))  # merged areas get no value
+            mapped = rows["areacd"].map(lambda c, codes=codes, recoded=recoded: c if c in codes else recoded.get(c))  # merged: no value
             assert row["of"] == mapped.dropna().nunique(), (name, row["metric"], row["period"])
             checked += 1
             ranks = card[card["metric"] == row["metric"]]

@@ -24,7 +24,6 @@ import pandas as pd
 
 from geo.data.atomic import atomic_open, clean_leftovers, replace_folder, staging_folder
 from geo.errors import LevelupError
-from geo.geography.layers import boundaries
 from geo.geography.places import Area
 from geo.outputs.classes import map_layer
 from geo.outputs.export import export

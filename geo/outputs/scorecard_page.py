@@ -12,6 +12,7 @@ HTML-escaped.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Sequence
 
 import pandas as pd
@@ -44,6 +45,28 @@ def _fmt(value: float) -> str:
     magnitude = abs(float(value))
     decimals = 0 if magnitude >= 1000 else 1 if magnitude >= 10 else 2
     return number(float(value), decimals)
+
+
+def period_words(period: str) -> str:
+    """An ESS period as people say it: a calendar year, a financial or school year, a span of
+    years, or a day; anything else as published.
+
+    Examples
+    --------
+    >>> [period_words(p) for p in ("2023-01-01/P1Y", "2020-01-01/P3Y", "2024-09-01/P1Y", "2025-04-30", "2020-04-01/P3Y", "Q1")]
+    ['2023', '2020-2022', '2024/25', '30 Apr 2025', '2020/21 to 2022/23', 'Q1']
+    """
+    match = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})(?:/P(\d+)Y)?", str(period))
+    if not match:
+        return str(period)
+    year, month, day = int(match[1]), int(match[2]), int(match[3])
+    if match[4] is None:
+        return f"{day} {pd.Timestamp(year=year, month=month, day=day):%b %Y}"
+    years = int(match[4])
+    if (month, day) == (1, 1):
+        return str(year) if years == 1 else f"{year}-{year + years - 1}"
+    end = year + years
+    return f"{year}/{str(end)[2:]}" if years == 1 else f"{year}/{str(year + 1)[2:]} to {end - 1}/{str(end)[2:]}"
 
 
 def interval_bar(value: float, low: float, high: float, region: float, nation: float, *, region_name: str, nation_name: str,
@@ -151,7 +174,9 @@ def rank_words(row: pd.Series) -> str:
 
 def _flag(row: pd.Series) -> str:
     if row["left_behind"] is pd.NA or pd.isna(row["left_behind"]):
-        return "not judged" if pd.notna(row["value"]) else ""
+        if pd.isna(row["value"]):
+            return ""
+        return "not judged: a containing area's value" if row["source_level"] else f"not judged: {row['left_behind_rule']}"
     if not bool(row["left_behind"]):
         return "no"
     why = []
@@ -182,7 +207,7 @@ def _cells(row: pd.Series) -> list[str]:
     bar = interval_bar(row["value"], row["lci_95"], row["uci_95"], row["region_value"], row["nation_value"],
                        region_name=str(row["region_name"]), nation_name=str(row["nation_name"]))
     line = sparkline(list(row["trend_periods"]), list(row["trend_values"]))
-    return [f'<th scope="row">{e(name)}</th>', f"<td>{e(str(row['period']))}</td>", f'<td>{e(value)}</td>', f"<td>{bar}</td>",
+    return [f'<th scope="row">{e(name)}</th>', f'<td title="{e(str(row["period"]))}">{e(period_words(row["period"]))}</td>', f'<td>{e(value)}</td>', f"<td>{bar}</td>",
             f"<td>{e(rank_words(row))}</td>", f"<td>{e(region)}</td>", f"<td>{line}</td>", f"<td>{e(spread)}</td>",
             f'<td class="flag">{e(_flag(row))}</td>']
 
@@ -218,12 +243,12 @@ def left_behind_list(card: pd.DataFrame) -> str:
     --------
     >>> from geo.statistics.scorecard import example_catalogue, scorecard
     >>> print(left_behind_list(scorecard("Blackpool", catalogue=example_catalogue())))  # doctest: +ELLIPSIS
-    <ul class="measures"><li>Gross median weekly pay (2025-04-30): 539.9 £ per week — 353rd of 359 districts (1 = best); 290th of 294 in England; in England&#x27;s worst 10 % of districts ...</li></ul>
+    <ul class="measures"><li>Gross median weekly pay (30 Apr 2025): 539.9 £ per week — 353rd of 359 districts (1 = best); 290th of 294 in England; in England&#x27;s worst 10 % of districts ...</li></ul>
     """
     rows = card[card["left_behind"].fillna(False).astype(bool)]
     if rows.empty:
         return f"<p>{html.escape(card.attrs['name'])} is left behind on none of the metrics judged.</p>"
-    items = [f"<li>{html.escape(str(r['name']))} ({html.escape(str(r['period']))}): {html.escape(_fmt(r['value']))} "
+    items = [f"<li>{html.escape(str(r['name']))} ({html.escape(period_words(r['period']))}): {html.escape(_fmt(r['value']))} "
              f"{html.escape(str(r['unit']))} — {html.escape(rank_words(r))}; {html.escape(str(r['left_behind_rule']))}</li>"
              for _, r in rows.iterrows()]
     return f'<ul class="measures">{"".join(items)}</ul>'
@@ -247,8 +272,8 @@ def terms(card: pd.DataFrame) -> list[str]:
         "with its 95 % confidence interval where published.",
         "Value of a containing area: where a metric is not published for the area, the value of the county, police force "
         "area, region or nation that contains it; it is not ranked or judged as the area's own.",
-        f"Rank: position among all areas of the level with a value in that period, 1 = best; ties share the best rank; "
-        f"areas without a value are left out and not counted in “of”.",
+        "Rank: position among all areas of the level with a value in that period, 1 = best; ties share the best rank; "
+        "areas without a value are left out and not counted in “of”.",
         f"Region: {region}; outside England the nation stands in for the region.",
         f"Worst national decile: among the worst tenth of {nation}'s ranked areas of the level (ties with the last one "
         "included), judged only when at least 99 % of them have a value.",

@@ -149,13 +149,18 @@ def reading(card: pd.DataFrame) -> str:
     >>> card.attrs.update({"name": "Blackpool", "levels_plural": "districts", "nation": "England"})
     >>> reading(card)
     'Blackpool is in the worst national decile on 1 of 2 metrics available for districts, and left behind on 2 (worst decile, or 95 % interval wholly worse than England).'
+    >>> reading(card.iloc[2:])
+    'No metric could be judged against national deciles for Blackpool (too few districts with a value, or none published); Blackpool is left behind on 0 (worst decile, or 95 % interval wholly worse than England).'
     """
-    judged = card["worst_decile"].notna()
+    judged = int(card["worst_decile"].notna().sum())
     worst = int(card["worst_decile"].fillna(False).sum())
     left = int(card["left_behind"].fillna(False).sum())
-    return (f"{card.attrs['name']} is in the worst national decile on {worst} of {int(judged.sum())} metrics available for "
-            f"{card.attrs['levels_plural']}, and left behind on {left} (worst decile, or 95 % interval wholly worse than "
-            f"{card.attrs['nation']}).")
+    name, areas, nation = card.attrs["name"], card.attrs["levels_plural"], card.attrs["nation"]
+    behind = f"left behind on {left} (worst decile, or 95 % interval wholly worse than {nation})"
+    if not judged:
+        return (f"No metric could be judged against national deciles for {name} (too few {areas} with a value, or none "
+                f"published); {name} is {behind}.")
+    return f"{name} is in the worst national decile on {worst} of {judged} metrics available for {areas}, and {behind}."
 
 
 def rank_words(row: pd.Series) -> str:

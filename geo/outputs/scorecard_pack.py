@@ -16,6 +16,7 @@ import logging
 import math
 import os
 import shutil
+import textwrap
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -29,7 +30,7 @@ from geo.outputs.classes import map_layer
 from geo.outputs.export import export
 from geo.outputs.maps import ATTRIBUTION
 from geo.outputs.report import MARKER, _check_out, _version
-from geo.outputs.scorecard_page import page
+from geo.outputs.scorecard_page import page, period_words
 from geo.statistics.scorecard import scorecard
 from geo.statistics.scorecard_metric import region_of, source
 
@@ -111,7 +112,7 @@ def small_multiples(card: pd.DataFrame, place: Area) -> Figure | None:
         ax = fig.add_subplot(lines, columns, position)
         ax.set_axis_off()
         region = region_of(str(row["level"]), str(row["source_code"]))
-        title = f"{row['name']}\n{row['period']} ({row['unit']})"
+        title = "\n".join([*textwrap.wrap(str(row["name"]), 48)[:3], f"{period_words(row['period'])} ({row['unit']})"])
         try:
             table = source(str(row["ess"]), str(row["indicator"])).table(str(row["level"]), str(row["period"]))
             values = table[["observation"]].loc[lambda t: ~t.index.duplicated()]
@@ -124,7 +125,7 @@ def small_multiples(card: pd.DataFrame, place: Area) -> Figure | None:
         layer = drawn.layer
         layer.plot(ax=ax, color=[drawn.classes.colour_of(c) for c in layer.index], edgecolor="white", linewidth=0.3)
         if place.code in layer.index:
-            layer.loc[[place.code]].boundary.plot(ax=ax, color="#0033cc", linewidth=1.8)
+            layer.loc[[place.code]].boundary.plot(ax=ax, color="#0033cc", linewidth=1.0)
         ax.set_aspect("equal")
         ax.set_title(title, fontsize=8)
         handles = [Patch(facecolor=colour, edgecolor="#999999", label=f"{label} ({count})") for label, colour, count in drawn.classes.legend()]

@@ -52,6 +52,7 @@ if TYPE_CHECKING:  # the same names, for type checkers and IDEs; at run time see
     from geo.statistics.indices import DeprivationIndex, deprivation_index
     from geo.statistics.inequality import decompose, inequality
     from geo.statistics.pockets import pockets
+    from geo.statistics.scorecard import scorecard
 
 #: Where each public function lives: it is imported on first use (PEP 562), so that
 #: ``import geo`` and ``levelup --help`` load no geopandas, libpysal, esda, matplotlib or folium.
@@ -83,6 +84,7 @@ _LAZY = {
     "decompose": "geo.statistics.inequality",
     "inequality": "geo.statistics.inequality",
     "pockets": "geo.statistics.pockets",
+    "scorecard": "geo.statistics.scorecard",
 }
 
 
@@ -142,5 +144,6 @@ __all__ = [
     "pockets",
     "population",
     "read_ess",
+    "scorecard",
     "settings",
 ]

@@ -284,6 +284,13 @@ def _cmd_report(args: argparse.Namespace) -> None:
     print(f"report written to {target}/index.html")
 
 
+def _cmd_scorecard(args: argparse.Namespace) -> None:
+    from geo.outputs.scorecard_pack import build_scorecard
+
+    target = build_scorecard(args.area, args.out, level=args.level, overwrite=args.overwrite)
+    print(f"scorecard written to {target}/index.html")
+
+
 def _common(p: argparse.ArgumentParser, *, kinds: bool = True) -> None:
     p.add_argument("input", metavar="INPUT", help="CSV (codes in a column) or GeoPackage/GeoParquet layer")
     p.add_argument("--value", required=True, help="value column(s); repeat for several", action="append" if kinds else "store")
@@ -438,6 +445,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--csv", dest="path", metavar="FILE", help="write the whole table as CSV to FILE instead of printing it")
     p.add_argument("--overwrite", action="store_true", help="replace an existing FILE")
     p.set_defaults(func=_cmd_missions)
+
+    p = commands.add_parser("scorecard", help="where an area stands on every levelling-up mission metric: index.html, scorecard.csv, maps.png",
+                            description="Where an area stands on every levelling-up mission metric: index.html, scorecard.csv, maps.png.",
+                            epilog='Example: levelup scorecard --area "Blackpool" --out out/blackpool-scorecard')
+    p.add_argument("--area", required=True, help="district, county or unitary authority, or police force area (name or code)")
+    p.add_argument("--level", help="level of --area, for a name several levels share (lad24, utla23 or pfa24)")
+    p.add_argument("--out", required=True, help="output folder (new or empty; an earlier scorecard is replaced only with --overwrite)")
+    p.add_argument("--overwrite", action="store_true", help="replace an earlier scorecard or report in --out (never other files)")
+    p.set_defaults(func=_cmd_scorecard)
     for path, leaf in leaves(parser):  # every command's errors speak its own options
         leaf.set_defaults(spelled=spellings(leaf, path[-1]))
     return parser

@@ -70,6 +70,15 @@ GUARDED: dict[tuple[str, str], str] = {
         "exclude_option, i.e. offers errors= itself (aggregate); for every other caller unknown codes get "
         "prepare's own message, whose hint is that exclude_option"
     ),
+    ("scorecard_metric._spread", "inequality.inequality"): (
+        "the scorecard's spread passes one region's areas of a level that nests in the region's level (lad24, utla23, "
+        "pfa24 in rgn24 or ctry), codes as the index and no weight: no code=, weight= or within= hint can arise "
+        "(tested in test_scorecard.py::test_spread_is_guarded)"
+    ),
+    ("scorecard_pack.small_multiples", "classes.map_layer"): (
+        "the scorecard's maps catch every LevelupError of map_layer: the map is left out, titled '(map not drawn)' and "
+        "logged, so none of map_layer's hints reaches a user (tested in test_scorecard.py::test_maps_are_guarded)"
+    ),
 }
 
 #: parameters whose text a function puts into a "pass ..." hint ((module, function) -> parameter):

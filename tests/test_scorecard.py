@@ -81,7 +81,26 @@ def test_missing_areas_are_not_ranked_and_deciles_need_coverage(tmp_path: Path) 
     rows[0]["observation"] = math.nan  # and the 1st has no value
     row = _one(tmp_path, rows)
     assert (row["rank"], row["of"]) == (8.0, 20)  # 15..21 are higher: 7 areas
-    assert pd.isna(row["worst_decile"]) and "values for 20 of Wales's 22 districts" in row["left_behind_rule"]
+    # 20 of 22 (91 %): k = round(22 / 10) = 2; 12 ranked areas are worse than Cardiff, so it is out
+    # wherever the 2 missing areas fall
+    assert row["worst_decile"] == False  # noqa: E712
+    assert "not in Wales's worst 10 % of districts (20 of 22 ranked" in row["left_behind_rule"]
+    # Cardiff the lowest of the 20: in the worst 2 only if both missing areas are not below it
+    low = _one(tmp_path, _wales({c: (0.0 if c == CARDIFF else v) for c, v in values.items() if c != "W06000024"} | {WALES[0]: math.nan}))
+    assert pd.isna(low["worst_decile"]) and "perhaps in (not judged) Wales's worst 10 %" in low["left_behind_rule"]
+    # 19 of 22 (86 %): below 90 %, never judged
+    fewer = {c: v for c, v in values.items() if c not in ("W06000024", "W06000023", WALES[0])}
+    few = _one(tmp_path, _wales({c: (0.0 if c == CARDIFF else v) for c, v in fewer.items()}))
+    assert pd.isna(few["worst_decile"]) and "values for 19 of Wales's 22 districts" in few["left_behind_rule"]
+
+
+def test_worst_decile_holds_wherever_missing_areas_fall(tmp_path: Path) -> None:
+    # 21 of 22 with values, Cardiff the lowest: k = 2, 0 worse + 1 + 1 missing <= 2, so in
+    values = {code: float(i) for i, code in enumerate(WALES, start=1) if code != "W06000024"}
+    values[CARDIFF] = 0.0
+    row = _one(tmp_path, _wales(values))
+    assert row["worst_decile"] == True and row["left_behind"] == True  # noqa: E712
+    assert "in Wales's worst 10 % of districts (21 of 22 ranked" in row["left_behind_rule"]
 
 
 def test_ties_share_the_best_rank(tmp_path: Path) -> None:

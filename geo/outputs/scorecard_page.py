@@ -281,7 +281,8 @@ def terms(card: pd.DataFrame) -> list[str]:
         "areas without a value are left out and not counted in “of”.",
         f"Region: {region}; outside England the nation stands in for the region.",
         f"Worst national decile: among the worst tenth of {nation}'s ranked areas of the level (ties with the last one "
-        "included), judged only when at least 99 % of them have a value.",
+        "included), judged when at least 99 % of them have a value; with 90 to 99 %, only where the missing areas could "
+        "not change the answer wherever they fell.",
         f"Interval rule: the 95 % interval lies wholly on the wrong side of {nation}'s published value in the same period.",
         "Left behind: in the worst national decile, or the interval rule holds (marked in red and in words).",
         "Spread in the region: the decile gap (median of the best tenth of the region's areas minus that of the worst "

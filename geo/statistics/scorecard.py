@@ -40,8 +40,8 @@ COLUMNS = (
     "change", "change_from", "spread_areas", "spread_decile_gap", "spread_p90_p10",
 )
 #: The rule of ``left_behind``, in one sentence.
-RULE = ("left behind: in the worst 10 % of its nation's areas of the level (ranked areas; at least 99 % of them "
-        "with a value), or its 95 % interval wholly on the wrong side of the nation's published value")
+RULE = ("left behind: in the worst 10 % of its nation's areas of the level (ranked areas; with 90-99 % of them "
+        "with a value, only where the missing ones could not change it), or its 95 % interval wholly on the wrong side of the nation's published value")
 
 
 def example_catalogue() -> pd.DataFrame:

@@ -24,8 +24,12 @@ The rules, said once (:func:`geo.statistics.scorecard.scorecard` uses them for e
   Northern Ireland have none, so their nation stands in).
 - **Worst national decile.** The area is among the ``k = max(1, round(n / 10))`` worst of its
   nation's ``n`` ranked areas of the level, or tied with the ``k``-th
-  (:func:`geo.statistics.inequality.decile_groups`). Judged only when the file has values for
-  at least 99 % of the nation's areas of the level (:data:`geo.geography.coverage.NATIONAL_COVERAGE`).
+  (:func:`geo.statistics.inequality.decile_groups`), when the file has values for at least
+  99 % of the nation's areas of the level (:data:`geo.geography.coverage.NATIONAL_COVERAGE`).
+  With fewer (but at least :data:`DECILE_COVERAGE`, 90 %), ``k`` counts the nation's ``N``
+  areas, ``m`` of them missing: the area is judged in the worst decile only if it would be
+  wherever the missing areas fell (``w + 1 + m <= k``, ``w`` ranked areas strictly worse),
+  not in it if ``w + 1 > k``, and not judged in between.
 - **Interval rule.** The area's 95 % interval lies wholly on the wrong side of its nation's
   published value in the same period (its upper limit below it when higher is better, its
   lower limit above it when lower is better). Judged only when both are published.
@@ -54,6 +58,9 @@ from geo.statistics.inequality import decile_groups, inequality
 
 log = logging.getLogger(__name__)
 
+#: Below full national coverage (99 %), the least share of the nation's areas with a value for
+#: the worst decile to be judged, and then only where the missing areas could not change it.
+DECILE_COVERAGE = 0.9
 #: How many periods the trend keeps (the last five, the chosen one included).
 TREND = 5
 #: How old codes are combined by :func:`geo.moving.ess.at_level`: never for means and rates
@@ -412,6 +419,27 @@ def _spread(values: pd.Series, level: str, region: Area, higher_is_better: bool)
     return {"spread_areas": int(found["n"]), "spread_decile_gap": float(found["decile_gap"]), "spread_p90_p10": float(found["p90_p10_ratio"])}
 
 
+def _decile_with_gaps(values: pd.Series, code: str, areas: int, higher_is_better: bool) -> tuple[Any, str]:
+    """Worst-decile flag when some of the nation's ``areas`` have no value (module description).
+
+    Examples
+    --------
+    >>> _decile_with_gaps(pd.Series([1.0, 2, 3] + [5.0] * 15, index=list("abcdefghijklmnopqr")), "a", 20, True)
+    (True, 'in')
+    >>> _decile_with_gaps(pd.Series([1.0, 2, 3] + [5.0] * 15, index=list("abcdefghijklmnopqr")), "b", 20, True)
+    (<NA>, 'perhaps in (not judged)')
+    """
+    k = max(1, round(areas / 10))
+    own = values[code]
+    worse = int((values < own).sum() if higher_is_better else (values > own).sum())
+    missing = areas - len(values)
+    if worse + 1 + missing <= k:
+        return True, "in"
+    if worse + 1 > k:
+        return False, "not in"
+    return pd.NA, "perhaps in (not judged)"
+
+
 def _judge(out: dict[str, Any], values: pd.Series, nation: Area, level: str, own: bool, place: Area, higher_is_better: bool,
            table: pd.DataFrame) -> dict[str, Any]:
     """The left-behind flags and the rule's words (module description)."""
@@ -430,6 +458,10 @@ def _judge(out: dict[str, Any], values: pd.Series, nation: Area, level: str, own
         decile = bool(code in worst.index)
         said = "in" if decile else "not in"
         parts.append(f"{said} {nation.name}'s worst 10 % of {words} (the worst {len(worst):,} of {len(in_nation):,})")
+    elif coverage["share"] >= DECILE_COVERAGE and code in in_nation.index:
+        decile, words_decile = _decile_with_gaps(in_nation, code, int(coverage["areas"]), higher_is_better)
+        parts.append(f"{words_decile} {nation.name}'s worst 10 % of {words} ({len(in_nation):,} of "
+                     f"{int(coverage['areas']):,} ranked; judged wherever the missing ones fell)")
     else:
         parts.append(f"national decile not judged: values for {int(coverage['in_data']):,} of {nation.name}'s "
                      f"{int(coverage['areas']):,} {words} ({100 * NATIONAL_COVERAGE:.0f} % needed)")

@@ -424,10 +424,11 @@ def _decile_with_gaps(values: pd.Series, code: str, areas: int, higher_is_better
 
     Examples
     --------
-    >>> _decile_with_gaps(pd.Series([1.0, 2, 3] + [5.0] * 15, index=list("abcdefghijklmnopqr")), "a", 20, True)
-    (True, 'in')
-    >>> _decile_with_gaps(pd.Series([1.0, 2, 3] + [5.0] * 15, index=list("abcdefghijklmnopqr")), "b", 20, True)
-    (<NA>, 'perhaps in (not judged)')
+    >>> values = pd.Series([1.0, 2, 3] + [5.0] * 16, index=list("abcdefghijklmnopqrs"))  # 19 of 20 areas
+    >>> _decile_with_gaps(values, "a", 20, True), _decile_with_gaps(values, "b", 20, True)
+    ((True, 'in'), (<NA>, 'perhaps in (not judged)'))
+    >>> _decile_with_gaps(values, "c", 20, True)
+    (False, 'not in')
     """
     k = max(1, round(areas / 10))
     own = values[code]

@@ -43,7 +43,7 @@ all-areas: install
 	$(VENV)/bin/levelup report --all-areas $(LEVELS) --out $(OUT)/all-areas --overwrite
 
 clean:
-	rm -rf $(VENV) build *.egg-info $(OUT)
+	rm -rf $(VENV) build dist *.egg-info $(OUT)
 
 .PHONY: lint
 lint: install

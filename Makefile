@@ -43,7 +43,7 @@ all-areas: install
 	$(VENV)/bin/levelup report --all-areas $(LEVELS) --out $(OUT)/all-areas --overwrite
 
 clean:
-	rm -rf $(VENV) build *.egg-info $(OUT)
+	rm -rf $(VENV) build dist *.egg-info $(OUT)
 
 .PHONY: lint
 lint: install
@@ -69,3 +69,10 @@ bench: install
 	rm -rf build  # a stale in-tree build would put modules of an older layout back into the install
 	$(VENV)/bin/pip install --quiet --no-deps --force-reinstall .
 	cd benchmarks && ../$(VENV)/bin/pytest -q -s -p no:cacheprovider --benchmark-enable --benchmark-columns=min,median,mean,rounds test_bench_loading.py test_bench_aggregate.py test_bench_pockets.py test_bench_map.py test_bench_startup.py test_bench_report.py test_bench_assign.py
+
+# a release: sdist and wheel in dist/, checked by twine (tests/test_wheel.py installs the wheel)
+.PHONY: dist
+dist: install
+	rm -rf build dist
+	$(VENV)/bin/python -m build
+	$(VENV)/bin/twine check --strict dist/*

@@ -106,7 +106,7 @@ def __dir__() -> list[str]:
     return sorted({*globals(), *_LAZY})
 
 
-__version__ = "0.1.0"
+__version__ = "0.1.0"  # the one place: setup.cfg reads it (attr:); tests check CITATION.cff and CHANGELOG.md
 
 __all__ = [
     "Area",

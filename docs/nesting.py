@@ -1,10 +1,10 @@
 """The nesting diagram of the levels, drawn at build time from the package's catalogue
 (``lookups/levels.toml``: each ``[[edge]]`` is a direct child -> parent relation)."""
 
+import tomllib
 from importlib.resources import files
 
 import matplotlib.pyplot as plt
-import tomllib
 from matplotlib.patches import FancyBboxPatch
 
 import geo

@@ -9,12 +9,12 @@ spelled out by hand in each test.
 from __future__ import annotations
 
 import re
+import tomllib
 from pathlib import Path
 
 import pandas as pd
 import pyogrio
 import pytest
-import tomllib
 
 import geo
 from geo.cli import main

@@ -18,12 +18,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import tomllib
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from typing import Any
-
-import tomllib
 
 from geo.errors import InputError, examples
 

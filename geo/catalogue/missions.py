@@ -18,12 +18,12 @@ Examples
 from __future__ import annotations
 
 import logging
+import tomllib
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import tomllib
 
 from geo import catalogue
 from geo.errors import DataError, InputError, examples

@@ -33,12 +33,11 @@ from __future__ import annotations
 import difflib
 import logging
 import re
+import tomllib
 import unicodedata
 from functools import lru_cache
 from importlib import resources
 from typing import NamedTuple
-
-import tomllib
 
 from geo import catalogue
 from geo.errors import InputError, examples

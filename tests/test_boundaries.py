@@ -115,8 +115,17 @@ def test_dissolve_from_gives_lad_outlines_on_lsoa_edges(raw: dict[str, pd.DataFr
 
 
 def test_within_rejects_unknown_and_non_parent_codes() -> None:
-    with pytest.raises(geo.InputError, match=r"within='E99999999' is not a known area code"):
+    with pytest.raises(geo.InputError, match=r"within='E99999999' is neither an area code nor a place name; expected e.g. 'TLC'"):
         geo.boundaries("lad24", within="E99999999")
+    with pytest.raises(geo.InputError, match=r"within='Narnia' is neither .* Close names: 'Arun'"):
+        geo.boundaries("lsoa21", within="Narnia")
+
+
+def test_within_takes_place_names() -> None:
+    by_name = geo.boundaries("lsoa21", within="County Durham")
+    by_code = geo.boundaries("lsoa21", within="E06000047")
+    assert by_name.index.equals(by_code.index) and len(by_code) == 330
+    assert geo.boundaries("lad24", within="north east").index.equals(geo.boundaries("lad24", within="E12000001").index)
     with pytest.raises(geo.NestingError, match=r"within='E01000001' is a lsoa21/lsoa11 code, and lad24 does not nest"):
         geo.boundaries("lad24", within="E01000001")
 

@@ -30,7 +30,7 @@ from geo.data import cache, products
 from geo.errors import DataError, InputError, NestingError, examples
 from geo.geography import lookups, registry
 from geo.geography.codes import isin
-from geo.geography.places import levels_of
+from geo.geography.places import area, levels_of
 
 log = logging.getLogger(__name__)
 
@@ -49,8 +49,9 @@ def boundaries(level: str, *, within: str | None = None, dissolve_from: str | No
     level : str
         A level id or alias (``"lsoa21"``, ``"utla"``, ``"region"``).
     within : str, optional
-        An area code at a coarser level (``"TLC"``, ``"E06000047"``, ``"E23000001"``): only
-        the areas inside it are returned, selected through the lookups (not geometry).
+        An area at a coarser level, by code (``"TLC"``, ``"E06000047"``, ``"E23000001"``) or by
+        name (``"County Durham"``, resolved by :func:`geo.area`): only the areas inside it are
+        returned, selected through the lookups (not geometry).
     dissolve_from : str, optional
         Build the layer by dissolving this finer level through the lookups instead of
         reading the level's own boundary product; ``boundaries("lad24",
@@ -258,11 +259,17 @@ def _dissolved(item: registry.LevelSpec, bases: tuple[str, ...]) -> gpd.GeoDataF
 
 def _codes_within(level: str, within: str) -> pd.Index:
     code = str(within).strip().upper()
+    if not levels_of(code):  # a name people use ("County Durham", "Hull")
+        try:
+            code = area(str(within)).code
+        except InputError as error:
+            raise InputError(
+                f"within={within!r} is neither an area code nor a place name; expected e.g. 'TLC', 'E06000047' "
+                f"or 'County Durham' ({str(error).split(' at levels ')[-1]})"
+            ) from None
     holders = [h for h in levels_of(code) if h in registry.spec(level).nests_in]
     if not holders:
         found = levels_of(code)
-        if not found:
-            raise InputError(f"within={within!r} is not a known area code at any level; expected e.g. 'TLC' or 'E06000047'")
         raise NestingError(
             f"within={within!r} is a {'/'.join(found)} code, and {level} does not nest in "
             f"{'/'.join(found)}; {level} nests in: {', '.join(registry.spec(level).nests_in) or 'nothing'}"

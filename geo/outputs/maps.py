@@ -147,7 +147,7 @@ def map(  # noqa: A001 - shadows the builtin on purpose: the public name is geo.
     value : str
         Column to map.
     within : str, optional
-        An area code: map only the areas inside it.
+        An area code or name (resolved by :func:`geo.area`): map only the areas inside it.
     scheme, k : str, int
         Any mapclassify scheme and the number of classes.
     outlines : tuple of str

@@ -130,7 +130,7 @@ def scorecard(area: str | Area, *, level: str | None = None, catalogue: pd.DataF
     Returns
     -------
     DataFrame
-        One row per metric (columns :data:`COLUMNS`): ``mission``, ``mission_name``, ``metric``,
+        One row per metric (columns :data:`~geo.statistics.scorecard.COLUMNS`): ``mission``, ``mission_name``, ``metric``,
         ``name``, ``role``, ``available``, ``reason`` (why a metric has no value), ``ess`` and
         ``indicator`` (the ESS file and the label read);
         ``level`` (the level read), ``source_code``/``source_name`` (the area read: the area

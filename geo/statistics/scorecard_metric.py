@@ -1,6 +1,6 @@
 """One metric of a scorecard: an area's published value, its ranks and its trend, from one ESS file.
 
-The rules, said once (:func:`geo.statistics.scorecard.scorecard` uses them for every metric):
+The rules, said once (:func:`geo.scorecard` uses them for every metric):
 
 - **Level used.** The first level, in this order, that the catalogue lists for the metric and
   at which the file has a value for the area: the area's own level; the same area at another

@@ -37,6 +37,7 @@ import json
 import logging
 import os
 import shutil
+import sys
 import time
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -59,8 +60,9 @@ from geo.geography.layers import boundaries
 from geo.geography.places import Area, area as find_area
 from geo.outputs.export import export
 from geo.outputs.maps import map as choropleth, to_html
-from geo.outputs.plotting import plot
+from geo.outputs.plotting import sketch
 from geo.outputs.report_indicator import Indicator, load_indicator
+from geo.outputs.report_png import Painter, start as start_painter
 from geo.statistics.indices import indices
 from geo.statistics.pockets import pockets
 
@@ -395,7 +397,8 @@ def _check_place(place: Area, level: str) -> None:
         )
 
 
-def write_report(data: ReportData, place: Area, out: str | os.PathLike[str], *, overwrite: bool = False, progress: bool | None = None) -> Path:
+def write_report(data: ReportData, place: Area, out: str | os.PathLike[str], *, overwrite: bool = False, progress: bool | None = None,
+                 draw_apart: bool | None = None) -> Path:
     """Write the pack of ``place`` (a :class:`geo.geography.places.Area`) from prepared ``data`` into ``out``.
 
     Raises :class:`CoverageError` when the indicator has no value for any area of ``place``
@@ -414,6 +417,10 @@ def write_report(data: ReportData, place: Area, out: str | os.PathLike[str], *, 
         Replace a previous report in ``out``.
     progress : bool or None
         Show a progress bar (default: ``geo.settings.progress``, else only on a terminal).
+    draw_apart : bool or None
+        Draw ``map.png`` in a second process while the other files are written
+        (:mod:`geo.outputs.report_png`; the same file either way). Default: when this process
+        has not loaded matplotlib yet (a one-area report); a batch of areas passes False.
 
     Returns
     -------
@@ -468,15 +475,20 @@ def write_report(data: ReportData, place: Area, out: str | os.PathLike[str], *, 
         )
     clean_leftovers(target)
     show = settings.progress if progress is None and settings.progress is not None else progress
-    steps = tqdm(total=6, desc=f"report {place.name}", disable=not (show if show is not None else os.isatty(2)))
+    steps = tqdm(total=7, desc=f"report {place.name}", disable=not (show if show is not None else os.isatty(2)))
     staging = staging_folder(target)
+    # map.png in a second process, loading matplotlib meanwhile (geo.outputs.report_png); a
+    # process that has matplotlib loaded already (a batch of areas) draws it itself
+    apart = "matplotlib.figure" not in sys.modules if draw_apart is None else draw_apart
+    painter = start_painter() if apart else Painter(None, None)
     try:
-        _write_pack(data, place, inside, have, staging, steps)
+        _write_pack(data, place, inside, have, staging, steps, painter)
         replace_folder(staging, target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     finally:
+        painter.close()
         steps.close()
     log.info("report for %s written to %s", place.name, target)
     return target
@@ -511,7 +523,7 @@ def _profile(data: ReportData, place: Area, local: gpd.GeoDataFrame, inside: pd.
     )
 
 
-def _write_pack(data: ReportData, place: Area, inside: pd.Index, have: pd.Index, staging: Path, steps: tqdm) -> None:
+def _write_pack(data: ReportData, place: Area, inside: pd.Index, have: pd.Index, staging: Path, steps: tqdm, painter: Painter) -> None:
     from geo.outputs.report_page import page, short_criterion  # the page's wording lives in its own module
     from geo.outputs.report_pockets import members, numbered
     from geo.outputs.report_summary import inequality_table, summary_table
@@ -525,6 +537,12 @@ def _write_pack(data: ReportData, place: Area, inside: pd.Index, have: pd.Index,
     steps.update()
     profile = _profile(data, place, local, inside)
     pockets = numbered(local, higher_is_better=ind.higher_is_better, profile=profile)
+    highlight = f"{HIGHLIGHT} ({short_criterion(data)})" + ("" if len(pockets) else f": none in {place.name}")
+    shapes = pockets.assign(number=pockets.index)
+    # map.png is drawn by the painter (a second process) while the rest is written
+    painter.paint(sketch(ind.frame, value=ind.value, level=level, within=place.code, highlight=shapes, highlight_name=highlight,
+                         highlight_labels="number", outlines=(within,), higher_is_better=ind.higher_is_better,
+                         title=f"{ind.title}: {place.name}"), staging / "map.png")
     in_pockets = members(ind.frame, ind.value, pockets, higher_is_better=ind.higher_is_better, profile=profile)
     summary = summary_table(data, place, have)
     table = inequality_table(data, place, have)
@@ -533,15 +551,9 @@ def _write_pack(data: ReportData, place: Area, inside: pd.Index, have: pd.Index,
     tidy_table = tidy_inequality(table, level=place.level, within=within, title=ind.title, higher_is_better=ind.higher_is_better,
                                  areas=short(level, plural=True))
     steps.update()
-    highlight = f"{HIGHLIGHT} ({short_criterion(data)})" + ("" if len(pockets) else f": none in {place.name}")
-    shapes = pockets.assign(number=pockets.index)
     m = choropleth(ind.frame, value=ind.value, level=level, within=place.code, highlight=shapes, highlight_name=highlight,
                    highlight_labels="number", outlines=(within, "itl1"), higher_is_better=ind.higher_is_better, title=ind.title)
     to_html(m, staging / "map.html")
-    steps.update()
-    figure = plot(ind.frame, value=ind.value, level=level, within=place.code, highlight=shapes, highlight_name=highlight,
-                  highlight_labels="number", outlines=(within,), higher_is_better=ind.higher_is_better, title=f"{ind.title}: {place.name}")
-    export(figure, staging / "map.png")
     steps.update()
     areas = boundaries(level, within=place.code).join(ind.frame[[ind.value]].rename(columns={ind.value: "value"}))
     outline = boundaries(within, dissolve_from=level)
@@ -563,6 +575,8 @@ def _write_pack(data: ReportData, place: Area, inside: pd.Index, have: pd.Index,
               "indicator": ind.title, "written": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
     with atomic_open(staging / MARKER, "w") as handle:
         json.dump(marker, handle, indent=1)
+    steps.update()
+    painter.finish()
     steps.update()
 
 

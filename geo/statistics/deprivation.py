@@ -43,6 +43,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from geo.data import products
 from geo.errors import InputError, examples
@@ -125,6 +127,12 @@ def _local_concentration(frame: pd.DataFrame) -> pd.Series:
     taken = np.clip(limit - before, 0.0, ordered["pop"])
     weighted = (taken * ordered["reversed"]).groupby(ordered["group"]).sum()
     return weighted / taken.groupby(ordered["group"]).sum()
+
+
+def _first_letters(codes: pd.Index | pd.Series) -> np.ndarray:
+    """The first letter of every code (its nation), as a numpy array of str, without a Python loop."""
+    array = pa.array(np.asarray(codes, dtype=object), type=pa.string(), from_pandas=True)
+    return np.asarray(pc.utf8_slice_codeunits(array, 0, 1).to_numpy(zero_copy_only=False), dtype=object)
 
 
 def deprivation_summary(
@@ -222,14 +230,17 @@ def deprivation_summary(
         groups = parents.reindex(frame.index)
         if groups.isna().any():
             raise InputError(f"{int(groups.isna().sum()):,} {child} areas are outside {target}'s coverage ({examples(frame.index[groups.isna()])})")
-    nations = sorted(set(frame.index.str[0]))
-    n = national_count if national_count is not None else int(lookups.areas(child).index.str[0].isin(nations).sum())
+    nations = sorted(set(_first_letters(frame.index)))
+    n = national_count if national_count is not None else int(np.isin(_first_letters(lookups.areas(child).index), nations).sum())
     if frame[rank].max() > n or frame[rank].min() < 1:
         raise InputError(f"rank column {rank!r} runs from {frame[rank].min():g} to {frame[rank].max():g}; national ranks must lie in 1..{n} (national_count)")
     pop, weighted_by = _weights(frame, child, weight)
+    # groups as integers in the order of their sorted labels: the same groups, rows and sums as
+    # grouping by the labels themselves, without hashing and sorting strings at every step
+    group_of, labels = pd.factorize(groups.to_numpy(), sort=True)
     work = pd.DataFrame(
         {
-            "group": groups.to_numpy(),
+            "group": group_of,
             "rank": frame[rank].to_numpy(),
             "reversed": n + 1 - frame[rank].to_numpy(),
             "pop": pop,
@@ -259,7 +270,7 @@ def deprivation_summary(
         "population and local_concentration need residents and are left blank")
     if score is None:
         weight_reason = (weight_reason + "; " if weight_reason else "") + "no score column: average_score is absent"
-    result.index = pd.Index(result.index, name=target, dtype="string")
+    result.index = pd.Index(np.asarray(labels, dtype=object)[result.index.to_numpy()], name=target, dtype="string")
     if not grouping:  # coverage: every small area of an area should be there
         sizes = parents.dropna().value_counts()
         result.insert(1, "lsoas_expected", sizes.reindex(result.index).to_numpy())

@@ -37,7 +37,6 @@ import json
 import logging
 import os
 import shutil
-import sys
 import time
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -62,7 +61,7 @@ from geo.outputs.export import export
 from geo.outputs.maps import map as choropleth, to_html
 from geo.outputs.plotting import sketch
 from geo.outputs.report_indicator import Indicator, load_indicator
-from geo.outputs.report_png import Painter, start as start_painter
+from geo.outputs.report_png import Painter, painter_for
 from geo.statistics.indices import indices
 from geo.statistics.pockets import pockets
 
@@ -355,9 +354,13 @@ def build_report(
     nation = _nation_of(place) if indicator is not None else default_nation(place)
     own = [i.mapped_level for i in indices().values() if i.default and i.nation == nation.code[:1]]
     _check_place(place, registry.resolve(level or (own[0] if indicator is None else "lsoa21"), argument="level"))
-    data = prepare_report(indicator, value=value, kind=kind, level=level, within=within, higher_is_better=higher_is_better,
-                          threshold=threshold, nation=nation.code)
-    return write_report(data, place, out, overwrite=overwrite)
+    painter = painter_for(None)  # started now, it loads matplotlib while the indicator is prepared
+    try:
+        data = prepare_report(indicator, value=value, kind=kind, level=level, within=within, higher_is_better=higher_is_better,
+                              threshold=threshold, nation=nation.code)
+        return write_report(data, place, out, overwrite=overwrite, draw_apart=painter)
+    finally:
+        painter.close()
 
 
 def default_nation(place: Area) -> Area:
@@ -398,7 +401,7 @@ def _check_place(place: Area, level: str) -> None:
 
 
 def write_report(data: ReportData, place: Area, out: str | os.PathLike[str], *, overwrite: bool = False, progress: bool | None = None,
-                 draw_apart: bool | None = None) -> Path:
+                 draw_apart: bool | Painter | None = None) -> Path:
     """Write the pack of ``place`` (a :class:`geo.geography.places.Area`) from prepared ``data`` into ``out``.
 
     Raises :class:`CoverageError` when the indicator has no value for any area of ``place``
@@ -420,7 +423,8 @@ def write_report(data: ReportData, place: Area, out: str | os.PathLike[str], *, 
     draw_apart : bool or None
         Draw ``map.png`` in a second process while the other files are written
         (:mod:`geo.outputs.report_png`; the same file either way). Default: when this process
-        has not loaded matplotlib yet (a one-area report); a batch of areas passes False.
+        has not loaded matplotlib yet (a one-area report); a batch of areas passes False; a
+        started :class:`~geo.outputs.report_png.Painter` is used (:func:`build_report`).
 
     Returns
     -------
@@ -479,8 +483,7 @@ def write_report(data: ReportData, place: Area, out: str | os.PathLike[str], *, 
     staging = staging_folder(target)
     # map.png in a second process, loading matplotlib meanwhile (geo.outputs.report_png); a
     # process that has matplotlib loaded already (a batch of areas) draws it itself
-    apart = "matplotlib.figure" not in sys.modules if draw_apart is None else draw_apart
-    painter = start_painter() if apart else Painter(None, None)
+    painter = painter_for(draw_apart)
     try:
         _write_pack(data, place, inside, have, staging, steps, painter)
         replace_folder(staging, target)

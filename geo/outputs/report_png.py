@@ -168,6 +168,21 @@ def start() -> Painter:
     return Painter(process, errors)
 
 
+def painter_for(draw_apart: bool | Painter | None) -> Painter:
+    """Who draws a report's map.png: a started helper unless ``draw_apart`` is False, or None
+    while this process has matplotlib loaded already (a batch of areas); a Painter is kept.
+
+    Examples
+    --------
+    >>> painter_for(False).process is None  # drawn in this process
+    True
+    """
+    if isinstance(draw_apart, Painter):
+        return draw_apart
+    apart = "matplotlib.figure" not in sys.modules if draw_apart is None else draw_apart
+    return start() if apart else Painter(None, None)
+
+
 def _serve() -> None:
     """The helper: load matplotlib, read ``(sketch, path)`` from standard input, write the PNG."""
     import matplotlib.backends.backend_agg  # noqa: F401 - loaded before the sketch arrives

@@ -4,9 +4,10 @@ from a fresh process with a warm cache, and the peak memory of it and of a natio
 
 Each run is a new interpreter started as a user starts it (the ``levelup`` console script), so
 the time includes importing the libraries. One warm-up run fills the cache and the OS file
-cache; the claim is on the median of 5 runs after it. Peak memory is the maximum resident set
-size (``ru_maxrss`` from ``os.wait4``: the process, or the largest of it and the children it
-waited for, such as the helper that draws ``map.png``), printed and stored in ``extra_info``.
+cache; the claim is on the median of 5 runs after it. Peak memory is the process's peak
+resident set (``VmHWM``, written by the process as it exits); the helper that draws
+``map.png`` meanwhile (numpy and matplotlib only) is measured apart, as a process importing
+what it imports. Both are printed and stored in ``extra_info``.
 
 Issue 11 asks for <= 2.5 s wall (3.03 s on an idle machine before these changes; ~6.9 s before
 issue 11). What is asserted is that goal, scaled by how much the machine stretches a process
@@ -38,7 +39,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-LEVELUP = Path(sys.executable).parent / "levelup"
 AREA = "County Durham"
 #: Issue 11's goal (wall seconds on an idle machine; module description).
 GOAL_S = 2.5
@@ -50,30 +50,44 @@ ROUNDS = 5
 LAYERS_LIMIT = 4.5
 
 
-def _child(argv: list[str]) -> tuple[float, float, int]:
-    """Run ``argv`` in a new process; return its wall seconds, CPU seconds and peak RSS in bytes."""
-    with tempfile.TemporaryFile() as errors:
-        start = time.perf_counter()
-        process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=errors)
-        _, status, usage = os.wait4(process.pid, 0)
-        wall = time.perf_counter() - start
-        process.returncode = os.waitstatus_to_exitcode(status)
-        if process.returncode != 0:
-            errors.seek(0)
-            raise AssertionError(f"{argv[:3]} failed ({process.returncode}): {errors.read().decode(errors='replace')[-2000:]}")
-    # ru_maxrss is in kilobytes on Linux
-    return wall, usage.ru_utime + usage.ru_stime, int(usage.ru_maxrss) * 1024
+#: Prefixed to each measured program: at exit it writes its peak resident set (VmHWM) to the file
+#: named by LEVELUP_BENCH_PEAK. (``ru_maxrss`` of a child is no good here: Linux starts it at the
+#: size of the process that launched it, this large pytest process.)
+PEAK_HOOK = ("import atexit as _a, os as _o\n"
+             "def _peak():\n"
+             "    line = next(l for l in open('/proc/self/status') if l.startswith('VmHWM:'))\n"
+             "    open(_o.environ['LEVELUP_BENCH_PEAK'], 'w').write(str(int(line.split()[1]) * 1024))\n"
+             "_a.register(_peak)\n")
+#: ``levelup`` as its console script runs it (geo.cli.run: the command, exit handlers, exit).
+LEVELUP_CODE = "import sys\nsys.argv[0] = 'levelup'\nfrom geo.cli import run\nrun()\n"
+
+
+def _child(code: str, *args: str) -> tuple[float, float, int]:
+    """Run ``python -c code args`` in a new process; return its wall seconds, CPU seconds (its
+    own and its children's) and peak RSS in bytes (its own, read by the process itself)."""
+    with tempfile.TemporaryDirectory() as folder:
+        peak_file, errors_file = Path(folder) / "peak", Path(folder) / "errors"
+        with errors_file.open("wb") as errors:
+            start = time.perf_counter()
+            process = subprocess.Popen([sys.executable, "-c", PEAK_HOOK + code, *args], stdout=subprocess.DEVNULL, stderr=errors,
+                                       env={**os.environ, "LEVELUP_BENCH_PEAK": str(peak_file)})
+            _, status, usage = os.wait4(process.pid, 0)
+            wall = time.perf_counter() - start
+        code_ = os.waitstatus_to_exitcode(status)
+        if code_ != 0:
+            raise AssertionError(f"{code[:60]!r} {args[:2]} failed ({code_}): {errors_file.read_text(errors='replace')[-2000:]}")
+        return wall, usage.ru_utime + usage.ru_stime, int(peak_file.read_text())
 
 
 def test_report_county_durham_warm(benchmark: Any, tmp_path: Path) -> None:
-    argv = [str(LEVELUP), "report", "--area", AREA, "--out", str(tmp_path / "report"), "--overwrite"]
-    _child(argv)  # warm-up: the cache and the OS file cache are filled
+    argv = ["report", "--area", AREA, "--out", str(tmp_path / "report"), "--overwrite"]
+    _child(LEVELUP_CODE, *argv)  # warm-up: the cache and the OS file cache are filled
     runs: list[tuple[float, float, int]] = []
     bare: list[tuple[float, float, int]] = []
 
     def run() -> None:
-        bare.append(_child([sys.executable, "-c", YARDSTICK]))  # in alternation: both see the same load
-        runs.append(_child(argv))
+        bare.append(_child(YARDSTICK))  # in alternation: both see the same load
+        runs.append(_child(LEVELUP_CODE, *argv))
 
     benchmark.pedantic(run, rounds=ROUNDS, iterations=1)
     median = statistics.median(r[0] for r in runs)
@@ -82,10 +96,12 @@ def test_report_county_durham_warm(benchmark: Any, tmp_path: Path) -> None:
     yardstick = statistics.median(r[0] for r in bare)
     limit = GOAL_S * stretch
     peak = max(r[2] for r in runs)
+    helper = _child("import numpy, matplotlib.figure, matplotlib.backends.backend_agg, matplotlib.collections, PIL.PngImagePlugin")[2]
     benchmark.extra_info.update({"median_s": round(median, 3), "cpu_s": round(cpu, 3), "stretch": round(stretch, 2),
-                                 "limit_s": round(limit, 2), "goal_s": GOAL_S, "yardstick_s": round(yardstick, 3), "peak_rss_mb": round(peak / 1e6, 1)})
+                                 "limit_s": round(limit, 2), "goal_s": GOAL_S, "yardstick_s": round(yardstick, 3), "peak_rss_mb": round(peak / 1e6, 1),
+                                 "helper_rss_mb": round(helper / 1e6, 1)})
     print(f"\nlevelup report --area {AREA!r}, warm: median {median:.2f} s wall, {cpu:.2f} s of CPU (with the map.png helper), "
-          f"of {ROUNDS} fresh processes; peak RSS {peak / 1e6:.0f} MB; the imports alone {yardstick:.2f} s; the machine stretches a process {stretch:.2f} times "
+          f"of {ROUNDS} fresh processes; peak RSS {peak / 1e6:.0f} MB (the map.png helper about {helper / 1e6:.0f} MB more); the imports alone {yardstick:.2f} s; the machine stretches a process {stretch:.2f} times "
           f"(load average {os.getloadavg()[0]:.1f}), so the limit is {limit:.2f} s (goal {GOAL_S} s idle)")
     assert (tmp_path / "report" / "index.html").is_file() and (tmp_path / "report" / "map.png").is_file()
     assert median <= limit, f"warm report: median {median:.2f} s; the limit is {limit:.2f} s ({GOAL_S} s x stretch {stretch:.2f})"
@@ -101,10 +117,10 @@ def test_national_map_build_peak_memory(benchmark: Any, tmp_path: Path) -> None:
                        "geo.export(geo.map(iod, code='LSOA21CD', value='IMD_score', higher_is_better=False), sys.argv[1], overwrite=True)\n")
     page = tmp_path / "national.html"
     runs: list[tuple[float, float, int]] = []
-    benchmark.pedantic(lambda: runs.append(_child([sys.executable, "-c", build, str(page)])), rounds=1, iterations=1)
+    benchmark.pedantic(lambda: runs.append(_child(build, str(page))), rounds=1, iterations=1)
     wall, cpu, peak = runs[0]
-    bare = min(_child([sys.executable, "-c", imports])[2] for _ in range(2))
-    loaded = min(_child([sys.executable, "-c", layer])[2] for _ in range(2))
+    bare = min(_child(imports)[2] for _ in range(2))
+    loaded = min(_child(layer)[2] for _ in range(2))
     size = loaded - bare
     layers = (peak - bare) / size
     benchmark.extra_info.update({"wall_s": round(wall, 2), "peak_rss_mb": round(peak / 1e6, 1), "imports_rss_mb": round(bare / 1e6, 1),

@@ -130,3 +130,29 @@ def test_outlines_by_hand() -> None:
     assert overlapping.area == 6.0 and overlapping.equals(shapely.box(0, 0, 3, 2))
     apart = _merged(np.array([left, shapely.box(5, 0, 6, 1)]))
     assert apart.geom_type == "MultiPolygon" and apart.area == 5.0
+
+
+def test_connected_components_equal_scipy() -> None:
+    from scipy.sparse import coo_matrix
+
+    from geo.statistics.pockets import connected
+
+    rng = np.random.default_rng(5)
+    for count, edges in [(0, 0), (1, 0), (7, 0), (50, 30), (3_000, 2_500), (20_000, 30_000)]:
+        first, second = rng.integers(0, max(count, 1), edges), rng.integers(0, max(count, 1), edges)
+        graph = coo_matrix((np.ones(edges), (first, second)), shape=(count, count))
+        assert np.array_equal(connected(count, first, second), connected_components(graph, directed=False)[1])
+    order = rng.permutation(10_000)  # one long chain, numbered at random: the worst case for label spreading
+    chain = coo_matrix((np.ones(9_999), (order[:-1], order[1:])), shape=(10_000, 10_000))
+    assert np.array_equal(connected(10_000, order[:-1], order[1:]), connected_components(chain, directed=False)[1])
+
+
+def test_boundaries_projected_on_threads_equal_to_crs(mirror: Path) -> None:
+    from geo.geography.layers import to_grid
+
+    raw = gpd.read_file(mirror / "boundaries/Lower_layer_Super_Output_Areas_December_2021_Boundaries_EW_BSC_V4.geojson",
+                        engine="pyogrio", use_arrow=True)
+    expected = raw.geometry.to_crs(27700)
+    found = to_grid(raw.geometry, threads=3)
+    assert found.crs.to_epsg() == 27700 and found.index.equals(expected.index)
+    assert shapely.equals_exact(found.to_numpy(), expected.to_numpy(), tolerance=0).all()

@@ -14,12 +14,13 @@ geopandas, pixel for pixel.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 if TYPE_CHECKING:  # matplotlib is imported where used: it is slow to load
     from matplotlib.axes import Axes
+    from matplotlib.collections import PolyCollection
     from matplotlib.figure import Figure
 
 #: matplotlib's path codes (matplotlib.path.Path.MOVETO, LINETO, CLOSEPOLY), without importing it.
@@ -99,11 +100,11 @@ def paths(parts: tuple[np.ndarray, np.ndarray, np.ndarray], count: int) -> Shape
     return Shapes(list(np.split(xy, cuts)), list(np.split(codes, cuts)))
 
 
-def _collection(shapes: Shapes, **style: object) -> object:
+def _collection(shapes: Shapes, **style: Any) -> PolyCollection:
     from matplotlib.collections import PolyCollection
 
     made = PolyCollection([], **style)
-    made.set_verts_and_codes(shapes.vertices, shapes.codes)
+    made.set_verts_and_codes(shapes.vertices, shapes.codes)  # type: ignore[arg-type]  # one code array per path
     return made
 
 
@@ -159,7 +160,7 @@ def _autoscale(ax: Axes) -> None:
     ax.autoscale_view()
 
 
-def _lines(ax: Axes, lines: list[np.ndarray], **style: object) -> None:
+def _lines(ax: Axes, lines: list[np.ndarray], **style: Any) -> None:
     from matplotlib.collections import LineCollection
 
     if lines:

@@ -185,9 +185,9 @@ def painter_for(draw_apart: bool | Painter | None) -> Painter:
 
 def _serve() -> None:
     """The helper: load matplotlib, read ``(sketch, path)`` from standard input, write the PNG."""
-    import matplotlib.backends.backend_agg  # noqa: F401 - loaded before the sketch arrives
-    import matplotlib.collections  # noqa: F401
-    import matplotlib.figure  # noqa: F401
+    import matplotlib.backends.backend_agg
+    import matplotlib.collections
+    import matplotlib.figure
     import matplotlib.patches  # noqa: F401
     import PIL.PngImagePlugin  # noqa: F401 - matplotlib writes PNGs through Pillow
 

@@ -423,8 +423,8 @@ def write_report(data: ReportData, place: Area, out: str | os.PathLike[str], *, 
     draw_apart : bool or None
         Draw ``map.png`` in a second process while the other files are written
         (:mod:`geo.outputs.report_png`; the same file either way). Default: when this process
-        has not loaded matplotlib yet (a one-area report); a batch of areas passes False; a
-        started :class:`~geo.outputs.report_png.Painter` is used (:func:`build_report`).
+        has not loaded matplotlib yet (a one-area report) and a processor is free; a batch of
+        areas passes False; a started :class:`~geo.outputs.report_png.Painter` is used (:func:`build_report`).
 
     Returns
     -------

@@ -10,6 +10,8 @@ report waits for it (:meth:`Painter.finish`) before the pack is moved into place
 
 Nothing depends on the helper: when it cannot start or fails, the same sketch is drawn in
 this process, with the same code, so the file is the same byte for byte (logged at DEBUG).
+It is used only when a processor is free (:func:`spare_core`): on a busy machine the two
+processes would share the same processors and the report would take longer, not less.
 """
 
 from __future__ import annotations
@@ -168,9 +170,31 @@ def start() -> Painter:
     return Painter(process, errors)
 
 
+def spare_core() -> bool:
+    """Whether a processor is free for the helper: at least two, and the load average of the
+    last minute at least one below their number. On a busy machine the helper would only
+    compete with the report for the same processors (and load matplotlib a second time).
+
+    Examples
+    --------
+    >>> isinstance(spare_core(), bool)
+    True
+    """
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    try:
+        load = os.getloadavg()[0]
+    except (AttributeError, OSError):  # no load average (Windows): assume the cores are free
+        load = 0.0
+    return cores >= 2 and load <= cores - 1
+
+
 def painter_for(draw_apart: bool | Painter | None) -> Painter:
     """Who draws a report's map.png: a started helper unless ``draw_apart`` is False, or None
-    while this process has matplotlib loaded already (a batch of areas); a Painter is kept.
+    while this process has matplotlib loaded already (a batch of areas) or no processor is
+    free (:func:`spare_core`); a Painter is kept.
 
     Examples
     --------
@@ -179,7 +203,7 @@ def painter_for(draw_apart: bool | Painter | None) -> Painter:
     """
     if isinstance(draw_apart, Painter):
         return draw_apart
-    apart = "matplotlib.figure" not in sys.modules if draw_apart is None else draw_apart
+    apart = "matplotlib.figure" not in sys.modules and spare_core() if draw_apart is None else draw_apart
     return start() if apart else Painter(None, None)
 
 

@@ -99,3 +99,17 @@ def test_report_png_equals_geo_plot(tmp_path: Path) -> None:
     geo.export(figure, tmp_path / "plot.png")
     assert (pack / "map.png").read_bytes() == (tmp_path / "plot.png").read_bytes()
     assert isinstance(shapes, gpd.GeoDataFrame)
+
+
+def test_the_helper_only_when_a_processor_is_free(monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1})
+    monkeypatch.setattr(os, "getloadavg", lambda: (0.4, 0.5, 0.5))
+    assert report_png.spare_core() is True
+    monkeypatch.setattr(os, "getloadavg", lambda: (1.6, 0.5, 0.5))  # one core of two busy and more
+    assert report_png.spare_core() is False
+    assert report_png.painter_for(None).process is None  # drawn in this process
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0})
+    monkeypatch.setattr(os, "getloadavg", lambda: (0.0, 0.0, 0.0))
+    assert report_png.spare_core() is False  # one processor: nothing to share

@@ -16,8 +16,8 @@ conftest.py; ratio = plain way / package, above 1 the package is faster):
   two threads, and returned; its GeoParquet entries are written by a background thread
   afterwards. Not slower than the plain read and projection (floor 1.0; the package does
   more — it checks and repairs every shape and names the areas — so it is about even:
-  best of 7 rounds each, in alternation; measured 0.89 and 1.09 in two runs on 2026-11-26
-  with other jobs on the machine, medians 0.86-0.91: the extra checking costs ~0.3 s of CPU
+  best of 7 rounds each, in alternation; measured 0.89, 1.09 and 0.88 in three runs on 2026-11-26
+  with other jobs on the machine, medians 0.84-0.91: the extra checking costs ~0.3 s of CPU
   that only a free second core hides);
 - a second call in the same process, at least 50 times faster (floor 50; measured > 10,000);
 - ``geo.lookup("lsoa21", "itl1")`` warm, against reading and merging the two ONS lookup

@@ -11,11 +11,14 @@ conftest.py; ratio = plain way / package, above 1 the package is faster):
   user who saved the layer would do): not slower (floor 1.0; the package verifies the
   checksum and row count too);
 - from an empty cache (the folder emptied before each round, untimed, after the previous
-  round's background write finished): the layer is read and projected once and returned, its
-  GeoParquet entries written by a background thread afterwards; floor 0.7 (measured 0.74-1.3
-  on 2026-11-26 on a machine with a load average of 10 on 2 cores: the package also checks
-  and repairs every shape, twice — as published and once projected — and names the areas, so
-  it is about even with the plain read and projection, not faster);
+  round's background write finished; nothing kept in memory): the layer is read once, its
+  shapes checked once (as published) and its areas named while the points are projected on
+  two threads, and returned; its GeoParquet entries are written by a background thread
+  afterwards. Not slower than the plain read and projection (floor 1.0; the package does
+  more — it checks and repairs every shape and names the areas — so it is about even:
+  best of 7 rounds each, in alternation; measured 0.89, 1.09 and 0.88 in three runs on 2026-11-26
+  with other jobs on the machine, medians 0.84-0.91: the extra checking costs ~0.3 s of CPU
+  that only a free second core hides);
 - a second call in the same process, at least 50 times faster (floor 50; measured > 10,000);
 - ``geo.lookup("lsoa21", "itl1")`` warm, against reading and merging the two ONS lookup
   CSVs with pandas, at least 10 times faster (floor 10; measured 340-1,800).
@@ -25,6 +28,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import statistics
 import time
 from pathlib import Path
 
@@ -128,8 +132,9 @@ def test_boundaries_lsoa21_empty_cache(benchmark) -> None:  # type: ignore[no-un
     layer = benchmark.pedantic(lambda: geo.boundaries("lsoa21"), setup=_emptied, rounds=3, iterations=1)
     assert len(layer) == 35672 and layer.crs.to_epsg() == 27700
     package, plain = [], []
-    for _ in range(5):  # in alternation, each side on an idle background writer
+    for _ in range(7):  # in alternation, each side on an idle background writer and an empty cache
         _emptied()
+        assert not any(geo.settings.get_cache_dir().iterdir())
         start = time.perf_counter()
         geo.boundaries("lsoa21")
         package.append(time.perf_counter() - start)
@@ -141,7 +146,9 @@ def test_boundaries_lsoa21_empty_cache(benchmark) -> None:  # type: ignore[no-un
     assert cache.entry_path("boundaries/lsoa21").is_file()  # written, whole, after returning
     package_s, plain_s = min(package), min(plain)
     ratio = plain_s / package_s
-    benchmark.extra_info.update({"package_s": package_s, "plain_s": plain_s, "ratio": round(ratio, 2), "floor": 0.7})
+    benchmark.extra_info.update({"package_s": package_s, "plain_s": plain_s, "ratio": round(ratio, 2), "floor": 1.0,
+                                 "package_median_s": statistics.median(package), "plain_median_s": statistics.median(plain)})
     claim = "boundaries('lsoa21') from an empty cache vs pyogrio + to_crs"
-    print(f"\n{claim}: package {package_s * 1e3:.1f} ms, plain way {plain_s * 1e3:.1f} ms, ratio {ratio:.2f} (floor 0.7)")
-    assert ratio >= 0.7, f"{claim}: the package is {ratio:.2f}x the plain way's speed; the floor is 0.7x"
+    print(f"\n{claim}: package {package_s * 1e3:.1f} ms, plain way {plain_s * 1e3:.1f} ms, ratio {ratio:.2f} (floor 1.0; medians "
+          f"{statistics.median(package) * 1e3:.0f} and {statistics.median(plain) * 1e3:.0f} ms)")
+    assert ratio >= 1.0, f"{claim}: the package is {ratio:.2f}x the plain way's speed; the floor is 1.0x"

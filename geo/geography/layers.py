@@ -184,14 +184,17 @@ def valid_shapes(geometry: gpd.GeoSeries, codes: pd.Series, *, what: str) -> gpd
     return gpd.GeoSeries(shapes, index=geometry.index, crs=geometry.crs)
 
 
-def _finish(item: registry.LevelSpec, codes: pd.Series, geometry: gpd.GeoSeries, *, what: str) -> gpd.GeoDataFrame:
-    names = lookups.areas(item.id)["name"]
+def _finish(item: registry.LevelSpec, codes: pd.Series, geometry: gpd.GeoSeries, *, what: str, checked: bool = False,
+            names: pd.Series | None = None) -> gpd.GeoDataFrame:
+    """The layer: named, sorted, every code known; shapes checked unless ``checked`` (already
+    checked as published: projecting keeps a valid shape valid)."""
+    names = lookups.areas(item.id)["name"] if names is None else names
     extra = codes[~isin(codes, names.index)]
     if len(extra):
         raise DataError(f"{item.id} boundaries: {len(extra):,} codes are not in the {item.id} area list: {examples(extra)}")
     layer = gpd.GeoDataFrame(
         {"name": names.reindex(codes).to_numpy()},
-        geometry=valid_shapes(geometry, codes, what=what).to_numpy(),
+        geometry=(geometry if checked else valid_shapes(geometry, codes, what=what)).to_numpy(),
         index=pd.Index(codes.to_numpy(), name="code", dtype="string"),
         crs=CRS,
     ).sort_index()
@@ -199,6 +202,38 @@ def _finish(item: registry.LevelSpec, codes: pd.Series, geometry: gpd.GeoSeries,
     if len(missing):
         raise DataError(f"{item.id} boundaries: {len(missing):,} areas have no shape: {examples(missing)}")
     return layer
+
+
+def to_grid(geometry: gpd.GeoSeries, *, threads: int = 2) -> gpd.GeoSeries:
+    """``geometry.to_crs("EPSG:27700")``, its points projected by ``threads`` threads at once.
+
+    The same coordinates as ``to_crs`` (the same transformation, point by point; geopandas
+    projects every point of a layer in one call, which runs on one core). Shapes with a z
+    coordinate, small layers and layers already on the grid go through ``to_crs``.
+
+    Examples
+    --------
+    >>> lads = products.load("lad24_buc")
+    >>> bool(shapely.equals_exact(to_grid(lads.geometry).to_numpy(), lads.geometry.to_crs(CRS).to_numpy(), 0).all())
+    True
+    """
+    from pyproj import CRS as ProjCRS, Transformer
+
+    shapes = geometry.to_numpy()
+    if (geometry.crs is None or threads < 2 or len(shapes) < 100 or ProjCRS(geometry.crs).is_exact_same(ProjCRS(CRS))
+            or shapely.has_z(shapes).any()):
+        return geometry.to_crs(CRS)
+    xy = shapely.get_coordinates(shapes)
+    cuts = np.linspace(0, len(xy), threads + 1).astype(int)
+
+    def project(start: int, stop: int) -> tuple[np.ndarray, np.ndarray]:
+        grid = Transformer.from_crs(geometry.crs, CRS, always_xy=True)  # one per thread
+        return grid.transform(xy[start:stop, 0], xy[start:stop, 1])
+
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        parts = list(pool.map(project, cuts[:-1], cuts[1:]))
+    moved = np.column_stack([np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])])
+    return gpd.GeoSeries(shapely.set_coordinates(shapes.copy(), moved), index=geometry.index, crs=CRS)
 
 
 def _from_product(item: registry.LevelSpec) -> gpd.GeoDataFrame:
@@ -210,18 +245,19 @@ def _from_product(item: registry.LevelSpec) -> gpd.GeoDataFrame:
     codes = frame[source.field(item.id)].astype("string")
     what = f"{item.id} boundaries from product {source.id!r}"
     try:
-        # checked as published (a ring collinear in degrees is not collinear once projected),
-        # on a second core while this one projects
-        with ThreadPoolExecutor(max_workers=1) as pool:
+        # checked once, as published (a ring collinear in degrees is not collinear once
+        # projected), and named, while the points are projected; projecting keeps valid shapes valid
+        with ThreadPoolExecutor(max_workers=2) as pool:
             checking = pool.submit(valid_shapes, frame.geometry, codes, what=what)
-            projected = frame.geometry.to_crs(CRS)
-            shapes = checking.result()
+            naming = pool.submit(lambda: lookups.areas(item.id)["name"])  # often from the same product, in memory
+            projected = to_grid(frame.geometry)
+            shapes, names = checking.result(), naming.result()
         repaired = np.fromiter((a is not b for a, b in zip(shapes.to_numpy(), frame.geometry.to_numpy(), strict=True)), dtype=bool, count=len(shapes))
         if repaired.any():  # the repaired shapes are projected again
             again = projected.to_numpy().copy()
             again[repaired] = shapes[repaired].to_crs(CRS).to_numpy()
             projected = gpd.GeoSeries(again, index=projected.index, crs=CRS)
-        return _finish(item, codes, projected, what=f"{what}, projected")
+        return _finish(item, codes, projected, what=f"{what}, projected", checked=True, names=names)
     except DataError as exc:
         # the product's cache entry holds the file as published; drop it so that a
         # corrected file is read on the next run

@@ -59,8 +59,9 @@ from geo.geography.layers import boundaries
 from geo.geography.places import Area, area as find_area
 from geo.outputs.export import export
 from geo.outputs.maps import map as choropleth, to_html
-from geo.outputs.plotting import plot
+from geo.outputs.plotting import sketch
 from geo.outputs.report_indicator import Indicator, load_indicator
+from geo.outputs.report_png import Painter, painter_for
 from geo.statistics.indices import indices
 from geo.statistics.pockets import pockets
 
@@ -353,9 +354,13 @@ def build_report(
     nation = _nation_of(place) if indicator is not None else default_nation(place)
     own = [i.mapped_level for i in indices().values() if i.default and i.nation == nation.code[:1]]
     _check_place(place, registry.resolve(level or (own[0] if indicator is None else "lsoa21"), argument="level"))
-    data = prepare_report(indicator, value=value, kind=kind, level=level, within=within, higher_is_better=higher_is_better,
-                          threshold=threshold, nation=nation.code)
-    return write_report(data, place, out, overwrite=overwrite)
+    painter = painter_for(None)  # started now, it loads matplotlib while the indicator is prepared
+    try:
+        data = prepare_report(indicator, value=value, kind=kind, level=level, within=within, higher_is_better=higher_is_better,
+                              threshold=threshold, nation=nation.code)
+        return write_report(data, place, out, overwrite=overwrite, draw_apart=painter)
+    finally:
+        painter.close()
 
 
 def default_nation(place: Area) -> Area:
@@ -395,7 +400,8 @@ def _check_place(place: Area, level: str) -> None:
         )
 
 
-def write_report(data: ReportData, place: Area, out: str | os.PathLike[str], *, overwrite: bool = False, progress: bool | None = None) -> Path:
+def write_report(data: ReportData, place: Area, out: str | os.PathLike[str], *, overwrite: bool = False, progress: bool | None = None,
+                 draw_apart: bool | Painter | None = None) -> Path:
     """Write the pack of ``place`` (a :class:`geo.geography.places.Area`) from prepared ``data`` into ``out``.
 
     Raises :class:`CoverageError` when the indicator has no value for any area of ``place``
@@ -414,6 +420,11 @@ def write_report(data: ReportData, place: Area, out: str | os.PathLike[str], *, 
         Replace a previous report in ``out``.
     progress : bool or None
         Show a progress bar (default: ``geo.settings.progress``, else only on a terminal).
+    draw_apart : bool or None
+        Draw ``map.png`` in a second process while the other files are written
+        (:mod:`geo.outputs.report_png`; the same file either way). Default: when this process
+        has not loaded matplotlib yet (a one-area report) and a processor is free; a batch of
+        areas passes False; a started :class:`~geo.outputs.report_png.Painter` is used (:func:`build_report`).
 
     Returns
     -------
@@ -468,15 +479,19 @@ def write_report(data: ReportData, place: Area, out: str | os.PathLike[str], *, 
         )
     clean_leftovers(target)
     show = settings.progress if progress is None and settings.progress is not None else progress
-    steps = tqdm(total=6, desc=f"report {place.name}", disable=not (show if show is not None else os.isatty(2)))
+    steps = tqdm(total=7, desc=f"report {place.name}", disable=not (show if show is not None else os.isatty(2)))
     staging = staging_folder(target)
+    # map.png in a second process, loading matplotlib meanwhile (geo.outputs.report_png); a
+    # process that has matplotlib loaded already (a batch of areas) draws it itself
+    painter = painter_for(draw_apart)
     try:
-        _write_pack(data, place, inside, have, staging, steps)
+        _write_pack(data, place, inside, have, staging, steps, painter)
         replace_folder(staging, target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     finally:
+        painter.close()
         steps.close()
     log.info("report for %s written to %s", place.name, target)
     return target
@@ -511,7 +526,7 @@ def _profile(data: ReportData, place: Area, local: gpd.GeoDataFrame, inside: pd.
     )
 
 
-def _write_pack(data: ReportData, place: Area, inside: pd.Index, have: pd.Index, staging: Path, steps: tqdm) -> None:
+def _write_pack(data: ReportData, place: Area, inside: pd.Index, have: pd.Index, staging: Path, steps: tqdm, painter: Painter) -> None:
     from geo.outputs.report_page import page, short_criterion  # the page's wording lives in its own module
     from geo.outputs.report_pockets import members, numbered
     from geo.outputs.report_summary import inequality_table, summary_table
@@ -525,6 +540,12 @@ def _write_pack(data: ReportData, place: Area, inside: pd.Index, have: pd.Index,
     steps.update()
     profile = _profile(data, place, local, inside)
     pockets = numbered(local, higher_is_better=ind.higher_is_better, profile=profile)
+    highlight = f"{HIGHLIGHT} ({short_criterion(data)})" + ("" if len(pockets) else f": none in {place.name}")
+    shapes = pockets.assign(number=pockets.index)
+    # map.png is drawn by the painter (a second process) while the rest is written
+    painter.paint(sketch(ind.frame, value=ind.value, level=level, within=place.code, highlight=shapes, highlight_name=highlight,
+                         highlight_labels="number", outlines=(within,), higher_is_better=ind.higher_is_better,
+                         title=f"{ind.title}: {place.name}"), staging / "map.png")
     in_pockets = members(ind.frame, ind.value, pockets, higher_is_better=ind.higher_is_better, profile=profile)
     summary = summary_table(data, place, have)
     table = inequality_table(data, place, have)
@@ -533,15 +554,9 @@ def _write_pack(data: ReportData, place: Area, inside: pd.Index, have: pd.Index,
     tidy_table = tidy_inequality(table, level=place.level, within=within, title=ind.title, higher_is_better=ind.higher_is_better,
                                  areas=short(level, plural=True))
     steps.update()
-    highlight = f"{HIGHLIGHT} ({short_criterion(data)})" + ("" if len(pockets) else f": none in {place.name}")
-    shapes = pockets.assign(number=pockets.index)
     m = choropleth(ind.frame, value=ind.value, level=level, within=place.code, highlight=shapes, highlight_name=highlight,
                    highlight_labels="number", outlines=(within, "itl1"), higher_is_better=ind.higher_is_better, title=ind.title)
     to_html(m, staging / "map.html")
-    steps.update()
-    figure = plot(ind.frame, value=ind.value, level=level, within=place.code, highlight=shapes, highlight_name=highlight,
-                  highlight_labels="number", outlines=(within,), higher_is_better=ind.higher_is_better, title=f"{ind.title}: {place.name}")
-    export(figure, staging / "map.png")
     steps.update()
     areas = boundaries(level, within=place.code).join(ind.frame[[ind.value]].rename(columns={ind.value: "value"}))
     outline = boundaries(within, dissolve_from=level)
@@ -563,6 +578,8 @@ def _write_pack(data: ReportData, place: Area, inside: pd.Index, have: pd.Index,
               "indicator": ind.title, "written": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
     with atomic_open(staging / MARKER, "w") as handle:
         json.dump(marker, handle, indent=1)
+    steps.update()
+    painter.finish()
     steps.update()
 
 

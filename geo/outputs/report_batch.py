@@ -123,7 +123,8 @@ def report_all(
             start = time.perf_counter()
             try:
                 nation = default_nation(place).code if indicator is None else ""
-                write_report(prepare(nation), place, root / area_level / str(code), overwrite=overwrite, progress=False)
+                write_report(prepare(nation), place, root / area_level / str(code), overwrite=overwrite, progress=False,
+                             draw_apart=False)
                 outcome, reason = "written", ""
             except LevelupError as exc:
                 outcome, reason = "refused", " ".join(str(exc).split())

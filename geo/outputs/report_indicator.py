@@ -23,7 +23,7 @@ from geo.geography.codes import isin
 from geo.geography.detect import detect_level
 from geo.geography.population import population
 from geo.moving.ess import at_level, read_ess
-from geo.statistics.deprivation import deprivation_summary
+from geo.statistics.deprivation import deprivation_summaries
 from geo.statistics.indices import NOT_COMPARABLE, DeprivationIndex, deprivation_index, indices
 
 log = logging.getLogger(__name__)
@@ -101,11 +101,12 @@ class Indicator:
         inside = self.frame.loc[self.frame[self.decile] <= deciles, self.value]
         return float(inside.max() if self.higher_is_better else inside.min())
 
-    def summarise(self, codes: pd.Index, *, to: str) -> pd.DataFrame:
+    def summarise(self, codes: pd.Index, *, to: str | list[str]) -> pd.DataFrame | dict[str, pd.DataFrame]:
         """The index's deprivation summary (:func:`geo.statistics.deprivation.deprivation_summary`)
         of the small areas ``codes`` for every area of level ``to``: published deciles, national
         ranks among the nation's small areas on the mapped level, no score for a ranks-only index
-        and equal weights where no population is known.
+        and equal weights where no population is known. With a list of levels, a dict of their
+        summaries, the small areas prepared once (:func:`geo.statistics.deprivation.deprivation_summaries`).
 
         Examples
         --------
@@ -113,13 +114,16 @@ class Indicator:
         >>> councils = simd.summarise(simd.frame.index, to="lad24")
         >>> print(*councils.loc["S12000049", ["name", "n_lsoas", "rank_of_average_rank"]])
         Glasgow City 746 1
+        >>> sorted(simd.summarise(simd.frame.index, to=["lad24", "ctry"]))
+        ['ctry', 'lad24']
         """
         if self.index is None or self.rank is None:
             raise InputError(f"{self.title!r} is not a deprivation index; its summary is an aggregate (geo.aggregate)")
         frame = self.frame.loc[isin(self.frame.index, codes)]
-        return deprivation_summary(frame, to=to, level=self.level, rank=self.rank, decile=self.decile,
-                                   score=None if self.value == self.rank else self.value, weight=self.weight,
-                                   national_count=self.national_count)
+        found = deprivation_summaries(frame, to=[to] if isinstance(to, str) else list(to), level=self.level, rank=self.rank,
+                                      decile=self.decile, score=None if self.value == self.rank else self.value, weight=self.weight,
+                                      national_count=self.national_count)
+        return found[to] if isinstance(to, str) else found
 
 
 def _from_index(index: DeprivationIndex, value: str | None, level: str | None) -> Indicator:

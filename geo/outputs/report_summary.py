@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from geo.errors import LevelupError
 from geo.geography import registry
 from geo.geography.codes import isin
 from geo.geography.coverage import NATIONAL_COVERAGE
@@ -65,6 +66,15 @@ def summary_table(data: ReportData, place: Area, have: pd.Index) -> pd.DataFrame
     ind = data.indicator
     if ind.published is not None:
         return _published_summary(ind, rows)
+    wanted = [f"deprivation/{r.level}" for r in rows if ind.index is not None and f"summary/{r.level}/{r.code}" not in data.memo]
+    levels = [key.split("/")[1] for key in wanted if key not in data.memo]
+    if len(levels) > 1:  # every level's summary at once, the small areas prepared once (else row by row, as each needs it)
+        try:
+            found = ind.summarise(data.values, to=levels)
+        except LevelupError:
+            found = {}
+        assert isinstance(found, dict)
+        data.memo.update({f"deprivation/{level}": table for level, table in found.items()})
     parts = []
     for row in rows:
         key = f"summary/{row.level}/{row.code}"
@@ -88,6 +98,7 @@ def _summary_row(data: ReportData, row: Area, have: pd.Index | None) -> pd.DataF
         if key not in data.memo:
             data.memo[key] = ind.summarise(data.values, to=row.level)
         summaries = data.memo[key]
+        assert isinstance(summaries, pd.DataFrame)
         picked = summaries.loc[[row.code]].copy()
         # the "of N" of every rank: the areas ranked (average rank is a measure of every index)
         picked["ranked"] = int(summaries["rank_of_average_rank"].notna().sum())

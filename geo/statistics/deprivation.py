@@ -43,6 +43,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from geo.data import products
 from geo.errors import InputError, examples
@@ -127,6 +129,12 @@ def _local_concentration(frame: pd.DataFrame) -> pd.Series:
     return weighted / taken.groupby(ordered["group"]).sum()
 
 
+def _first_letters(codes: pd.Index | pd.Series) -> np.ndarray:
+    """The first letter of every code (its nation), as a numpy array of str, without a Python loop."""
+    array = pa.array(np.asarray(codes, dtype=object), type=pa.string(), from_pandas=True)
+    return np.asarray(pc.utf8_slice_codeunits(array, 0, 1).to_numpy(zero_copy_only=False), dtype=object)
+
+
 def deprivation_summary(
     data: pd.DataFrame,
     *,
@@ -194,11 +202,43 @@ def deprivation_summary(
     >>> "average_score" in councils.columns
     False
     """
-    if national_count is not None:
-        national_count = integer(national_count, argument="national_count", minimum=1)
     if not isinstance(to, str):
         raise InputError(f"to={to!r}; expected a level id (e.g. 'lad24') or the name of a grouping column of data")
-    grouping = to if to in data.columns and code != to else None
+    return deprivation_summaries(data, to=[to], rank=rank, score=score, decile=decile, weight=weight, level=level, code=code,
+                                 national_count=national_count)[to]
+
+
+def deprivation_summaries(
+    data: pd.DataFrame,
+    *,
+    to: list[str],
+    rank: str,
+    score: str | None = None,
+    decile: str | None = None,
+    weight: str | None = "population",
+    level: str | None = None,
+    code: str | None = None,
+    national_count: int | None = None,
+) -> dict[str, pd.DataFrame]:
+    """:func:`deprivation_summary` for several ``to`` at once: the small areas are checked,
+    weighted and placed nationally once, then summarised for each (same parameters, ``to`` a
+    list; a dict from each ``to`` to its table, equal to :func:`deprivation_summary`'s).
+
+    Examples
+    --------
+    >>> import geo
+    >>> iod = geo.data.products.load("iod2025")
+    >>> both = deprivation_summaries(iod, code="LSOA21CD", score="IMD_score", rank="IMD_rank", to=["lad24", "rgn24"])
+    >>> len(both["lad24"]), len(both["rgn24"])
+    (296, 9)
+    >>> both["rgn24"].equals(deprivation_summary(iod, code="LSOA21CD", score="IMD_score", rank="IMD_rank", to="rgn24"))
+    True
+    """
+    if national_count is not None:
+        national_count = integer(national_count, argument="national_count", minimum=1)
+    bad_to = [t for t in to if not isinstance(t, str)]
+    if isinstance(to, str) or bad_to:
+        raise InputError(f"to={to!r}; expected a list of level ids (e.g. ['lad24', 'rgn24']) or names of grouping columns of data")
     named = [c for c in (score, rank, decile) if c is not None]
     weight_columns = [] if weight in ("population", None) else [weight]
     prepared = prepare(data, columns=[*named, *weight_columns], level=level, code=code)
@@ -210,33 +250,44 @@ def deprivation_summary(
         bad = frame.index[~frame[decile].isin(range(1, 11))]
         if len(bad):
             raise InputError(f"decile column {decile!r} holds values other than the whole numbers 1..10 for {len(bad):,} areas ({examples(bad)})")
+    nations = sorted(set(_first_letters(frame.index)))
+    n = national_count if national_count is not None else int(np.isin(_first_letters(lookups.areas(child).index), nations).sum())
+    if frame[rank].max() > n or frame[rank].min() < 1:
+        raise InputError(f"rank column {rank!r} runs from {frame[rank].min():g} to {frame[rank].max():g}; national ranks must lie in 1..{n} (national_count)")
+    pop, weighted_by = _weights(frame, child, weight)
+    shared = pd.DataFrame({"rank": frame[rank].to_numpy(), "reversed": n + 1 - frame[rank].to_numpy(), "pop": pop})
+    shared["decile1"] = (frame[decile].to_numpy() == 1) if decile is not None else np.ceil(10 * shared["rank"] / n) == 1
+    shared["extent_w"] = extent_weight(np.ceil(100 * shared["rank"] / n))
+    national_data: list[bool] = []  # the national rule, checked once and only if a level needs it
+    found = {}
+    for target in to:
+        grouping = target if target in data.columns and code != target else None
+        if not grouping and not national_data:
+            national_data.append(_national(frame.index, child))
+        found[target] = _summary(data, frame, child, shared, target=target, grouping=grouping, code=code, score=score, weight=weight,
+                                 n=n, weighted_by=weighted_by, decile=decile, national=bool(grouping) or national_data[0])
+    return found
+
+
+def _summary(data: pd.DataFrame, frame: pd.DataFrame, child: str, shared: pd.DataFrame, *, target: str, grouping: str | None,
+             code: str | None, score: str | None, weight: str | None, n: int, weighted_by: str, decile: str | None,
+             national: bool) -> pd.DataFrame:
+    """The summary of the prepared small areas (``shared``: rank, reversed, pop, decile1, extent_w) for one ``to``."""
     if grouping:
         codes = data[code].astype("string").str.strip() if code else pd.Series(data.index, index=data.index, dtype="string")
         groups = pd.Series(data[grouping].to_numpy(), index=codes.to_numpy()).reindex(frame.index)
         if groups.isna().any():
             raise InputError(f"grouping column {grouping!r} is missing for {examples(frame.index[groups.isna()])}")
-        target = grouping
     else:
-        target = registry.resolve(to, argument="to")
+        target = registry.resolve(target, argument="to")
         parents = _parents(child, target)
         groups = parents.reindex(frame.index)
         if groups.isna().any():
             raise InputError(f"{int(groups.isna().sum()):,} {child} areas are outside {target}'s coverage ({examples(frame.index[groups.isna()])})")
-    nations = sorted(set(frame.index.str[0]))
-    n = national_count if national_count is not None else int(lookups.areas(child).index.str[0].isin(nations).sum())
-    if frame[rank].max() > n or frame[rank].min() < 1:
-        raise InputError(f"rank column {rank!r} runs from {frame[rank].min():g} to {frame[rank].max():g}; national ranks must lie in 1..{n} (national_count)")
-    pop, weighted_by = _weights(frame, child, weight)
-    work = pd.DataFrame(
-        {
-            "group": groups.to_numpy(),
-            "rank": frame[rank].to_numpy(),
-            "reversed": n + 1 - frame[rank].to_numpy(),
-            "pop": pop,
-        }
-    )
-    work["decile1"] = (frame[decile].to_numpy() == 1) if decile is not None else np.ceil(10 * work["rank"] / n) == 1
-    work["extent_w"] = extent_weight(np.ceil(100 * work["rank"] / n))
+    # groups as integers in the order of their sorted labels: the same groups, rows and sums as
+    # grouping by the labels themselves, without hashing and sorting strings at every step
+    group_of, labels = pd.factorize(groups.to_numpy(), sort=True)
+    work = shared.assign(group=group_of)[["group", "rank", "reversed", "pop", "decile1", "extent_w"]]
     by = work.groupby("group")
     total = by["pop"].sum()
     result = pd.DataFrame({"n_lsoas": by.size(), "population": total if weight is not None else np.nan})
@@ -247,7 +298,6 @@ def deprivation_summary(
     result["extent"] = (work["pop"] * work["extent_w"]).groupby(work["group"]).sum() / total
     result["local_concentration"] = _local_concentration(work) if weight is not None else np.nan
     measures = [m for m in MEASURES if m in result.columns]
-    national = bool(grouping) or _national(frame.index, child)
     for measure in measures:
         ranks = result[measure].rank(ascending=False, method="min").astype("Int64")
         result[f"rank_of_{measure}"] = ranks if national else pd.array([pd.NA] * len(result), dtype="Int64")
@@ -259,7 +309,7 @@ def deprivation_summary(
         "population and local_concentration need residents and are left blank")
     if score is None:
         weight_reason = (weight_reason + "; " if weight_reason else "") + "no score column: average_score is absent"
-    result.index = pd.Index(result.index, name=target, dtype="string")
+    result.index = pd.Index(np.asarray(labels, dtype=object)[result.index.to_numpy()], name=target, dtype="string")
     if not grouping:  # coverage: every small area of an area should be there
         sizes = parents.dropna().value_counts()
         result.insert(1, "lsoas_expected", sizes.reindex(result.index).to_numpy())

@@ -279,14 +279,15 @@ def profile_pockets(
         raise InputError(f"weight={weight!r}; expected a Series of residents per small area, 'population' or None")
     positive_weights(w.astype("float64"), argument="weight", hint="; pass weight=None to count every small area once")
     places, source, noun = _places(member_codes, child, names)
-    members = places.assign(number=number, value=_numeric(table, value, "value").reindex(member_codes).to_numpy())
-    members["rank"] = _numeric(table, rank, "rank").reindex(member_codes).to_numpy() if rank else np.nan
+    at = table.index.get_indexer(member_codes)  # every member is in data (checked above): positions, looked up once
+    members = places.assign(number=number, value=_numeric(table, value, "value").to_numpy()[at])
+    members["rank"] = _numeric(table, rank, "rank").to_numpy()[at] if rank else np.nan
     overall = decile_of.get("Overall")
-    members["decile"] = _numeric(table, overall, "decile_of").reindex(member_codes).to_numpy() if overall else np.nan
+    members["decile"] = _numeric(table, overall, "decile_of").to_numpy()[at] if overall else np.nan
     first = pd.DataFrame({"number": number, "w": w.to_numpy(dtype="float64")}, index=member_codes)
     for label, column in domains.items():
-        first[f"rank_{label}"] = _numeric(table, column, "domains").reindex(member_codes).to_numpy()
-        members[f"decile_{label}"] = _numeric(table, decile_of[label], "decile_of").reindex(member_codes).to_numpy()
+        first[f"rank_{label}"] = _numeric(table, column, "domains").to_numpy()[at]
+        members[f"decile_{label}"] = _numeric(table, decile_of[label], "decile_of").to_numpy()[at]
         gaps = member_codes[(first[f"rank_{label}"].isna() | members[f"decile_{label}"].isna()).to_numpy()]
         if len(gaps):
             raise InputError(f"domains: the {label} rank or decile is missing for pocket members {examples(gaps)}; "

@@ -24,8 +24,6 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import shapely
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
 from shapely.errors import GEOSException
 
 from geo import catalogue
@@ -329,8 +327,37 @@ def _components(level: str, contiguity: str, chosen: np.ndarray, parents: np.nda
     inside = (i >= 0) & (j >= 0)
     i, j = i[inside], j[inside]
     keep = ~pd.isna(parents[i]) & (parents[i] == parents[j])
-    graph = coo_matrix((np.ones(int(keep.sum())), (i[keep], j[keep])), shape=(len(chosen), len(chosen)))
-    return connected_components(graph, directed=False)[1]
+    return connected(len(chosen), i[keep], j[keep])
+
+
+def connected(count: int, first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """Connected components of ``count`` nodes joined by the edges ``first[k]``-``second[k]``:
+    each node's component, numbered 0, 1, ... in the order of their lowest node (as
+    ``scipy.sparse.csgraph.connected_components`` numbers them, without loading scipy).
+
+    Each round hooks the larger of the two labels of every edge onto the smaller (labels are
+    roots of a forest pointing to lower nodes), then points every node at its root; when no
+    edge joins two labels, each component is labelled by its lowest node. The rounds are about
+    the log of the largest component's size.
+
+    Examples
+    --------
+    >>> connected(6, np.array([0, 4, 3]), np.array([2, 5, 4])).tolist()  # {0, 2}, {1}, {3, 4, 5}
+    [0, 1, 0, 2, 2, 2]
+    """
+    label = np.arange(count, dtype=np.intp)
+    while True:
+        one, other = label[first], label[second]
+        moved = label.copy()
+        np.minimum.at(moved, np.maximum(one, other), np.minimum(one, other))
+        while True:  # every node to its root
+            up = moved[moved]
+            if np.array_equal(up, moved):
+                break
+            moved = up
+        if np.array_equal(moved, label):
+            return np.unique(label, return_inverse=True)[1].astype(np.int32)
+        label = moved
 
 
 @lru_cache(maxsize=32)

@@ -11,14 +11,13 @@ conftest.py; ratio = plain way / package, above 1 the package is faster):
   user who saved the layer would do): not slower (floor 1.0; the package verifies the
   checksum and row count too);
 - from an empty cache (the folder emptied before each round, untimed, after the previous
-  round's background write finished; nothing kept in memory): the layer is read once, its
-  shapes checked once (as published) and its areas named while the points are projected on
-  two threads, and returned; its GeoParquet entries are written by a background thread
-  afterwards. Not slower than the plain read and projection (floor 1.0; the package does
-  more — it checks and repairs every shape and names the areas — so it is about even:
-  best of 7 rounds each, in alternation; measured 0.89, 1.09 and 0.88 in three runs on 2026-11-26
-  with other jobs on the machine, medians 0.84-0.91: the extra checking costs ~0.3 s of CPU
-  that only a free second core hides);
+  round's background write finished; nothing kept in memory): GDAL parses the file in one
+  thread while each batch of shapes is projected and checked in the other
+  (:func:`geo.data.readers.read_vector`), the areas are named and the layer returned; its
+  GeoParquet entries are written by a background thread afterwards. Not slower than the plain
+  read and projection (floor 1.0), though the package does more (it checks and repairs every
+  shape and names the areas); best of 7 rounds each, in alternation. Measured 1.03 on
+  2026-11-26 with the test suite running beside it (before batches: 0.83-0.88);
 - a second call in the same process, at least 50 times faster (floor 50; measured > 10,000);
 - ``geo.lookup("lsoa21", "itl1")`` warm, against reading and merging the two ONS lookup
   CSVs with pandas, at least 10 times faster (floor 10; measured 340-1,800).

@@ -14,24 +14,27 @@ from __future__ import annotations
 import logging
 import shutil
 import zipfile
+from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 from typing import TypeAlias
 from urllib.parse import urlparse
 
 import geopandas as gpd
 import pandas as pd
-import pyogrio
 
 from geo import catalogue, settings
-from geo.data import cache, download
+from geo.data import cache, download, readers
 from geo.errors import DataError, DataUnavailableError, DownloadError, LevelupError
 
 log = logging.getLogger(__name__)
 
 Frame: TypeAlias = pd.DataFrame | gpd.GeoDataFrame
+#: A function called with each batch of a boundary file's shapes as they are read.
+EachBatch: TypeAlias = Callable[[gpd.GeoSeries], None] | None
 
 
-def load(product_id: str | catalogue.Product, *, refresh: bool = False, background: bool = False) -> Frame:
+def load(product_id: str | catalogue.Product, *, refresh: bool = False, background: bool = False,
+         each_batch: Callable[[gpd.GeoSeries], None] | None = None) -> Frame:
     """Return a catalogue product as a (Geo)DataFrame with the publisher's columns.
 
     Parameters
@@ -67,7 +70,7 @@ def load(product_id: str | catalogue.Product, *, refresh: bool = False, backgrou
         cached = cache.read(key, version=item.digest)
         if cached is not None:
             return cached
-    frame, source = _fetch(item)
+    frame, source = _fetch(item, each_batch)
     cache.write(key, frame, source=source, version=item.digest, background=background)
     return frame
 
@@ -97,12 +100,12 @@ def source_of(item: catalogue.Product) -> str:
     return str(item.url)
 
 
-def _fetch(item: catalogue.Product) -> tuple[Frame, str]:
+def _fetch(item: catalogue.Product, each_batch: EachBatch = None) -> tuple[Frame, str]:
     tried: list[str] = []
     mirror = settings.get_mirror()
     if mirror:
         try:
-            return _from_mirror(item, mirror)
+            return _from_mirror(item, mirror, each_batch)
         except (FileNotFoundError, DownloadError) as exc:
             tried.append(f"mirror {mirror}: {exc}")
     else:
@@ -111,7 +114,7 @@ def _fetch(item: catalogue.Product) -> tuple[Frame, str]:
         tried.append("publisher: not contacted (offline: LEVELUP_OFFLINE / geo.settings.offline)")
     else:
         try:
-            return _from_publisher(item)
+            return _from_publisher(item, each_batch)
         except DownloadError as exc:
             tried.append(f"publisher {source_of(item)}: {exc}")
     raise DataUnavailableError(
@@ -123,21 +126,21 @@ def _fetch(item: catalogue.Product) -> tuple[Frame, str]:
     )
 
 
-def _from_mirror(item: catalogue.Product, mirror: str) -> tuple[Frame, str]:
+def _from_mirror(item: catalogue.Product, mirror: str, each_batch: EachBatch = None) -> tuple[Frame, str]:
     assert item.file is not None
     if urlparse(mirror).scheme in {"http", "https"}:
         url = mirror.rstrip("/") + "/" + item.file
         with _scratch() as folder:
             path = download.download_url(url, folder / PurePosixPath(item.file).name, label=item.id)
-            return _parse(item, path), url
+            return _parse(item, path, each_batch=each_batch), url
     path = Path(mirror).expanduser() / item.file
     if not path.is_file():
         raise FileNotFoundError(f"no file {item.file} under {mirror}")
     log.info("reading %s from mirror %s", item.id, path)
-    return _parse(item, path), str(path)
+    return _parse(item, path, each_batch=each_batch), str(path)
 
 
-def _from_publisher(item: catalogue.Product) -> tuple[Frame, str]:
+def _from_publisher(item: catalogue.Product, each_batch: EachBatch = None) -> tuple[Frame, str]:
     assert item.file is not None
     if item.unavailable:
         raise DownloadError(f"not read from the publisher: {item.unavailable}")
@@ -155,7 +158,7 @@ def _from_publisher(item: catalogue.Product) -> tuple[Frame, str]:
             assert item.url is not None
             name = PurePosixPath(urlparse(item.url).path).name or PurePosixPath(item.file).name
             path = download.download_url(item.url, folder / name, label=item.id)
-        return _parse(item, path, as_published=True), source_of(item)
+        return _parse(item, path, as_published=True, each_batch=each_batch), source_of(item)
 
 
 class _scratch:
@@ -169,7 +172,7 @@ class _scratch:
         shutil.rmtree(self.path, ignore_errors=True)
 
 
-def _parse(item: catalogue.Product, path: Path, *, as_published: bool = False) -> Frame:
+def _parse(item: catalogue.Product, path: Path, *, as_published: bool = False, each_batch: EachBatch = None) -> Frame:
     """Read a downloaded or mirrored file; ``as_published``: in the publisher's form (a
     ``member`` of a zip archive, a ``sheet`` of an ``.xlsx`` workbook, ``columns`` to select
     and rename)."""
@@ -179,7 +182,7 @@ def _parse(item: catalogue.Product, path: Path, *, as_published: bool = False) -
         text_columns = {published: "string" for published, mirrored in renames.items() if mirrored in text_columns}
     try:
         if item.is_spatial:
-            frame = pyogrio.read_dataframe(path, use_arrow=True)
+            frame = readers.read_vector(path, each_batch=each_batch)
             for column in text_columns:
                 if column in frame:
                     frame[column] = frame[column].astype("string")

@@ -19,12 +19,20 @@ from __future__ import annotations
 
 import logging
 import os
+import queue
+import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 import pyogrio
 
 from geo.errors import InputError, LevelupError
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 log = logging.getLogger(__name__)
 
@@ -128,3 +136,76 @@ def _numeric_or_text(column: pd.Series) -> pd.Series:
         return column
     # object in, numpy int64/float64 out: the dtypes pandas itself gives a numeric CSV column
     return pd.to_numeric(column.str.strip().astype(object), errors="coerce")
+
+
+def read_vector(path: str | os.PathLike[str], *, each_batch: Callable[[gpd.GeoSeries], None] | None = None,
+                batch_size: int = 4096) -> gpd.GeoDataFrame:
+    """Read a vector file as ``pyogrio.read_dataframe(path, use_arrow=True)`` does, in batches.
+
+    GDAL parses the file in a second thread (it holds no Python lock while it does) and hands
+    over Arrow batches; each batch's shapes are built here, and ``each_batch`` is called with
+    them (a :class:`~geopandas.GeoSeries` in the file's CRS, indexed by row) while the rest of
+    the file is parsed, so work on the shapes overlaps the read. Files with date-time or JSON
+    fields are read by ``read_dataframe`` itself (``each_batch`` is then called once).
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely, tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "squares.geojson"
+    >>> squares = gpd.GeoDataFrame({"code": ["A1", "A2", "A3"]}, crs=27700,
+    ...                            geometry=[shapely.box(i, 0, i + 1, 1) for i in range(3)])
+    >>> squares.to_file(path)
+    >>> seen = []
+    >>> layer = read_vector(path, each_batch=lambda shapes: seen.append(len(shapes)), batch_size=2)
+    >>> layer["code"].tolist(), seen, layer.crs.to_epsg()
+    (['A1', 'A2', 'A3'], [2, 1], 27700)
+    """
+    import geopandas as gpd
+    import pyarrow as pa
+    import shapely
+
+    batches: queue.Queue[object] = queue.Queue(maxsize=4)
+    meta: dict[str, Any] = {}
+
+    def produce() -> None:
+        try:
+            with pyogrio.raw.open_arrow(path, use_pyarrow=True, batch_size=batch_size) as (found, reader):
+                meta.update(found)
+                if _converted(found):
+                    batches.put(None)  # read_dataframe converts these fields
+                    return
+                for batch in reader:
+                    batches.put(batch)
+            batches.put(None)
+        except BaseException as exc:  # handed to the reading thread, raised there
+            batches.put(exc)
+
+    worker = threading.Thread(target=produce, name="read_vector", daemon=True)
+    worker.start()
+    tables, shapes, start = [], [], 0
+    while (batch := batches.get()) is not None:
+        if isinstance(batch, BaseException):
+            raise batch
+        assert isinstance(batch, pa.RecordBatch)
+        name = str(meta["geometry_name"] or "wkb_geometry")
+        part = shapely.from_wkb(batch.column(name).to_numpy(zero_copy_only=False))
+        if each_batch is not None:
+            each_batch(gpd.GeoSeries(part, index=pd.RangeIndex(start, start + len(part)), crs=meta["crs"]))
+        start += len(part)
+        shapes.append(part)
+        tables.append(batch.drop_columns([name]))
+    worker.join()
+    if _converted(meta):
+        frame = pyogrio.read_dataframe(path, use_arrow=True)
+        if each_batch is not None:
+            each_batch(frame.geometry)
+        return frame
+    frame = pa.Table.from_batches(tables).to_pandas() if tables else pd.DataFrame(columns=list(meta.get("fields", [])))
+    geometry = np.concatenate(shapes) if shapes else np.array([], dtype=object)
+    return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geometry, crs=meta.get("crs")))
+
+
+def _converted(meta: dict[str, Any]) -> bool:
+    """Whether a layer has fields ``read_dataframe`` converts after reading (date-times, JSON)."""
+    dtypes = [str(d) for d in meta.get("dtypes", [])]
+    return any(d.startswith("datetime") for d in dtypes) or "OFSTJSON" in [str(t) for t in meta.get("ogr_subtypes", [])]

@@ -121,7 +121,7 @@ def _polygonal(shape: shapely.Geometry) -> shapely.Geometry:
     return parts[0] if len(parts) == 1 else shapely.MultiPolygon(parts)
 
 
-def valid_shapes(geometry: gpd.GeoSeries, codes: pd.Series, *, what: str) -> gpd.GeoSeries:
+def valid_shapes(geometry: gpd.GeoSeries, codes: pd.Series, *, what: str, sound: np.ndarray | None = None) -> gpd.GeoSeries:
     """Return ``geometry`` with invalid shapes repaired; refuse null, empty or degenerate ones.
 
     Parameters
@@ -132,6 +132,9 @@ def valid_shapes(geometry: gpd.GeoSeries, codes: pd.Series, *, what: str) -> gpd
         The area codes, aligned with ``geometry`` by position (named in messages).
     what : str
         What the shapes are, for messages (``"product 'lad24_buc'"``).
+    sound : ndarray of bool, optional
+        Which shapes are already known present and valid (checked as they were read); only
+        the others are examined for being null, empty or invalid.
 
     Returns
     -------
@@ -162,13 +165,16 @@ def valid_shapes(geometry: gpd.GeoSeries, codes: pd.Series, *, what: str) -> gpd
     shapes = geometry.to_numpy().copy()
     labels = pd.Series(codes.to_numpy(), dtype="string")
     fix = "Replace the file with the publisher's edition (or fetch it again) and run again."
-    missing = shapely.is_missing(shapes) | shapely.is_empty(shapes)
+    unknown = np.ones(len(shapes), dtype=bool) if sound is None else ~sound
+    missing = np.zeros(len(shapes), dtype=bool)
+    missing[unknown] = shapely.is_missing(shapes[unknown]) | shapely.is_empty(shapes[unknown])
     if missing.any():
         raise DataError(
             f"{what}: {int(missing.sum()):,} areas have no shape (null or empty geometry): "
             f"{examples(labels[missing])}. An area without a shape cannot be mapped. {fix}"
         )
-    invalid = ~shapely.is_valid(shapes)
+    invalid = np.zeros(len(shapes), dtype=bool)
+    invalid[unknown] = ~shapely.is_valid(shapes[unknown])
     if invalid.any():
         reasons = shapely.is_valid_reason(shapes[invalid])
         shapes[invalid] = [_polygonal(shape) for shape in shapes[invalid]]
@@ -236,22 +242,44 @@ def to_grid(geometry: gpd.GeoSeries, *, threads: int = 2) -> gpd.GeoSeries:
     return gpd.GeoSeries(shapely.set_coordinates(shapes.copy(), moved), index=geometry.index, crs=CRS)
 
 
+class _AsRead:
+    """Each batch of a boundary file's shapes projected to the grid and checked as it is read
+    (:func:`geo.data.readers.read_vector`), while the rest of the file is parsed."""
+
+    def __init__(self) -> None:
+        self.projected: list[np.ndarray] = []
+        self.sound: list[np.ndarray] = []
+        self.rows = -1
+
+    def __call__(self, shapes: gpd.GeoSeries) -> None:
+        raw = shapes.to_numpy()
+        self.sound.append(~(shapely.is_missing(raw) | shapely.is_empty(raw)) & shapely.is_valid(raw))
+        self.projected.append(shapes.to_crs(CRS).to_numpy())
+        self.rows = max(self.rows, 0) + len(raw)
+
+
 def _from_product(item: registry.LevelSpec) -> gpd.GeoDataFrame:
     assert item.boundaries is not None
     source = catalogue.product(item.boundaries)
-    frame = products.load(source.id, background=True)
+    reading = _AsRead()
+    frame = products.load(source.id, background=True, each_batch=reading)
     if frame.crs is None:
         raise DataError(f"product {source.id!r} has no CRS; the catalogue says {source.crs}")
     codes = frame[source.field(item.id)].astype("string")
     what = f"{item.id} boundaries from product {source.id!r}"
     try:
         # checked once, as published (a ring collinear in degrees is not collinear once
-        # projected), and named, while the points are projected; projecting keeps valid shapes valid
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            checking = pool.submit(valid_shapes, frame.geometry, codes, what=what)
-            naming = pool.submit(lambda: lookups.areas(item.id)["name"])  # often from the same product, in memory
-            projected = to_grid(frame.geometry)
-            shapes, names = checking.result(), naming.result()
+        # projected); projecting keeps valid shapes valid
+        if reading.rows == len(frame):  # read from the file: projected and checked batch by batch
+            projected = gpd.GeoSeries(np.concatenate(reading.projected), index=frame.index, crs=CRS)
+            shapes = valid_shapes(frame.geometry, codes, what=what, sound=np.concatenate(reading.sound))
+            names = lookups.areas(item.id)["name"]
+        else:  # from the cache: checked and named while the points are projected
+            with ThreadPoolExecutor(max_workers=2) as pool:
+                checking = pool.submit(valid_shapes, frame.geometry, codes, what=what)
+                naming = pool.submit(lambda: lookups.areas(item.id)["name"])  # often from the same product, in memory
+                projected = to_grid(frame.geometry)
+                shapes, names = checking.result(), naming.result()
         repaired = np.fromiter((a is not b for a, b in zip(shapes.to_numpy(), frame.geometry.to_numpy(), strict=True)), dtype=bool, count=len(shapes))
         if repaired.any():  # the repaired shapes are projected again
             again = projected.to_numpy().copy()

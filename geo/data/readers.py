@@ -1,4 +1,5 @@
-"""Read a user's table file (CSV, Parquet, or a vector layer's attributes) with clear errors.
+"""Read files: a user's table (CSV, Parquet, or a vector layer's attributes) with clear errors,
+and a boundary file in batches (:func:`read_vector`).
 
 Every problem with the file — no such path, a folder, no permission, binary content, an
 empty file, a header without rows, an extension the package does not read, a damaged

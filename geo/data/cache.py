@@ -392,14 +392,21 @@ def _read(path: Path, version: str) -> Frame | None:
     if len(data) != manifest.get("bytes"):
         _discard(path, f"size {len(data)} bytes, manifest says {manifest.get('bytes')}: truncated")
         return None
-    if hashlib.sha256(data).hexdigest() != manifest.get("sha256"):
-        _discard(path, "checksum mismatch: corrupt")
-        return None
-    try:
-        reader = gpd.read_parquet if manifest.get("geometry") else pd.read_parquet
-        frame = reader(io.BytesIO(data))
-    except Exception as exc:  # any parse failure means the file is unusable
-        _discard(path, f"unreadable Parquet: {exc}")
+    # the checksum is computed in a second thread while Parquet parses the same bytes (both
+    # release the interpreter lock); a frame whose bytes fail the checksum is thrown away
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        checksum = pool.submit(lambda: hashlib.sha256(data).hexdigest())
+        frame, failure = None, None
+        try:
+            reader = gpd.read_parquet if manifest.get("geometry") else pd.read_parquet
+            frame = reader(io.BytesIO(data))
+        except Exception as exc:  # any parse failure means the file is unusable
+            failure = exc
+        if checksum.result() != manifest.get("sha256"):
+            _discard(path, "checksum mismatch: corrupt")
+            return None
+    if failure is not None or frame is None:
+        _discard(path, f"unreadable Parquet: {failure}")
         return None
     if len(frame) != manifest.get("rows"):
         _discard(path, f"{len(frame)} rows, manifest says {manifest.get('rows')}")

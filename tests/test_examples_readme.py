@@ -59,3 +59,17 @@ def test_example_runs(script: str, capsys: pytest.CaptureFixture[str]) -> None:
     module = runpy.run_path(str(ROOT / "examples" / script))
     module["main"]()
     assert capsys.readouterr().out.strip()
+
+
+def test_readme_scorecard_commands_run(tmp_path: Path) -> None:
+    levelup = Path(sys.executable).parent / "levelup"
+    commands = [line.strip() for block in _blocks("text") for line in block.splitlines() if line.startswith("levelup scorecard")]
+    assert len(commands) >= 1
+    for number, line in enumerate(commands):
+        words = shlex.split(line)[1:]
+        out = tmp_path / f"scorecard{number}"
+        words[words.index("--out") + 1] = str(out)
+        result = subprocess.run([str(levelup), *words], check=False, capture_output=True, text=True, timeout=600)
+        assert result.returncode == 0, (line, result.stderr)
+        assert {p.name for p in out.iterdir()} == {"index.html", "scorecard.csv", "maps.png", ".levelup-report"}
+        assert "Blackpool is in the worst national decile on" in (out / "index.html").read_text()

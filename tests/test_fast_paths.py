@@ -134,6 +134,23 @@ def test_outlines_by_hand() -> None:
     assert apart.geom_type == "MultiPolygon" and apart.area == 5.0
 
 
+def test_outlines_of_several_pockets_in_one_call() -> None:
+    from geo.statistics.pockets import _outlines
+
+    # pockets as runs of one array: [0:1] one area, [1:3] edge to edge, [3:5] overlapping, [5:8] three in a row
+    shapes = np.array([shapely.box(9, 9, 10, 10),
+                       shapely.box(0, 0, 2, 2), shapely.box(2, 0, 4, 2),
+                       shapely.box(0, 5, 2, 7), shapely.box(1, 5, 3, 7),
+                       shapely.box(0, 10, 1, 11), shapely.box(1, 10, 2, 11), shapely.box(2, 10, 3, 11)], dtype=object)
+    offsets = np.array([0, 1, 3, 5, 8])
+    out = _outlines(shapes, offsets, np.array([3, 0, 2, 1]))  # in any order
+    assert out[0].equals(shapely.box(0, 10, 3, 11)) and out[0].area == 3.0
+    assert out[1] is shapes[0]  # one area keeps its shape
+    assert out[2].equals(shapely.box(0, 5, 3, 7)) and out[2].area == 6.0  # overlapping: the overlay union, not 8
+    assert out[3].equals(shapely.box(0, 0, 4, 2)) and out[3].area == 8.0
+    assert all(shapely.is_valid(out))
+
+
 def test_connected_components_equal_scipy() -> None:
     from scipy.sparse import coo_matrix
 

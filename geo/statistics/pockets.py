@@ -414,10 +414,27 @@ def _outlines(shapes: np.ndarray, offsets: np.ndarray, labels: np.ndarray) -> np
     overlap or whose edges do not match fail this), else the pocket is merged with
     ``union_all`` as ``GeoDataFrame.dissolve`` does.
     """
-    out = np.empty(len(labels), dtype=object)
-    for row, k in enumerate(labels):
-        part = shapes[offsets[k]:offsets[k + 1]]
-        out[row] = part[0] if len(part) == 1 else _merged(part)
+    labels = np.asarray(labels, dtype=np.intp)
+    starts, sizes = offsets[labels], offsets[labels + 1] - offsets[labels]
+    out = shapes[starts].copy()  # a pocket of one area keeps its shape
+    several = np.flatnonzero(sizes > 1)
+    if len(several) == 0:
+        return out
+    # every pocket of several areas in one call: a row each, padded with missing values
+    width = int(sizes[several].max())
+    column = np.arange(width)
+    inside = column[None, :] < sizes[several][:, None]
+    grid = np.full((len(several), width), None, dtype=object)
+    grid[inside] = shapes[(starts[several][:, None] + column[None, :])[inside]]
+    try:
+        merged = shapely.coverage_union_all(grid, axis=1)
+    except GEOSException:  # some pocket is not a coverage: each is merged on its own
+        merged = np.array([_merged(row[row != None]) for row in grid], dtype=object)  # noqa: E711
+    total = np.where(inside, shapely.area(grid), 0.0).sum(axis=1)
+    exact = shapely.is_valid(merged) & (np.abs(shapely.area(merged) - total) <= 1e-9 * total)
+    for row in np.flatnonzero(~exact):  # overlapping parts or edges that do not match (rare)
+        merged[row] = shapely.union_all(grid[row][inside[row]])
+    out[several] = merged
     return out
 
 

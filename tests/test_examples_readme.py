@@ -40,16 +40,26 @@ def test_readme_shell_quick_start_runs() -> None:
             assert result.returncode == 0, (line, result.stderr)
 
 
-def test_readme_report_commands_run(tmp_path: Path) -> None:
+def _run_readme_commands(command: str, tmp_path: Path) -> list[Path]:
+    """Run every ``levelup <command>`` line of the README's text blocks, each into its own
+    folder under ``tmp_path``; return the folders."""
     levelup = Path(sys.executable).parent / "levelup"
-    commands = [line.strip() for block in _blocks("text") for line in block.splitlines() if line.startswith("levelup report")]
-    assert len(commands) >= 2  # the main job and the ESS example
-    for number, line in enumerate(commands):
+    lines = [line.strip() for block in _blocks("text") for line in block.splitlines() if line.startswith(f"levelup {command}")]
+    folders = []
+    for number, line in enumerate(lines):
         words = shlex.split(line)[1:]
-        out = tmp_path / f"report{number}"
+        out = tmp_path / f"{command}{number}"
         words[words.index("--out") + 1] = str(out)
         result = subprocess.run([str(levelup), *words], check=False, capture_output=True, text=True, timeout=600)
         assert result.returncode == 0, (line, result.stderr)
+        folders.append(out)
+    return folders
+
+
+def test_readme_report_commands_run(tmp_path: Path) -> None:
+    folders = _run_readme_commands("report", tmp_path)
+    assert len(folders) >= 2  # the main job and the ESS example
+    for out in folders:
         assert {p.name for p in out.iterdir()} == {"index.html", "map.html", "map.png", "pockets.gpkg", "summary.csv", "inequality.csv",
                                                    ".levelup-report"}
 
@@ -62,14 +72,8 @@ def test_example_runs(script: str, capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_readme_scorecard_commands_run(tmp_path: Path) -> None:
-    levelup = Path(sys.executable).parent / "levelup"
-    commands = [line.strip() for block in _blocks("text") for line in block.splitlines() if line.startswith("levelup scorecard")]
-    assert len(commands) >= 1
-    for number, line in enumerate(commands):
-        words = shlex.split(line)[1:]
-        out = tmp_path / f"scorecard{number}"
-        words[words.index("--out") + 1] = str(out)
-        result = subprocess.run([str(levelup), *words], check=False, capture_output=True, text=True, timeout=600)
-        assert result.returncode == 0, (line, result.stderr)
+    folders = _run_readme_commands("scorecard", tmp_path)
+    assert len(folders) >= 1
+    for out in folders:
         assert {p.name for p in out.iterdir()} == {"index.html", "scorecard.csv", "maps.png", ".levelup-report"}
         assert "Blackpool is in the worst national decile on" in (out / "index.html").read_text()

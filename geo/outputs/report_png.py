@@ -26,6 +26,7 @@ import threading
 from pathlib import Path
 from typing import IO
 
+from geo.data.atomic import atomic_open
 from geo.outputs.drawing import Sketch, draw
 
 log = logging.getLogger(__name__)
@@ -59,12 +60,8 @@ def write(sketch: Sketch, path: Path) -> None:
     >>> png.read_bytes()[:8] == b"\\x89PNG\\r\\n\\x1a\\n"
     True
     """
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        draw(sketch).savefig(temporary, dpi=DPI, format="png")
-        os.replace(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)
+    with atomic_open(path) as handle:
+        draw(sketch).savefig(handle, dpi=DPI, format="png")
 
 
 class Painter:
